@@ -1,0 +1,43 @@
+// System packages the test suite needs, checked before any test runs. On Debian as root they are
+// installed with apt-get; elsewhere the run stops with the exact command to run. Nothing is skipped.
+import { execFileSync, spawnSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+
+/** What the tests use, by the file that proves it is there, and the Debian package providing it. */
+export const systemDeps = [{ file: '/usr/bin/chromium', pkg: 'chromium', why: 'end-to-end tests drive the UI in Chromium' }]
+
+export function ensureSystemDeps(deps = systemDeps) {
+  const missing = deps.filter((d) => !existsSync(d.file))
+  if (missing.length === 0) return
+  const pkgs = [...new Set(missing.map((d) => d.pkg))]
+  const command = `apt-get update && apt-get install -y --no-install-recommends ${pkgs.join(' ')}`
+  const isRoot = process.getuid?.() === 0
+  const isDebian = existsSync('/etc/debian_version') && existsSync('/usr/bin/apt-get')
+  for (const d of missing) process.stderr.write(`missing ${d.file} (package ${d.pkg}): ${d.why}\n`)
+  if (!isRoot || !isDebian) {
+    process.stderr.write(`\nInstall them first, then run npm test again:\n  sudo sh -c '${command}'\n`)
+    process.exit(1)
+  }
+  process.stderr.write(`Installing ${pkgs.join(', ')} with apt-get…\n`)
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
+  for (const args of [['update', '-qq'], ['install', '-y', '-qq', '--no-install-recommends', ...pkgs]]) {
+    const r = spawnSync('apt-get', args, { stdio: ['ignore', 'inherit', 'inherit'], env })
+    if (r.status !== 0) {
+      process.stderr.write(`apt-get ${args.join(' ')} failed (exit ${r.status}). Run it by hand: ${command}\n`)
+      process.exit(1)
+    }
+  }
+  const still = deps.filter((d) => !existsSync(d.file))
+  if (still.length > 0) {
+    process.stderr.write(`Still missing after apt-get: ${still.map((d) => d.file).join(', ')}\n`)
+    process.exit(1)
+  }
+}
+
+/** better-sqlite3 may have been rebuilt for Electron by `npm start`; rebuild it for Node if so. */
+export function ensureNodeSqlite() {
+  const probe = spawnSync(process.execPath, ['-e', "new (require('better-sqlite3'))(':memory:').close()"], { encoding: 'utf8' })
+  if (probe.status === 0) return
+  process.stderr.write('better-sqlite3 is not built for this Node (maybe for Electron); rebuilding it…\n')
+  execFileSync('npm', ['rebuild', 'better-sqlite3'], { stdio: 'inherit' })
+}

@@ -1,0 +1,30 @@
+import { z } from 'zod'
+
+export const caseFileExtension = '.sdncase'
+
+export const CaseName = z.string().trim().min(1, 'Give the case a name.').max(200, 'At most 200 characters.')
+
+/** An absolute path of a case file; the backend checks existence and content itself. */
+export const CasePath = z
+  .string()
+  .min(1, 'Give the path of a case file.')
+  .max(4096)
+  .refine((p) => !p.includes('\0'), 'A path cannot contain NUL.')
+  .refine((p) => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p), 'Give an absolute path.')
+
+export interface CaseSummary {
+  path: string
+  id: string
+  name: string
+  createdAt: string
+  schemaVersion: number
+  hostCount: number
+}
+
+export interface CaseListEntry {
+  path: string
+  name: string
+  /** When this backend last opened it; null for a file found in the cases folder only. */
+  lastOpenedAt: string | null
+  exists: boolean
+}

@@ -1,0 +1,7 @@
+export * from './vocabulary'
+export * from './errors'
+export * from './hosts'
+export * from './cases'
+export * from './methods'
+export * from './wire'
+export * from './channels'

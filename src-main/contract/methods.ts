@@ -1,0 +1,87 @@
+import { z } from 'zod'
+import { HostInput, type Host } from './hosts'
+import { themes, type Theme } from './vocabulary'
+import { CaseName, CasePath, type CaseListEntry, type CaseSummary } from './cases'
+
+const NoInput = z.object({}).strict()
+const Id = z.number({ error: 'An id is a number.' }).int().positive()
+
+
+export interface Settings {
+  theme: Theme
+}
+
+export interface AppInfo {
+  version: string
+  /** How the UI reaches the backend. */
+  mode: 'electron' | 'browser'
+  /** Where new cases go when no path is given. */
+  casesDir: string
+  /** True where the shell offers native open/save dialogs (Electron). */
+  nativeDialogs: boolean
+  openCase: CaseSummary | null
+}
+
+/**
+ * Every backend method: its name and the schema of its input. The backend validates every
+ * input against this table before a handler sees it; the renderer imports only the types.
+ */
+export const methods = {
+  'app.info': { input: NoInput },
+  'settings.get': { input: NoInput },
+  'settings.update': { input: z.object({ theme: z.enum(themes) }).partial().strict() },
+
+  'case.list': { input: NoInput },
+  'case.create': {
+    input: z.object({ name: CaseName, path: CasePath.nullable().optional() }).strict()
+  },
+  'case.open': { input: z.object({ path: CasePath }).strict() },
+  'case.close': { input: NoInput },
+  'case.forgetRecent': { input: z.object({ path: CasePath }).strict() },
+  'case.pickOpenPath': { input: NoInput },
+  'case.pickSavePath': { input: z.object({ suggestedName: z.string().max(200) }).strict() },
+
+  'hosts.list': { input: NoInput },
+  'hosts.create': { input: z.object({ host: HostInput }).strict() },
+  'hosts.update': { input: z.object({ id: Id, host: HostInput }).strict() },
+  'hosts.delete': { input: z.object({ id: Id }).strict() }
+} as const satisfies Record<string, { input: z.ZodType }>
+
+export interface MethodOutputs {
+  'app.info': AppInfo
+  'settings.get': Settings
+  'settings.update': Settings
+  'case.list': CaseListEntry[]
+  'case.create': CaseSummary
+  'case.open': CaseSummary
+  'case.close': null
+  'case.forgetRecent': null
+  'case.pickOpenPath': { path: string | null }
+  'case.pickSavePath': { path: string | null }
+  'hosts.list': Host[]
+  'hosts.create': Host
+  'hosts.update': Host
+  'hosts.delete': { id: number }
+}
+
+export type MethodName = keyof typeof methods
+/** What a caller sends (before defaults and trimming). */
+export type MethodInput<M extends MethodName> = z.input<(typeof methods)[M]['input']>
+/** What a handler receives (validated, trimmed, transformed). */
+export type ValidInput<M extends MethodName> = z.output<(typeof methods)[M]['input']>
+export type MethodOutput<M extends MethodName> = MethodOutputs[M]
+
+export function isMethodName(name: unknown): name is MethodName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(methods, name)
+}
+
+/** Events the backend pushes to every connected UI. */
+export interface EventPayloads {
+  'case.changed': CaseSummary | null
+  'hosts.changed': { caseId: string }
+}
+export type EventName = keyof EventPayloads
+export interface BackendEvent<E extends EventName = EventName> {
+  name: E
+  payload: EventPayloads[E]
+}

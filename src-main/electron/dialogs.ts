@@ -1,0 +1,22 @@
+import { dialog, type BrowserWindow } from 'electron'
+import { caseFileExtension } from '../contract/cases'
+import type { Dialogs } from '../node/backend/backend'
+
+const filters = [{ name: 'SDN Workbench case', extensions: [caseFileExtension.slice(1)] }]
+
+export function nativeDialogs(window: () => BrowserWindow | null, casesDir: string): Dialogs {
+  return {
+    async pickOpenPath() {
+      const w = window()
+      const opts = { title: 'Open case', defaultPath: casesDir, filters, properties: ['openFile' as const] }
+      const r = w ? await dialog.showOpenDialog(w, opts) : await dialog.showOpenDialog(opts)
+      return r.canceled ? null : (r.filePaths[0] ?? null)
+    },
+    async pickSavePath(suggestedName) {
+      const w = window()
+      const opts = { title: 'New case', defaultPath: `${casesDir}/${suggestedName || 'case'}${caseFileExtension}`, filters }
+      const r = w ? await dialog.showSaveDialog(w, opts) : await dialog.showSaveDialog(opts)
+      return r.canceled || !r.filePath ? null : r.filePath
+    }
+  }
+}

@@ -1,0 +1,185 @@
+import { existsSync, mkdirSync, readdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { userInfo } from 'node:os'
+import { caseFileExtension, type AppInfo, type BackendEvent, type CaseListEntry, type EventName, type EventPayloads } from '../../contract'
+import { AppDb } from '../store/app-db'
+import { AppError } from '../store/app-error'
+import { CaseDb } from '../store/case-db'
+import type { Logger } from '../log'
+import { createDispatcher, type Dispatch, type Handlers } from './dispatcher'
+
+/** Native file dialogs, offered only by the Electron shell. */
+export interface Dialogs {
+  pickOpenPath(): Promise<string | null>
+  pickSavePath(suggestedName: string): Promise<string | null>
+}
+
+export interface BackendOptions {
+  version: string
+  mode: AppInfo['mode']
+  /** Folder of the app database (settings, recent cases). */
+  dataDir: string
+  /** Where new cases go when the UI gives only a name. */
+  casesDir: string
+  dialogs?: Dialogs
+  log: Logger
+}
+
+/** Turns a case name into a safe file name: "Acme / prod SDN" -> "acme-prod-sdn". */
+export function caseFileStem(name: string): string {
+  const stem = name
+    .normalize('NFKD')
+    .replace(/[^\w\s-]/g, '')
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 80)
+  return stem || 'case'
+}
+
+export class Backend {
+  readonly dispatch: Dispatch
+  private readonly appDb: AppDb
+  private current: CaseDb | null = null
+  private readonly listeners = new Set<(e: BackendEvent) => void>()
+
+  constructor(private readonly opts: BackendOptions) {
+    mkdirSync(opts.dataDir, { recursive: true })
+    this.appDb = AppDb.openOrCreate(join(opts.dataDir, 'workbench.sqlite'))
+    this.dispatch = createDispatcher(this.handlers(), opts.log)
+  }
+
+  onEvent(listener: (e: BackendEvent) => void): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  close(): void {
+    this.current?.close()
+    this.current = null
+    this.appDb.close()
+  }
+
+  private emit<E extends EventName>(name: E, payload: EventPayloads[E]): void {
+    const event = { name, payload } as BackendEvent
+    for (const l of this.listeners) {
+      try {
+        l(event)
+      } catch (err) {
+        this.opts.log.error(`event listener for ${name} failed`, err)
+      }
+    }
+  }
+
+  private requireCase(): CaseDb {
+    if (!this.current) throw new AppError('no_case_open', 'No case is open. Create or open a case first.')
+    return this.current
+  }
+
+  private setCurrent(next: CaseDb | null): void {
+    if (this.current && this.current !== next) this.current.close()
+    this.current = next
+    if (next) {
+      const s = next.summary()
+      this.appDb.touchRecent(next.path, s.name)
+      this.emit('case.changed', s)
+    } else {
+      this.emit('case.changed', null)
+    }
+  }
+
+  private hostsChanged(db: CaseDb): void {
+    this.emit('hosts.changed', { caseId: db.summary().id })
+  }
+
+  private newCasePath(name: string, path: string | null | undefined): string {
+    if (path) return path.endsWith(caseFileExtension) ? path : path + caseFileExtension
+    mkdirSync(this.opts.casesDir, { recursive: true })
+    const stem = caseFileStem(name)
+    for (let i = 1; ; i++) {
+      const candidate = join(this.opts.casesDir, (i === 1 ? stem : `${stem}-${i}`) + caseFileExtension)
+      if (!existsSync(candidate)) return candidate
+    }
+  }
+
+  private listCases(): CaseListEntry[] {
+    const recent = this.appDb.recentCases()
+    const seen = new Set(recent.map((r) => r.path))
+    const out: CaseListEntry[] = recent.map((r) => ({ path: r.path, name: r.name, lastOpenedAt: r.openedAt, exists: existsSync(r.path) }))
+    let files: string[] = []
+    try {
+      files = readdirSync(this.opts.casesDir).filter((f) => f.endsWith(caseFileExtension)).sort()
+    } catch {
+      // The cases folder does not exist yet: nothing to list.
+    }
+    for (const f of files) {
+      const p = join(this.opts.casesDir, f)
+      if (!seen.has(p)) out.push({ path: p, name: f.slice(0, -caseFileExtension.length), lastOpenedAt: null, exists: true })
+    }
+    return out
+  }
+
+  private handlers(): Handlers {
+    return {
+      'app.info': () => ({
+        version: this.opts.version,
+        mode: this.opts.mode,
+        casesDir: this.opts.casesDir,
+        nativeDialogs: this.opts.dialogs !== undefined,
+        openCase: this.current?.summary() ?? null
+      }),
+      'settings.get': () => this.appDb.settings(),
+      'settings.update': (patch) => this.appDb.updateSettings(patch),
+
+      'case.list': () => this.listCases(),
+      'case.create': ({ name, path }) => {
+        const db = CaseDb.create(this.newCasePath(name, path), name, userInfo().username)
+        this.setCurrent(db)
+        return db.summary()
+      },
+      'case.open': ({ path }) => {
+        if (this.current?.path === path) return this.current.summary()
+        const db = CaseDb.open(path)
+        this.setCurrent(db)
+        return db.summary()
+      },
+      'case.close': () => {
+        this.setCurrent(null)
+        return null
+      },
+      'case.forgetRecent': ({ path }) => {
+        this.appDb.forgetRecent(path)
+        return null
+      },
+      'case.pickOpenPath': async () => {
+        if (!this.opts.dialogs) throw new AppError('unavailable', 'File dialogs exist only in the desktop app. Type the path of the case file instead.')
+        return { path: await this.opts.dialogs.pickOpenPath() }
+      },
+      'case.pickSavePath': async ({ suggestedName }) => {
+        if (!this.opts.dialogs) throw new AppError('unavailable', 'File dialogs exist only in the desktop app. Give the case a name; it is saved in the cases folder.')
+        return { path: await this.opts.dialogs.pickSavePath(suggestedName) }
+      },
+
+      'hosts.list': () => this.requireCase().listHosts(),
+      'hosts.create': ({ host }) => {
+        const db = this.requireCase()
+        const created = db.createHost(host)
+        this.hostsChanged(db)
+        return created
+      },
+      'hosts.update': ({ id, host }) => {
+        const db = this.requireCase()
+        const updated = db.updateHost(id, host)
+        this.hostsChanged(db)
+        return updated
+      },
+      'hosts.delete': ({ id }) => {
+        const db = this.requireCase()
+        db.deleteHost(id)
+        this.hostsChanged(db)
+        return { id }
+      }
+    }
+  }
+}

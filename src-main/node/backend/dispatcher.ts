@@ -1,0 +1,45 @@
+import { isMethodName, methods, type MethodName, type MethodOutput, type Reply, type ValidInput } from '../../contract'
+import { AppError } from '../store/app-error'
+import type { Logger } from '../log'
+
+export type Handlers = {
+  [M in MethodName]: (input: ValidInput<M>) => Promise<MethodOutput<M>> | MethodOutput<M>
+}
+
+export type Dispatch = (method: unknown, input: unknown) => Promise<Reply<unknown>>
+
+/**
+ * The single entry point of every transport: checks the method name, validates the input
+ * against the contract, runs the handler, and turns every failure into a structured reply.
+ * Inputs are never logged (later methods carry passwords and passphrases).
+ */
+export function createDispatcher(handlers: Handlers, log: Logger): Dispatch {
+  return async (method, input) => {
+    if (!isMethodName(method)) {
+      const shown = typeof method === 'string' ? method.slice(0, 100) : typeof method
+      return { ok: false, error: { code: 'unknown_method', message: `The backend has no method named "${shown}".` } }
+    }
+    const parsed = methods[method].input.safeParse(input === undefined ? {} : input)
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }))
+      const first = issues[0]
+      const where = first && first.path ? `${first.path}: ` : ''
+      return {
+        ok: false,
+        error: { code: 'invalid_input', message: `Invalid input for ${method}: ${where}${first?.message ?? 'malformed'}`, issues }
+      }
+    }
+    try {
+      const handler = handlers[method] as (i: unknown) => unknown
+      return { ok: true, value: await handler(parsed.data) }
+    } catch (err) {
+      if (err instanceof AppError) return { ok: false, error: err.toContractError() }
+      log.error(`method ${method} failed`, err)
+      const msg = err instanceof Error ? err.message : String(err)
+      return {
+        ok: false,
+        error: { code: 'internal', message: `${method} failed unexpectedly: ${msg}. This is a bug in SDN Workbench; the backend log has the details.` }
+      }
+    }
+  }
+}

@@ -1,0 +1,21 @@
+import type { Migration } from './migrate'
+
+/** 'SDNA': the workbench's own settings database in the user data folder. */
+export const appApplicationId = 0x53444e41
+
+export const appMigrations: readonly Migration[] = [
+  {
+    version: 1,
+    sql: `
+      CREATE TABLE settings (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      );
+      CREATE TABLE recent_cases (
+        path      TEXT PRIMARY KEY,
+        name      TEXT NOT NULL,
+        opened_at TEXT NOT NULL
+      );
+    `
+  }
+]

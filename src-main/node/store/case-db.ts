@@ -1,0 +1,171 @@
+import type Database from 'better-sqlite3'
+import { randomUUID } from 'node:crypto'
+import { basename } from 'node:path'
+import type { CaseSummary, Host } from '../../contract'
+import type { ValidInput } from '../../contract'
+import { AppError } from './app-error'
+import { caseApplicationId, caseMigrations } from './case-schema'
+import { createNew, openExisting, type DbKind } from './open-db'
+
+type HostFields = ValidInput<'hosts.create'>['host']
+
+const caseKind: DbKind = { label: 'case file', applicationId: caseApplicationId, migrations: caseMigrations }
+
+interface HostRow {
+  id: number
+  name: string
+  address: string
+  port: number
+  user: string
+  role: Host['role']
+  jump_host_id: number | null
+  auth_method: Host['authMethod']
+  key_path: string | null
+  created_at: string
+  updated_at: string
+}
+
+function toHost(r: HostRow): Host {
+  return {
+    id: r.id,
+    name: r.name,
+    address: r.address,
+    port: r.port,
+    user: r.user,
+    role: r.role,
+    jumpHostId: r.jump_host_id,
+    authMethod: r.auth_method,
+    keyPath: r.key_path,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at
+  }
+}
+
+/** One open case file: the cluster inventory now; captures, runs and findings as they come. */
+export class CaseDb {
+  private constructor(
+    readonly path: string,
+    private readonly db: Database.Database
+  ) {}
+
+  static create(path: string, name: string, createdBy: string): CaseDb {
+    const db = createNew(path, caseKind, (d) => {
+      d.prepare('INSERT INTO case_info (singleton, case_id, name, created_at, created_by) VALUES (1, ?, ?, ?, ?)').run(
+        randomUUID(),
+        name,
+        new Date().toISOString(),
+        createdBy
+      )
+    })
+    return new CaseDb(path, db)
+  }
+
+  static open(path: string): CaseDb {
+    const db = openExisting(path, caseKind)
+    const info = db.prepare('SELECT case_id FROM case_info WHERE singleton = 1').get()
+    if (!info) {
+      db.close()
+      throw new AppError('case_refused', `Cannot open ${path}: the case has no case information record. Restore it from a copy.`)
+    }
+    return new CaseDb(path, db)
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close()
+  }
+
+  summary(): CaseSummary {
+    const info = this.db.prepare('SELECT case_id, name, created_at FROM case_info WHERE singleton = 1').get() as
+      | { case_id: string; name: string; created_at: string }
+      | undefined
+    const hostCount = (this.db.prepare('SELECT count(*) AS n FROM hosts').get() as { n: number }).n
+    return {
+      path: this.path,
+      id: info?.case_id ?? '',
+      name: info?.name ?? basename(this.path),
+      createdAt: info?.created_at ?? '',
+      schemaVersion: this.db.pragma('user_version', { simple: true }) as number,
+      hostCount
+    }
+  }
+
+  listHosts(): Host[] {
+    return (this.db.prepare('SELECT * FROM hosts ORDER BY name').all() as HostRow[]).map(toHost)
+  }
+
+  getHost(id: number): Host {
+    const row = this.db.prepare('SELECT * FROM hosts WHERE id = ?').get(id) as HostRow | undefined
+    if (!row) throw new AppError('not_found', `Host ${id} does not exist in this case; it may have been deleted. Reload the host list.`)
+    return toHost(row)
+  }
+
+  createHost(h: HostFields): Host {
+    return this.db.transaction(() => {
+      this.checkHost(h, null)
+      const now = new Date().toISOString()
+      const info = this.db
+        .prepare(
+          `INSERT INTO hosts (name, address, port, user, role, jump_host_id, auth_method, key_path, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+        )
+        .run(h.name, h.address, h.port, h.user, h.role, h.jumpHostId, h.authMethod, h.keyPath, now, now)
+      return this.getHost(Number(info.lastInsertRowid))
+    })()
+  }
+
+  updateHost(id: number, h: HostFields): Host {
+    return this.db.transaction(() => {
+      this.getHost(id)
+      this.checkHost(h, id)
+      this.db
+        .prepare(
+          `UPDATE hosts SET name = ?, address = ?, port = ?, user = ?, role = ?, jump_host_id = ?, auth_method = ?,
+             key_path = ?, updated_at = ? WHERE id = ?`
+        )
+        .run(h.name, h.address, h.port, h.user, h.role, h.jumpHostId, h.authMethod, h.keyPath, new Date().toISOString(), id)
+      return this.getHost(id)
+    })()
+  }
+
+  deleteHost(id: number): void {
+    this.db.transaction(() => {
+      const host = this.getHost(id)
+      const users = this.db.prepare('SELECT name FROM hosts WHERE jump_host_id = ? ORDER BY name').all(id) as { name: string }[]
+      if (users.length > 0) {
+        throw new AppError(
+          'conflict',
+          `Cannot delete ${host.name}: it is the jump host of ${users.map((u) => u.name).join(', ')}. Change their jump host first.`
+        )
+      }
+      this.db.prepare('DELETE FROM hosts WHERE id = ?').run(id)
+    })()
+  }
+
+  /** Rules that need the other hosts: unique name, an existing jump host, no jump loop. */
+  private checkHost(h: HostFields, selfId: number | null): void {
+    const clash = this.db.prepare('SELECT id FROM hosts WHERE name = ? COLLATE NOCASE').get(h.name) as { id: number } | undefined
+    if (clash && clash.id !== selfId) {
+      throw new AppError('conflict', `A host named ${h.name} already exists in this case.`, [
+        { path: 'host.name', message: `A host named ${h.name} already exists.` }
+      ])
+    }
+    if (h.jumpHostId === null) return
+    const seen = new Set<number>(selfId === null ? [] : [selfId])
+    let next: number | null = h.jumpHostId
+    while (next !== null) {
+      if (seen.has(next)) {
+        throw new AppError('invalid_input', 'That jump host would make a loop (a host reached through itself).', [
+          { path: 'host.jumpHostId', message: 'This jump host leads back to this host.' }
+        ])
+      }
+      seen.add(next)
+      const row = this.db.prepare('SELECT jump_host_id FROM hosts WHERE id = ?').get(next) as { jump_host_id: number | null } | undefined
+      if (!row) {
+        throw new AppError('invalid_input', 'The chosen jump host does not exist in this case.', [
+          { path: 'host.jumpHostId', message: 'No such host.' }
+        ])
+      }
+      next = row.jump_host_id
+    }
+  }
+}

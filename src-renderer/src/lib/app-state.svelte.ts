@@ -1,0 +1,83 @@
+import type { AppInfo, CaseListEntry, CaseSummary, ContractError, Host, Settings } from '../../../src-main/contract'
+import { call, onBackendEvent, onConnectionState, type ConnectionState } from './backend'
+
+/** What the UI shows; every change comes from a backend reply or event. */
+class AppState {
+  info = $state<AppInfo | null>(null)
+  settings = $state<Settings>({ theme: 'dark' })
+  openCase = $state<CaseSummary | null>(null)
+  cases = $state<CaseListEntry[]>([])
+  hosts = $state<Host[]>([])
+  connection = $state<ConnectionState>('connecting')
+  /** The last error of an action that has no form to show it in. */
+  error = $state<ContractError | null>(null)
+
+  async start(): Promise<void> {
+    onConnectionState((s) => {
+      const wasClosed = this.connection === 'closed'
+      this.connection = s
+      if (s === 'open' && wasClosed) void this.refresh()
+    })
+    onBackendEvent((e) => {
+      if (e.name === 'case.changed') {
+        this.openCase = e.payload as CaseSummary | null
+        void this.refreshHosts()
+        void this.refreshCases()
+      } else if (e.name === 'hosts.changed') {
+        void this.refreshHosts()
+      }
+    })
+    await this.refresh()
+  }
+
+  async refresh(): Promise<void> {
+    const [info, settings] = await Promise.all([call('app.info', {}), call('settings.get', {})])
+    if (info.ok) {
+      this.info = info.value
+      this.openCase = info.value.openCase
+    } else this.error = info.error
+    if (settings.ok) this.applySettings(settings.value)
+    await Promise.all([this.refreshCases(), this.refreshHosts()])
+  }
+
+  async refreshCases(): Promise<void> {
+    const r = await call('case.list', {})
+    if (r.ok) this.cases = r.value
+  }
+
+  async refreshHosts(): Promise<void> {
+    if (!this.openCase) {
+      this.hosts = []
+      return
+    }
+    const r = await call('hosts.list', {})
+    if (r.ok) this.hosts = r.value
+  }
+
+  applySettings(s: Settings): void {
+    this.settings = s
+    document.documentElement.dataset.theme = s.theme
+  }
+
+  async toggleTheme(): Promise<void> {
+    const r = await call('settings.update', { theme: this.settings.theme === 'dark' ? 'light' : 'dark' })
+    if (r.ok) this.applySettings(r.value)
+    else this.error = r.error
+  }
+
+  async closeCase(): Promise<void> {
+    const r = await call('case.close', {})
+    if (!r.ok) this.error = r.error
+  }
+
+  /** Opens a case; returns the error for the caller to show next to its control. */
+  async openCaseAt(path: string): Promise<ContractError | null> {
+    const r = await call('case.open', { path })
+    if (!r.ok) return r.error
+    this.openCase = r.value
+    await this.refreshHosts()
+    return null
+  }
+}
+
+export const app = new AppState()
