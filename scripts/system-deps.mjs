@@ -4,7 +4,10 @@ import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 
 /** What the tests use, by the file that proves it is there, and the Debian package providing it. */
-export const systemDeps = [{ file: '/usr/bin/chromium', pkg: 'chromium', why: 'end-to-end tests drive the UI in Chromium' }]
+export const systemDeps = [
+  { file: '/usr/bin/chromium', pkg: 'chromium', why: 'end-to-end tests drive the UI in Chromium' },
+  { file: '/usr/bin/ovs-ofctl', pkg: 'openvswitch-switch', why: 'the flow diff is checked against the real ovs-ofctl diff-flows' }
+]
 
 export function ensureSystemDeps(deps = systemDeps) {
   const missing = deps.filter((d) => !existsSync(d.file))

@@ -1,0 +1,178 @@
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { canonicalActions } from '../../src-main/core/flows/actions'
+import { diffFlows } from '../../src-main/core/flows/diff'
+import { flowKey, matchField } from '../../src-main/core/flows/flow'
+import { parseDumpFlows } from '../../src-main/core/parse/ovs-dump-flows'
+import { sample } from '../helpers/samples'
+
+const wellFormed = [
+  'lab/hostns-dump-flows-of10.txt',
+  'lab/hostns-dump-flows-of13-no-stats.txt',
+  'lab/hostns-dump-flows-of13-table70.txt',
+  'lab/hostns-dump-flows-of13.txt',
+  'lab/node1-dump-flows-of13-names.txt',
+  'lab/node1-dump-flows-of13-sorted.txt',
+  'lab/node1-dump-flows-of13.txt',
+  'lab/node1-dump-flows-table40-ssh-tty.txt',
+  'lab/sdn-flows.txt',
+  'lab/sdn-flows-modified.txt',
+  'lab/scale100k-input-excerpt.txt',
+  'seed/ovs-ofctl-dump-flows-of13.txt',
+  'public/origin-issue-16447-dump-flows-fragments.txt',
+  'public/origin-issue-16630-dump-flows-fragment.txt',
+  'public/origin-util-ovs-test-dumpflows-parser.txt',
+  'public/origin-ovscontroller-test-getpoddetails-multitenant-v3.txt',
+  'public/sdn-ovscontroller-test-expectedflows-master-v13.txt',
+  'public/sdn-ovscontroller-test-expectedflows-v9.txt'
+]
+
+describe('ovs-ofctl dump-flows parser on real samples', () => {
+  it.each(wellFormed)('%s parses with no diagnostics', (f) => {
+    const r = parseDumpFlows(sample(f))
+    expect(r.diagnostics).toEqual([])
+    expect(r.flows.length).toBeGreaterThanOrEqual(3)
+  })
+
+  it('reads the OF1.3 dump: header, counters, typed match and actions, exact text', () => {
+    const r = parseDumpFlows(sample('lab/node1-dump-flows-of13.txt'))
+    expect(r).toMatchObject({ format: 'of13', headers: 1, portNames: false, crlf: false })
+    expect(r.flows).toHaveLength(64)
+    const f = r.flows.find((x) => x.table === 0 && x.priority === 200 && x.protocol === 'arp' && matchField(x, 'in_port')?.canon === 'in_port=1')
+    expect(f).toBeDefined()
+    expect(f?.text).toBe(' cookie=0x0, duration=49.845s, table=0, n_packets=0, n_bytes=0, priority=200,arp,in_port=1,arp_spa=10.128.0.0/14,arp_tpa=10.129.0.0/23 actions=move:NXM_NX_TUN_ID[0..31]->NXM_NX_REG0[],goto_table:10')
+    expect(f?.duration).toBe(49.845)
+    expect(matchField(f!, 'arp_tpa')).toMatchObject({ kind: 'ipv4', ipv4: { prefix: 23, text: '10.129.0.0/23' } })
+    expect(f?.actions.map((a) => a.type)).toEqual(['move', 'goto_table'])
+    expect(f?.actions[0]).toMatchObject({ src: 'NXM_NX_TUN_ID[0..31]', dst: 'NXM_NX_REG0[]' })
+    const ct = r.flows.find((x) => x.actions.some((a) => a.type === 'ct'))
+    expect(ct?.actions[0]).toMatchObject({ type: 'ct', table: 70, nat: 'nat', commit: false })
+    expect(matchField(ct!, 'ct_state')).toMatchObject({ kind: 'ct_state', ctState: { set: ['rpl'], unset: [] } })
+    const note = r.flows.find((x) => x.table === 253)
+    expect(note).toMatchObject({ priority: 32768, actions: [{ type: 'note', bytes: '020700000000' }] })
+    const t50 = r.flows.find((x) => x.table === 50 && x.priority === 100)
+    expect(t50?.actions.find((a) => a.type === 'set_field')).toMatchObject({ value: '10.200.0.2', field: 'tun_dst' })
+    const reg = r.flows.find((x) => x.table === 80 && x.priority === 100)
+    expect(matchField(reg!, 'reg0')).toMatchObject({ kind: 'int', value: '0xabcdef' })
+    expect(reg?.actions[0]).toMatchObject({ type: 'output', field: 'reg2[]' })
+  })
+
+  it('reads OF1.0 (NXST header, idle_age, resubmit) and the multipart headers of big dumps', () => {
+    const of10 = parseDumpFlows(sample('lab/hostns-dump-flows-of10.txt'))
+    expect(of10.format).toBe('of10')
+    expect(of10.flows[0]?.idleAge).toBe(24)
+    expect(of10.flows.some((f) => f.actions.some((a) => a.type === 'resubmit' && a.table === 10 && a.port === null))).toBe(true)
+    const big = parseDumpFlows(sample('lab/scale100k-dump-flows-excerpt.txt'))
+    expect(big.headers).toBe(2)
+    // The excerpt elides lines with "...": each is reported where it is, the flows around it are read.
+    expect(big.diagnostics.map((d) => [d.line, d.message])).toEqual([
+      [5, 'not a flow line'],
+      [10, 'not a flow line']
+    ])
+  })
+
+  it('reads --names and TTY output (CRLF, port names) and flags them', () => {
+    const tty = parseDumpFlows(sample('lab/node1-dump-flows-table40-ssh-tty.txt'))
+    expect(tty).toMatchObject({ crlf: true, portNames: true })
+    expect(tty.flows[0]?.text.endsWith('\r')).toBe(false)
+    expect(tty.flows[0]?.actions[0]).toMatchObject({ type: 'output', port: 'vethnode1p1' })
+    const names = parseDumpFlows(sample('lab/node1-dump-flows-of13-names.txt'))
+    expect(matchField(names.flows[0]!, 'in_port')).toMatchObject({ kind: 'port', port: 'tun0' })
+  })
+
+  it('reports stderr log lines and a refused connection precisely', () => {
+    const r = parseDumpFlows(sample('lab/node1-dump-flows-default-of10-refused.txt'))
+    expect(r.flows).toEqual([])
+    expect(r.diagnostics.map((d) => [d.line, d.severity])).toEqual([
+      [1, 'warning'],
+      [2, 'warning'],
+      [3, 'error']
+    ])
+    expect(r.diagnostics[0]?.message).toMatch(/stderr/)
+  })
+
+  it('reports a line cut short, with its line number and text', () => {
+    const text = sample('lab/node1-dump-flows-of13.txt')
+    const lines = text.split('\n')
+    lines[5] = (lines[5] as string).slice(0, 90)
+    lines[2] = (lines[2] as string).replace(/actions=.*/, 'actions=move:NXM_NX_TUN_ID[0..31]->NXM_NX_RE')
+    const r = parseDumpFlows(lines.join('\n'))
+    expect(r.flows).toHaveLength(63)
+    expect(r.diagnostics).toHaveLength(2)
+    expect(r.diagnostics[0]).toMatchObject({ line: 3, severity: 'error' })
+    expect(r.diagnostics[0]?.message).toMatch(/^move:NXM_NX_TUN_ID\[0\.\.31\]->NXM_NX_RE: unknown field NXM_NX_RE \(text cut short\?\)/)
+    expect(r.diagnostics[1]).toMatchObject({ line: 6, severity: 'error', message: 'flow without "actions=" (line cut short?)' })
+  })
+
+  it('gives the same key and canonical actions for every spelling of a flow', () => {
+    const spellings = [
+      'table=60, priority=100, tcp, nw_dst=172.30.0.0/16, tp_dst=443, actions=load:2->NXM_NX_REG2[],output:2',
+      ' cookie=0x0, duration=1.5s, table=60, n_packets=3, n_bytes=9, priority=100,tcp,nw_dst=172.30.0.0/16,tp_dst=443 actions=load:0x2->NXM_NX_REG2[],output:2',
+      'table=60,priority=100,dl_type=0x0800,nw_proto=6,tcp_dst=443,ip_dst=172.30.1.2/255.255.0.0,actions=load:0x0002->reg2[],2'
+    ]
+    const flows = spellings.map((s) => parseDumpFlows(s).flows[0]!)
+    expect(new Set(flows.map(flowKey)).size).toBe(1)
+    expect(new Set(flows.map((f) => canonicalActions(f.actions))).size).toBe(1)
+    expect(flowKey(flows[0]!)).toBe('60 100 tcp,nw_dst=172.30.0.0/16,tp_dst=0x1bb')
+  })
+
+  it('keeps unknown fields and actions as raw text', () => {
+    const r = parseDumpFlows('table=5, priority=10, foo_field=abc, actions=frobnicate(1,2),learn(table=9,NXM_OF_VLAN_TCI[0..11])')
+    expect(r.diagnostics).toEqual([])
+    const f = r.flows[0]!
+    expect(matchField(f, 'foo_field')).toMatchObject({ kind: 'raw', value: 'abc' })
+    expect(f.actions).toEqual([
+      { type: 'other', text: 'frobnicate(1,2)', name: 'frobnicate', arg: '1,2' },
+      { type: 'other', text: 'learn(table=9,NXM_OF_VLAN_TCI[0..11])', name: 'learn', arg: 'table=9,NXM_OF_VLAN_TCI[0..11]' }
+    ])
+  })
+})
+
+describe('parser robustness', () => {
+  const real = sample('lab/node1-dump-flows-of13.txt')
+
+  it('never throws on arbitrary text', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 400 }), (s) => {
+        const r = parseDumpFlows(s)
+        expect(Array.isArray(r.flows)).toBe(true)
+      }),
+      { numRuns: 2000 }
+    )
+  })
+
+  it('never throws on real output cut, spliced or sprinkled with junk', () => {
+    fc.assert(
+      fc.property(fc.nat(real.length), fc.nat(real.length), fc.string({ maxLength: 30 }), (cut, at, junk) => {
+        const mangled = real.slice(0, cut) + junk + real.slice(at)
+        const r = parseDumpFlows(mangled)
+        for (const d of r.diagnostics) expect(d.line).toBeGreaterThan(0)
+      }),
+      { numRuns: 1500 }
+    )
+  })
+
+  it('reports binary garbage instead of reading it as flows', () => {
+    const bin = String.fromCharCode(...Array.from({ length: 300 }, (_, i) => (i * 37) % 32))
+    const r = parseDumpFlows(`${bin}\n${real}`)
+    expect(r.flows).toHaveLength(64)
+    expect(r.diagnostics[0]).toMatchObject({ line: 1, message: 'binary data, not text output' })
+  })
+})
+
+describe('flow diff', () => {
+  it('reports counter deltas and rates, and a flow re-added between dumps', () => {
+    const a = parseDumpFlows(' cookie=0x0, duration=10.000s, table=0, n_packets=100, n_bytes=1000, priority=5,ip actions=drop\n cookie=0x0, duration=50.0s, table=0, n_packets=7, n_bytes=70, priority=4,ip actions=drop').flows
+    const b = parseDumpFlows(' cookie=0x0, duration=20.000s, table=0, n_packets=600, n_bytes=6000, priority=5,ip actions=drop\n cookie=0x0, duration=3.0s, table=0, n_packets=2, n_bytes=20, priority=4,ip actions=drop').flows
+    const d = diffFlows(a, b)
+    expect(d.totals).toMatchObject({ moved: 2, changed: 0, unchanged: 0 })
+    const moved = d.tables[0]!.moved
+    expect(moved[0]!.counters).toMatchObject({ packets: 500, bytes: 5000, seconds: 10, packetsPerSecond: 50, reset: false })
+    expect(moved[1]!.counters).toMatchObject({ packets: 2, reset: true })
+  })
+
+  it('reports duplicate keys in one input', () => {
+    const a = parseDumpFlows('table=1,priority=5,ip,actions=drop\ntable=1,priority=5,ip,actions=output:2').flows
+    expect(diffFlows(a, []).duplicates).toEqual([{ side: 'before', key: '1 5 ip', lines: [1, 2] }])
+  })
+})
