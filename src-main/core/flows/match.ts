@@ -1,4 +1,5 @@
 import { canonicalFieldName, fieldKind, protocolName, protocols } from './fields'
+import { fastCanonItem } from './fast-canon'
 import { canonicalMac, canonicalMaskedInt, parseCtState, parseInteger, parseIpv4Value, type CtStateValue, type Ipv4Value } from './values'
 
 /** One match field, typed where it matters, with the exact text it came from. */
@@ -139,4 +140,46 @@ export function parseMatch(items: readonly string[]): ParsedMatch {
   canonParts.sort()
   if (head) canonParts.unshift(head)
   return { fields, protocol, canon: canonParts.join(','), problems }
+}
+
+const protocolItems = new Set(Object.keys(protocols))
+
+/**
+ * The canonical match text alone, without building typed fields: what the diff and the checks key on.
+ * Gives exactly parseMatch(items).canon (tested); problems are reported only by parseMatch.
+ */
+export function canonicalMatch(items: readonly string[]): { canon: string; protocol: string | null; slow: boolean } {
+  let proto: string | null = null
+  let isArp = false
+  for (let i = 0; i < items.length; i++) {
+    const it = items[i] as string
+    if (it.indexOf('=') >= 0) {
+      if (it.startsWith('dl_type=') || it.startsWith('eth_type=') || it.startsWith('nw_proto=') || it.startsWith('ip_proto=')) return slow(items)
+      continue
+    }
+    if (!protocolItems.has(it) || proto !== null) return slow(items)
+    proto = it
+    isArp = it === 'arp' || it === 'rarp'
+  }
+  const parts: string[] = []
+  let slowItems = false
+  for (let i = 0; i < items.length; i++) {
+    const it = items[i] as string
+    if (it === proto) continue
+    let c = fastCanonItem(it, isArp)
+    if (c === null) {
+      slowItems = true
+      c = parseMatch(isArp ? ['arp', it] : [it]).canon
+      if (isArp) c = c.slice(4)
+    }
+    parts.push(c)
+  }
+  if (parts.length > 1) parts.sort()
+  if (proto !== null) parts.unshift(proto)
+  return { canon: parts.join(','), protocol: proto, slow: slowItems }
+}
+
+function slow(items: readonly string[]): { canon: string; protocol: string | null; slow: boolean } {
+  const m = parseMatch(items)
+  return { canon: m.canon, protocol: m.protocol, slow: true }
 }

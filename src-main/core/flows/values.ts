@@ -67,14 +67,25 @@ export function canonicalMac(text: string): string | null {
   return m === undefined || m.toLowerCase() === 'ff:ff:ff:ff:ff:ff' ? v.toLowerCase() : `${v.toLowerCase()}/${m.toLowerCase()}`
 }
 
-/** An integer match value with optional mask: "0x5/0xff", "42". */
+/** "0x1bb" -> "443", "443" -> "443": match values are compared in decimal, as ports are printed. */
+export function canonicalDecimal(text: string): string | null {
+  const t = text.trim()
+  if (/^0x[0-9a-f]+$/i.test(t)) {
+    const n = parseInt(t.slice(2), 16)
+    return Number.isSafeInteger(n) ? String(n) : BigInt(t).toString(10)
+  }
+  if (/^\d+$/.test(t)) return Number.isSafeInteger(Number(t)) ? String(Number(t)) : BigInt(t).toString(10)
+  return null
+}
+
+/** An integer match value with optional mask: "0x5/0xff" -> "5/255", "42" -> "42". */
 export function canonicalMaskedInt(text: string): string | null {
   const [v, m, ...rest] = text.split('/')
   if (v === undefined || rest.length > 0) return null
-  const cv = canonicalInt(v)
+  const cv = canonicalDecimal(v)
   if (cv === null) return null
   if (m === undefined) return cv
-  const cm = canonicalInt(m)
+  const cm = canonicalDecimal(m)
   return cm === null ? null : `${cv}/${cm}`
 }
 

@@ -1,7 +1,7 @@
-import { parseActions } from '../flows/actions'
+import { parseActions, type ParsedActions } from '../flows/actions'
 import { defaultPriority, type Flow } from '../flows/flow'
-import { parseMatch } from '../flows/match'
-import { canonicalInt, parseInteger } from '../flows/values'
+import { canonicalMatch, parseMatch } from '../flows/match'
+import { canonicalInt } from '../flows/values'
 import { diag, looksBinary, splitLines, type Diagnostic } from './diagnostics'
 
 export interface FlowDump {
@@ -21,11 +21,50 @@ const headerRe = /^(OFPST_FLOW|NXST_FLOW|OFPST_AGGREGATE) reply\b/
 const logLineRe = /^(\d{4}-\d\d-\d\dT[\d:.]+Z\|\d+\|[\w-]+\|(EMER|ERR|WARN|INFO|DBG)\||ovs-ofctl: |ovs-vsctl: |ovs-appctl: )/
 const promptRe = /^(\[[^\]]*\][$#]|\$|#\s*ovs-|sh-[\d.]+[$#])\s*\S/
 
-const statKeys = new Set([
-  'cookie', 'duration', 'table', 'n_packets', 'n_bytes', 'idle_age', 'hard_age', 'idle_timeout', 'hard_timeout',
-  'priority', 'importance', 'send_flow_rem', 'check_overlap', 'reset_counts', 'no_packet_counts', 'no_byte_counts',
-  'out_port', 'out_group', 'flags'
-])
+type NumberKey = 'table' | 'priority' | 'packets' | 'bytes' | 'idleAge' | 'hardAge' | 'idleTimeout' | 'hardTimeout'
+const numberKeys: Record<string, NumberKey> = {
+  table: 'table',
+  priority: 'priority',
+  n_packets: 'packets',
+  n_bytes: 'bytes',
+  idle_age: 'idleAge',
+  hard_age: 'hardAge',
+  idle_timeout: 'idleTimeout',
+  hard_timeout: 'hardTimeout'
+}
+const otherKeys = new Set(['importance', 'send_flow_rem', 'check_overlap', 'reset_counts', 'no_packet_counts', 'no_byte_counts', 'out_port', 'out_group', 'flags'])
+
+/** Memo shared by the lines of one dump: parsed action lists by their text (dumps repeat them a lot). */
+export interface FlowParseCache {
+  actions: Map<string, ParsedActions>
+}
+
+export const newFlowParseCache = (): FlowParseCache => ({ actions: new Map() })
+
+/** Unsigned decimal or 0x-hex in s[from, to), or -1. */
+function uintAt(s: string, from: number, to: number): number {
+  if (from >= to) return -1
+  let v = 0
+  if (to - from > 2 && s.charCodeAt(from) === 48 && s.charCodeAt(from + 1) === 120) {
+    for (let i = from + 2; i < to; i++) {
+      const c = s.charCodeAt(i) | 32
+      const d = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : -1
+      if (d < 0) return -1
+      v = v * 16 + d
+    }
+  } else {
+    for (let i = from; i < to; i++) {
+      const c = s.charCodeAt(i)
+      if (c < 48 || c > 57) return -1
+      v = v * 10 + (c - 48)
+    }
+  }
+  return Number.isSafeInteger(v) ? v : -1
+}
+
+function bad(diagnostics: Diagnostic[], lineNo: number, raw: string, m: string): void {
+  diagnostics.push(diag(lineNo, 'error', m, raw))
+}
 
 function findActions(line: string): number {
   if (line.startsWith('actions=')) return 0
@@ -38,17 +77,11 @@ function findActions(line: string): number {
   return -1
 }
 
-function numberOr(value: string, what: string, onBad: (m: string) => void): number | null {
-  const n = parseInteger(value)
-  if (n === null) onBad(`${what}=${value} is not a number`)
-  return n
-}
-
 /**
  * Parses one flow line; returns null (with a diagnostic) when the line is not a readable flow.
  * Accepts dump-flows output (OF1.0/OF1.3, with or without stats) and add-flows syntax.
  */
-export function parseFlowLine(raw: string, lineNo: number, diagnostics: Diagnostic[]): Flow | null {
+export function parseFlowLine(raw: string, lineNo: number, diagnostics: Diagnostic[], cache: FlowParseCache = newFlowParseCache()): Flow | null {
   const line = raw.trim()
   const at = findActions(line)
   if (at < 0) {
@@ -56,109 +89,98 @@ export function parseFlowLine(raw: string, lineNo: number, diagnostics: Diagnost
     diagnostics.push(diag(lineNo, 'error', looksLikeFlow ? 'flow without "actions=" (line cut short?)' : 'not a flow line', raw))
     return null
   }
-  const pre = line.slice(0, at)
   const actionsText = line.slice(at + 8)
-  const problems: string[] = []
-  const bad = (m: string) => problems.push(m)
-
-  let cookie = '0x0'
-  let table = 0
-  let priority = defaultPriority
-  let duration: number | null = null
-  let packets: number | null = null
-  let bytes: number | null = null
-  let idleAge: number | null = null
-  let hardAge: number | null = null
-  let idleTimeout: number | null = null
-  let hardTimeout: number | null = null
-  const extra: Record<string, string> = {}
-  const matchItems: string[] = []
-
-  for (const part of pre.split(',')) {
-    const item = part.trim()
-    if (item === '') continue
-    const eq = item.indexOf('=')
-    const key = eq < 0 ? item : item.slice(0, eq)
-    if (!statKeys.has(key)) {
-      matchItems.push(item)
-      continue
-    }
-    const value = eq < 0 ? '' : item.slice(eq + 1)
-    switch (key) {
-      case 'cookie': {
-        const c = canonicalInt(value.split('/')[0] ?? '')
-        if (c === null) bad(`cookie=${value} is not a number`)
-        else cookie = c
-        break
-      }
-      case 'duration': {
-        const d = /^(\d+(?:\.\d+)?)s$/.exec(value)
-        if (!d) bad(`duration=${value} is not N.NNNs`)
-        else duration = Number(d[1])
-        break
-      }
-      case 'table': {
-        const n = numberOr(value, 'table', bad)
-        if (n !== null) table = n
-        break
-      }
-      case 'priority': {
-        const n = numberOr(value, 'priority', bad)
-        if (n !== null) priority = n
-        break
-      }
-      case 'n_packets':
-        packets = numberOr(value, 'n_packets', bad)
-        break
-      case 'n_bytes':
-        bytes = numberOr(value, 'n_bytes', bad)
-        break
-      case 'idle_age':
-        idleAge = numberOr(value, 'idle_age', bad)
-        break
-      case 'hard_age':
-        hardAge = numberOr(value, 'hard_age', bad)
-        break
-      case 'idle_timeout':
-        idleTimeout = numberOr(value, 'idle_timeout', bad)
-        break
-      case 'hard_timeout':
-        hardTimeout = numberOr(value, 'hard_timeout', bad)
-        break
-      default:
-        extra[key] = value
-    }
-  }
-
-  const m = parseMatch(matchItems)
-  const a = parseActions(actionsText)
-  for (const p of [...problems, ...m.problems, ...a.problems]) diagnostics.push(diag(lineNo, 'error', p, raw))
-  return {
+  const flow: Flow = {
     line: lineNo,
     text: raw,
-    cookie,
-    table,
-    priority,
-    duration,
-    packets,
-    bytes,
-    idleAge,
-    hardAge,
-    idleTimeout,
-    hardTimeout,
-    protocol: m.protocol,
-    match: m.fields,
-    matchCanon: m.canon,
+    cookie: '0x0',
+    table: 0,
+    priority: defaultPriority,
+    duration: null,
+    packets: null,
+    bytes: null,
+    idleAge: null,
+    hardAge: null,
+    idleTimeout: null,
+    hardTimeout: null,
+    protocol: null,
+    matchText: '',
+    matchCanon: '',
     actionsText,
-    actions: a.actions,
-    extra
+    actions: [],
+    extra: null
   }
+  const items: string[] = []
+  // Scan "k=v, k=v,k=v" up to "actions=" without splitting the whole line.
+  let pos = 0
+  while (pos < at) {
+    let end = line.indexOf(',', pos)
+    if (end < 0 || end > at) end = at
+    let a = pos
+    let b = end
+    while (a < b && line.charCodeAt(a) === 32) a++
+    while (b > a && line.charCodeAt(b - 1) === 32) b--
+    pos = end + 1
+    if (a === b) continue
+    const eq = line.indexOf('=', a)
+    const hasEq = eq >= 0 && eq < b
+    const c0 = line.charCodeAt(a)
+    // Flow properties start with c, d, t, n, p, i, h (cookie, duration, table, n_*, priority, idle_*, hard_*).
+    if (hasEq && (c0 === 99 || c0 === 100 || c0 === 116 || c0 === 110 || c0 === 112 || c0 === 105 || c0 === 104)) {
+      const key = line.slice(a, eq)
+      const nk = numberKeys[key]
+      if (nk !== undefined) {
+        const n = uintAt(line, eq + 1, b)
+        if (n < 0) bad(diagnostics, lineNo, raw, `${line.slice(a, b)} is not a number`)
+        else flow[nk] = n
+        continue
+      }
+      if (key === 'cookie') {
+        const slash = line.indexOf('/', eq)
+        const n = line.slice(eq + 1, slash > 0 && slash < b ? slash : b)
+        if (n === '0x0') flow.cookie = n
+        else {
+          const c = canonicalInt(n)
+          if (c === null) bad(diagnostics, lineNo, raw, `${line.slice(a, b)} is not a number`)
+          else flow.cookie = c
+        }
+        continue
+      }
+      if (key === 'duration') {
+        const d = line.charCodeAt(b - 1) === 115 ? Number(line.slice(eq + 1, b - 1)) : NaN
+        if (!(d >= 0)) bad(diagnostics, lineNo, raw, `${line.slice(a, b)} is not N.NNNs`)
+        else flow.duration = d
+        continue
+      }
+    }
+    const item = line.slice(a, b)
+    if (hasEq && otherKeys.has(item.slice(0, eq - a))) (flow.extra ??= {})[item.slice(0, eq - a)] = item.slice(eq - a + 1)
+    else if (!hasEq && otherKeys.has(item)) (flow.extra ??= {})[item] = ''
+    else items.push(item)
+  }
+
+  flow.matchText = items.join(',')
+  const m = canonicalMatch(items)
+  flow.matchCanon = m.canon
+  flow.protocol = m.protocol
+  // Field-level problems (a bad address...) can only come from items the fast path did not accept.
+  if (m.slow) for (const p of parseMatch(items).problems) bad(diagnostics, lineNo, raw, p)
+
+  let parsed = cache.actions.get(actionsText)
+  if (!parsed) {
+    parsed = parseActions(actionsText)
+    cache.actions.set(actionsText, parsed)
+  }
+  flow.actions = parsed.actions
+  for (const p of parsed.problems) bad(diagnostics, lineNo, raw, p)
+  return flow
 }
 
 /** Parses `ovs-ofctl dump-flows` output (any -O version, --no-stats, --names, --sort) or an add-flows file. Never throws. */
 export function parseDumpFlows(text: string): FlowDump {
   const diagnostics: Diagnostic[] = []
   const flows: Flow[] = []
+  const cache = newFlowParseCache()
   let headers = 0
   let format: FlowDump['format'] = 'plain'
   const crlf = text.includes('\r\n')
@@ -166,10 +188,9 @@ export function parseDumpFlows(text: string): FlowDump {
   for (let i = 0; i < lines.length; i++) {
     const raw = lines[i] as string
     const lineNo = i + 1
-    const first = raw.charCodeAt(0)
     // Fast path: a flow line of dump-flows starts with " cookie=".
-    if (first === 32 && raw.startsWith(' cookie=')) {
-      const f = parseFlowLine(raw, lineNo, diagnostics)
+    if (raw.charCodeAt(0) === 32 && raw.startsWith(' cookie=')) {
+      const f = parseFlowLine(raw, lineNo, diagnostics, cache)
       if (f) flows.push(f)
       continue
     }
@@ -189,12 +210,13 @@ export function parseDumpFlows(text: string): FlowDump {
       diagnostics.push(diag(lineNo, 'error', 'binary data, not text output', raw))
       continue
     }
-    const f = parseFlowLine(raw, lineNo, diagnostics)
+    const f = parseFlowLine(raw, lineNo, diagnostics, cache)
     if (f) flows.push(f)
   }
   if (format === 'plain' && flows.some((f) => f.idleAge !== null)) format = 'of10'
   const portNames = flows.some(
-    (f) => f.match.some((m) => m.kind === 'port' && typeof m.port === 'string' && !/^[A-Z_]+$/.test(m.port)) ||
+    (f) =>
+      /(^|,)in_port=(?![A-Z_]+(,|$))[^\d,]/.test(f.matchText) ||
       f.actions.some((a) => a.type === 'output' && typeof a.port === 'string' && a.field === null && !/^[A-Z_]+$/.test(a.port))
   )
   return { flows, diagnostics, format, headers, portNames, crlf }

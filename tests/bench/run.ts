@@ -1,0 +1,86 @@
+// `npm run bench`: the speed targets of DESIGN.md section 4 for the flow engine, as medians.
+// Not part of npm test. Run with --expose-gc (the npm script does) for the heap figure.
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { diffFlows } from '../../src-main/core/flows/diff'
+import { parseDumpFlows } from '../../src-main/core/parse/ovs-dump-flows'
+import { dumpText, mutate, sdnFlows } from '../helpers/flowgen'
+
+const runs = Number(process.env.BENCH_RUNS ?? 7)
+const gc = (globalThis as { gc?: () => void }).gc
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b)
+  const m = Math.floor(s.length / 2)
+  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2
+}
+
+function time(fn: () => unknown): number {
+  const t0 = performance.now()
+  fn()
+  return performance.now() - t0
+}
+
+const mb = (n: number) => (n / 1024 / 1024).toFixed(1)
+
+// 100,000 flows: 23,000 pods x 4 flows, 2,000 remote nodes x 3, about 2,000 services, the static skeleton.
+const before = sdnFlows({ pods: 23_000, nodes: 2_000, services: 1_971, seed: 1 })
+const after = mutate(before, 400, 2)
+const textA = dumpText(before, { duration: 1000 })
+const textB = dumpText(after, { duration: 1060 })
+console.log(`input: ${before.length} flows, ${mb(textA.length)} MB (A); ${after.length} flows (B); ${runs} runs each, medians`)
+
+// Warm up the JIT as a long-running backend would be.
+parseDumpFlows(textA)
+
+const parseTimes: number[] = []
+const heaps: number[] = []
+for (let i = 0; i < runs; i++) {
+  gc?.()
+  const h0 = process.memoryUsage().heapUsed
+  let kept: ReturnType<typeof parseDumpFlows> | null = null
+  parseTimes.push(time(() => (kept = parseDumpFlows(textA))))
+  gc?.()
+  heaps.push(process.memoryUsage().heapUsed - h0)
+  if (!kept || (kept as ReturnType<typeof parseDumpFlows>).flows.length !== before.length) throw new Error('parse lost flows')
+  kept = null
+}
+
+const diffTimes: number[] = []
+let totals = ''
+for (let i = 0; i < runs; i++) {
+  gc?.()
+  diffTimes.push(
+    time(() => {
+      const d = diffFlows(parseDumpFlows(textA).flows, parseDumpFlows(textB).flows)
+      totals = JSON.stringify(d.totals)
+    })
+  )
+}
+
+const parseMs = median(parseTimes)
+const diffMs = median(diffTimes)
+console.log(`parse 100k flows:            ${parseMs.toFixed(0)} ms   (target < 250 ms)  ${parseMs < 250 ? 'MET' : 'MISSED'}`)
+console.log(`heap held by the parse:      ${gc ? mb(median(heaps)) + ' MB' : 'n/a (run with --expose-gc)'}   (target < 200 MB)`)
+console.log(`parse both + diff:           ${diffMs.toFixed(0)} ms   ${totals}`)
+
+const which = spawnSync('sh', ['-c', 'command -v ovs-ofctl'], { encoding: 'utf8' })
+if (which.status === 0) {
+  const dir = mkdtempSync(join(tmpdir(), 'sdnwb-bench-'))
+  const strip = (t: string) => t.replace(/^OFPST_FLOW reply.*\n/gm, '')
+  writeFileSync(join(dir, 'a'), strip(textA))
+  writeFileSync(join(dir, 'b'), strip(textB))
+  const ovsTimes: number[] = []
+  for (let i = 0; i < Math.min(runs, 5); i++) {
+    ovsTimes.push(time(() => spawnSync('ovs-ofctl', ['diff-flows', join(dir, 'a'), join(dir, 'b')], { maxBuffer: 1 << 28 })))
+  }
+  rmSync(dir, { recursive: true, force: true })
+  const ovsMs = median(ovsTimes)
+  const ratio = diffMs / ovsMs
+  console.log(`ovs-ofctl diff-flows:        ${ovsMs.toFixed(0)} ms   same two files, same run`)
+  console.log(`ratio ours / ovs-ofctl:      ${ratio.toFixed(2)}   (target <= 0.50)  ${ratio <= 0.5 ? 'MET' : 'MISSED'}`)
+} else {
+  console.log('ovs-ofctl not installed: no peer timing (apt-get install openvswitch-switch)')
+}
