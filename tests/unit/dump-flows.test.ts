@@ -2,7 +2,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { canonicalActions } from '../../src-main/core/flows/actions'
 import { diffFlows } from '../../src-main/core/flows/diff'
-import { flowKey, matchField } from '../../src-main/core/flows/flow'
+import { flowActions, flowKey, matchField } from '../../src-main/core/flows/flow'
 import { parseDumpFlows } from '../../src-main/core/parse/ovs-dump-flows'
 import { sample } from '../helpers/samples'
 
@@ -43,25 +43,26 @@ describe('ovs-ofctl dump-flows parser on real samples', () => {
     expect(f?.text).toBe(' cookie=0x0, duration=49.845s, table=0, n_packets=0, n_bytes=0, priority=200,arp,in_port=1,arp_spa=10.128.0.0/14,arp_tpa=10.129.0.0/23 actions=move:NXM_NX_TUN_ID[0..31]->NXM_NX_REG0[],goto_table:10')
     expect(f?.duration).toBe(49.845)
     expect(matchField(f!, 'arp_tpa')).toMatchObject({ kind: 'ipv4', ipv4: { prefix: 23, text: '10.129.0.0/23' } })
-    expect(f?.actions.map((a) => a.type)).toEqual(['move', 'goto_table'])
-    expect(f?.actions[0]).toMatchObject({ src: 'NXM_NX_TUN_ID[0..31]', dst: 'NXM_NX_REG0[]' })
-    const ct = r.flows.find((x) => x.actions.some((a) => a.type === 'ct'))
-    expect(ct?.actions[0]).toMatchObject({ type: 'ct', table: 70, nat: 'nat', commit: false })
+    expect(flowActions(f!).map((a) => a.type)).toEqual(['move', 'goto_table'])
+    expect(flowActions(f!)[0]).toMatchObject({ src: 'NXM_NX_TUN_ID[0..31]', dst: 'NXM_NX_REG0[]' })
+    const ct = r.flows.find((x) => flowActions(x).some((a) => a.type === 'ct'))
+    expect(flowActions(ct!)[0]).toMatchObject({ type: 'ct', table: 70, nat: 'nat', commit: false })
     expect(matchField(ct!, 'ct_state')).toMatchObject({ kind: 'ct_state', ctState: { set: ['rpl'], unset: [] } })
     const note = r.flows.find((x) => x.table === 253)
-    expect(note).toMatchObject({ priority: 32768, actions: [{ type: 'note', bytes: '020700000000' }] })
+    expect(note).toMatchObject({ priority: 32768 })
+    expect(flowActions(note!)).toMatchObject([{ type: 'note', bytes: '020700000000' }])
     const t50 = r.flows.find((x) => x.table === 50 && x.priority === 100)
-    expect(t50?.actions.find((a) => a.type === 'set_field')).toMatchObject({ value: '10.200.0.2', field: 'tun_dst' })
+    expect(flowActions(t50!).find((a) => a.type === 'set_field')).toMatchObject({ value: '10.200.0.2', field: 'tun_dst' })
     const reg = r.flows.find((x) => x.table === 80 && x.priority === 100)
-    expect(matchField(reg!, 'reg0')).toMatchObject({ kind: 'int', value: '11259375' })
-    expect(reg?.actions[0]).toMatchObject({ type: 'output', field: 'reg2[]' })
+    expect(matchField(reg!, 'reg0')).toMatchObject({ kind: 'int', value: '0xabcdef' })
+    expect(flowActions(reg!)[0]).toMatchObject({ type: 'output', field: 'reg2[]' })
   })
 
   it('reads OF1.0 (NXST header, idle_age, resubmit) and the multipart headers of big dumps', () => {
     const of10 = parseDumpFlows(sample('lab/hostns-dump-flows-of10.txt'))
     expect(of10.format).toBe('of10')
-    expect(of10.flows[0]?.idleAge).toBe(24)
-    expect(of10.flows.some((f) => f.actions.some((a) => a.type === 'resubmit' && a.table === 10 && a.port === null))).toBe(true)
+    expect(of10.flows[0]?.more?.idleAge).toBe(24)
+    expect(of10.flows.some((f) => flowActions(f).some((a) => a.type === 'resubmit' && a.table === 10 && a.port === null))).toBe(true)
     const big = parseDumpFlows(sample('lab/scale100k-dump-flows-excerpt.txt'))
     expect(big.headers).toBe(2)
     // The excerpt elides lines with "...": each is reported where it is, the flows around it are read.
@@ -75,7 +76,7 @@ describe('ovs-ofctl dump-flows parser on real samples', () => {
     const tty = parseDumpFlows(sample('lab/node1-dump-flows-table40-ssh-tty.txt'))
     expect(tty).toMatchObject({ crlf: true, portNames: true })
     expect(tty.flows[0]?.text.endsWith('\r')).toBe(false)
-    expect(tty.flows[0]?.actions[0]).toMatchObject({ type: 'output', port: 'vethnode1p1' })
+    expect(flowActions(tty.flows[0]!)[0]).toMatchObject({ type: 'output', port: 'vethnode1p1' })
     const names = parseDumpFlows(sample('lab/node1-dump-flows-of13-names.txt'))
     expect(matchField(names.flows[0]!, 'in_port')).toMatchObject({ kind: 'port', port: 'tun0' })
   })
@@ -112,7 +113,7 @@ describe('ovs-ofctl dump-flows parser on real samples', () => {
     ]
     const flows = spellings.map((s) => parseDumpFlows(s).flows[0]!)
     expect(new Set(flows.map(flowKey)).size).toBe(1)
-    expect(new Set(flows.map((f) => canonicalActions(f.actions))).size).toBe(1)
+    expect(new Set(flows.map((f) => canonicalActions(flowActions(f)))).size).toBe(1)
     expect(flowKey(flows[0]!)).toBe('60 100 tcp,nw_dst=172.30.0.0/16,tp_dst=443')
   })
 
@@ -121,7 +122,7 @@ describe('ovs-ofctl dump-flows parser on real samples', () => {
     expect(r.diagnostics).toEqual([])
     const f = r.flows[0]!
     expect(matchField(f, 'foo_field')).toMatchObject({ kind: 'raw', value: 'abc' })
-    expect(f.actions).toEqual([
+    expect(flowActions(f)).toEqual([
       { type: 'other', text: 'frobnicate(1,2)', name: 'frobnicate', arg: '1,2' },
       { type: 'other', text: 'learn(table=9,NXM_OF_VLAN_TCI[0..11])', name: 'learn', arg: 'table=9,NXM_OF_VLAN_TCI[0..11]' }
     ])

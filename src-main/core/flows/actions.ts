@@ -206,3 +206,25 @@ export function canonicalActions(actions: readonly FlowAction[], opts: CanonOpti
   if (actions.length === 0) return 'drop'
   return actions.map((a) => canonicalAction(a, opts)).join(',')
 }
+
+/**
+ * The parse-time check of an actions text: brackets balanced over the whole text, and the last
+ * action (where a cut-short line is damaged) parsed in full. The rest is parsed when used.
+ */
+export function lastActionProblems(text: string): string[] {
+  const trimmed = text.trim()
+  if (trimmed === '') return ['no actions after "actions=" (text cut short?)']
+  let depth = 0
+  let last = 0
+  for (let i = 0; i < trimmed.length; i++) {
+    const c = trimmed.charCodeAt(i)
+    if (c === 40 || c === 91) depth++
+    else if (c === 41 || c === 93) depth--
+    else if (c === 44 && depth === 0) last = i + 1
+    if (depth < 0) break
+  }
+  const problems: string[] = []
+  parseOne(trimmed.slice(last), problems)
+  if (depth !== 0 && problems.length === 0) problems.push(`${trimmed}: unbalanced brackets (text cut short?)`)
+  return problems
+}

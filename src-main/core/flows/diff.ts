@@ -1,5 +1,5 @@
 import { canonicalActions, type CanonOptions } from './actions'
-import { flowKey, type Flow } from './flow'
+import { flowActions, flowKey, type Flow } from './flow'
 
 export type FlowChange = 'actions' | 'cookie' | 'timeouts'
 
@@ -103,9 +103,9 @@ export function diffFlows(before: readonly Flow[], after: readonly Flow[], opts:
       continue
     }
     const changes: FlowChange[] = []
-    if (fa.actionsText !== fb.actionsText && canonicalActions(fa.actions, opts) !== canonicalActions(fb.actions, opts)) changes.push('actions')
+    if (fa.actionsText !== fb.actionsText && canonicalActions(flowActions(fa), opts) !== canonicalActions(flowActions(fb), opts)) changes.push('actions')
     if (fa.cookie !== fb.cookie) changes.push('cookie')
-    if ((fa.idleTimeout ?? 0) !== (fb.idleTimeout ?? 0) || (fa.hardTimeout ?? 0) !== (fb.hardTimeout ?? 0)) changes.push('timeouts')
+    if ((fa.more?.idleTimeout ?? 0) !== (fb.more?.idleTimeout ?? 0) || (fa.more?.hardTimeout ?? 0) !== (fb.more?.hardTimeout ?? 0)) changes.push('timeouts')
     const counters = counterDelta(fa, fb)
     const t = tableOf(tables, fb.table)
     if (changes.length > 0) {

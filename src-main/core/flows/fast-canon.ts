@@ -1,3 +1,6 @@
+import { protocols } from './fields'
+import { fieldRank, printsHex } from './order'
+
 // The hot path of flow parsing: the canonical text of one match item without regexes or allocation
 // when the item is already in the form ovs-ofctl prints (which is most of a dump). Anything unusual
 // returns null and takes the full typed path (parseMatch), which defines the canonical form.
@@ -42,14 +45,17 @@ const kinds: Record<string, Kind> = {
 }
 for (let i = 0; i < 16; i++) kinds[`reg${i}`] = Kind.Int
 
+/** name -> kind * 256 + print rank, one lookup per item on the hot path. */
+const kindRank = new Map<string, number>(Object.entries(kinds).map(([n, k]) => [n, k * 256 + fieldRank(n)]))
+
 /** A dotted quad with an optional /prefix, in OVS's printed form (host bits clear, no /32, no leading zeros). */
-function isCanonicalIpv4(s: string, from: number): boolean {
+function isCanonicalIpv4(s: string, from: number, to: number = s.length): boolean {
   let octets = 0
   let value = 0
   let digits = 0
   let addr = 0
   let i = from
-  for (; i < s.length; i++) {
+  for (; i < to; i++) {
     const c = s.charCodeAt(i)
     if (c >= 48 && c <= 57) {
       if (digits > 0 && value === 0) return false
@@ -66,7 +72,7 @@ function isCanonicalIpv4(s: string, from: number): boolean {
       if (octets > 3) return false
     } else return false
   }
-  if (i === s.length) {
+  if (i === to) {
     if (digits === 0 || octets !== 3) return false
     return true
   }
@@ -74,7 +80,7 @@ function isCanonicalIpv4(s: string, from: number): boolean {
   if (octets !== 4) return false
   let prefix = 0
   let pd = 0
-  for (i = i + 1; i < s.length; i++) {
+  for (i = i + 1; i < to; i++) {
     const c = s.charCodeAt(i)
     if (c < 48 || c > 57 || pd > 1) return false
     if (pd > 0 && prefix === 0) return false
@@ -86,12 +92,12 @@ function isCanonicalIpv4(s: string, from: number): boolean {
   return (addr & hostBits) === 0
 }
 
-/** Decimal without leading zeros (canonical as is), or null. */
-function isCanonicalDecimal(s: string, from: number): boolean {
-  const n = s.length - from
+/** Decimal without leading zeros (canonical as is). */
+function isCanonicalDecimal(s: string, from: number, to: number = s.length): boolean {
+  const n = to - from
   if (n === 0 || n > 15) return false
   if (n > 1 && s.charCodeAt(from) === 48) return false
-  for (let i = from; i < s.length; i++) {
+  for (let i = from; i < to; i++) {
     const c = s.charCodeAt(i)
     if (c < 48 || c > 57) return false
   }
@@ -111,8 +117,21 @@ function hexToDecimal(s: string, from: number): string | null {
   return String(v)
 }
 
-function isLowerMac(s: string, from: number): boolean {
-  if (s.length - from !== 17) return false
+/** "0" or "0x" + lowercase hex without leading zeros: how ovs-ofctl prints registers. */
+function isCanonicalHex(s: string, from: number, to: number = s.length): boolean {
+  if (to - from === 1) return s.charCodeAt(from) === 48
+  if (to - from < 3 || to - from > 15 || s.charCodeAt(from) !== 48 || s.charCodeAt(from + 1) !== 120 || s.charCodeAt(from + 2) === 48) return false
+  for (let i = from + 2; i < to; i++) {
+    const c = s.charCodeAt(i)
+    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false
+  }
+  return true
+}
+
+function isLowerMac(s: string, from: number, to: number = s.length): boolean {
+  // A masked MAC (not all-ones mask) is printed "value/mask".
+  if (to - from === 35 && s.charCodeAt(from + 17) === 47) return isLowerMac(s, from, from + 17) && isLowerMac(s, from + 18, to) && s.slice(from + 18, to) !== 'ff:ff:ff:ff:ff:ff'
+  if (to - from !== 17) return false
   for (let i = 0; i < 17; i++) {
     const c = s.charCodeAt(from + i)
     if (i % 3 === 2) {
@@ -132,23 +151,79 @@ export function fastCanonItem(item: string, isArp: boolean): string | null {
   const name = item.slice(0, eq)
   const kind = kinds[name]
   if (kind === undefined) return null
+  if (itemIsCanonical(item, 0, item.length, eq, name, kind, isArp)) return item
+  if (kind !== Kind.Int) return null
+  // Integers in the other base: convert.
+  const v = eq + 1
+  if (printsHex(name)) {
+    if (!isCanonicalDecimal(item, v)) return null
+    const n = Number(item.slice(v))
+    return n === 0 ? `${name}=0` : `${name}=0x${n.toString(16)}`
+  }
+  if (item.charCodeAt(v) === 48 && item.charCodeAt(v + 1) === 120) {
+    const d = hexToDecimal(item, v + 2)
+    return d === null ? null : `${name}=${d}`
+  }
+  return null
+}
+
+function itemIsCanonical(s: string, a: number, b: number, eq: number, name: string, kind: Kind, isArp: boolean): boolean {
   const v = eq + 1
   switch (kind) {
     case Kind.Ipv4:
-      if (isArp && (name === 'nw_src' || name === 'nw_dst')) return null
-      return isCanonicalIpv4(item, v) ? item : null
+      if (isArp && (name === 'nw_src' || name === 'nw_dst')) return false
+      return isCanonicalIpv4(s, v, b)
     case Kind.Port:
-      return isCanonicalDecimal(item, v) ? item : null
+      return isCanonicalDecimal(s, v, b)
     case Kind.Int:
-      if (isCanonicalDecimal(item, v)) return item
-      if (item.charCodeAt(v) === 48 && item.charCodeAt(v + 1) === 120) {
-        const d = hexToDecimal(item, v + 2)
-        return d === null ? null : `${name}=${d}`
-      }
-      return null
+      return printsHex(name) ? isCanonicalHex(s, v, b) : isCanonicalDecimal(s, v, b)
     case Kind.Mac:
-      return isLowerMac(item, v) ? item : null
+      return isLowerMac(s, v, b)
     case Kind.Raw:
-      return null
+      return false
   }
+  return false
+}
+
+const protocolNames = new Set(Object.keys(protocols))
+
+/**
+ * Checks, without building anything, that s[from, to) is a match exactly as ovs-ofctl prints it:
+ * items separated by ',', each canonical, in print order. Then the text is its own canonical form.
+ * Returns the protocol shorthand ('' for none), or null when the slow path is needed.
+ */
+export function printedMatchProtocol(s: string, from: number, to: number): string | null {
+  let proto = ''
+  let lastRank = -1
+  let lastStart = -1
+  let lastEnd = -1
+  let pos = from
+  while (pos < to) {
+    let end = s.indexOf(',', pos)
+    if (end < 0 || end > to) end = to
+    if (end === pos) return null
+    const eq = s.indexOf('=', pos)
+    let rank: number
+    if (eq < 0 || eq > end) {
+      if (proto !== '') return null
+      const word = s.slice(pos, end)
+      if (!protocolNames.has(word)) return null
+      proto = word
+      rank = fieldRank('protocol')
+    } else {
+      const name = s.slice(pos, eq)
+      const kr = kindRank.get(name)
+      if (kr === undefined || !itemIsCanonical(s, pos, end, eq, name, (kr >> 8) as Kind, proto === 'arp' || proto === 'rarp')) return null
+      rank = kr & 255
+    }
+    if (rank < lastRank) return null
+    if (rank === lastRank && s.slice(lastStart, lastEnd) >= s.slice(pos, end)) return null
+    lastRank = rank
+    lastStart = pos
+    lastEnd = end
+    pos = end + 1
+  }
+  // nw_src/nw_dst seen before "arp" would be arp_spa/arp_tpa: ranks put the protocol first, so a valid
+  // order already guarantees the protocol was known when those items were checked.
+  return proto
 }

@@ -1,4 +1,4 @@
-import type { FlowAction } from './actions'
+import { parseActions, type FlowAction } from './actions'
 import { parseMatch, type MatchField } from './match'
 
 /** One flow of an OpenFlow table as ovs-ofctl printed it (dump-flows) or as written for add-flows. */
@@ -15,21 +15,40 @@ export interface Flow {
   duration: number | null
   packets: number | null
   bytes: number | null
-  idleAge: number | null
-  hardAge: number | null
-  idleTimeout: number | null
-  hardTimeout: number | null
+  /** Ages, timeouts and other properties, rare in dumps: null when none was printed. */
+  more: FlowMore | null
   protocol: string | null
   /** The match as written, items joined by ','. Typed fields: matchFields(flow). */
   matchText: string
   /** Canonical match text: the same for every spelling of the same match. */
   matchCanon: string
-  /** The text after "actions=", as printed. */
+  /** The text after "actions=", as printed. Typed actions: flowActions(flow). */
   actionsText: string
-  /** Typed actions; flows with the same actions text share one (read-only) list. */
-  actions: readonly FlowAction[]
-  /** Other flow properties (importance, send_flow_rem, flags...), kept as printed; null when none. */
-  extra: Record<string, string> | null
+}
+
+export interface FlowMore {
+  idleAge: number | null
+  hardAge: number | null
+  idleTimeout: number | null
+  hardTimeout: number | null
+  /** importance, send_flow_rem, flags...: kept as printed. */
+  extra: Record<string, string>
+}
+
+export const newFlowMore = (): FlowMore => ({ idleAge: null, hardAge: null, idleTimeout: null, hardTimeout: null, extra: {} })
+
+const typedActions = new Map<string, readonly FlowAction[]>()
+
+/** The typed actions of a flow, parsed on first use and shared by every flow with the same text. */
+export function flowActions(f: Pick<Flow, 'actionsText'>): readonly FlowAction[] {
+  let a = typedActions.get(f.actionsText)
+  if (!a) {
+    a = parseActions(f.actionsText).actions
+    // Bounded memo: a long-running backend sees many dumps.
+    if (typedActions.size > 200_000) typedActions.clear()
+    typedActions.set(f.actionsText, a)
+  }
+  return a
 }
 
 export const defaultPriority = 32768

@@ -1,5 +1,6 @@
 import { canonicalFieldName, fieldKind, protocolName, protocols } from './fields'
 import { fastCanonItem } from './fast-canon'
+import { compareCanonItems, printsHex } from './order'
 import { canonicalMac, canonicalMaskedInt, parseCtState, parseInteger, parseIpv4Value, type CtStateValue, type Ipv4Value } from './values'
 
 /** One match field, typed where it matters, with the exact text it came from. */
@@ -125,7 +126,7 @@ export function parseMatch(items: readonly string[]): ParsedMatch {
         break
       }
       case 'int': {
-        const v = canonicalMaskedInt(value)
+        const v = canonicalMaskedInt(value, printsHex(name))
         if (v === null) fields.push({ name, kind: 'raw', raw, canon: `${name}=${value}`, value })
         else fields.push({ name, kind, raw, canon: `${name}=${v}`, value: v })
         break
@@ -135,11 +136,10 @@ export function parseMatch(items: readonly string[]): ParsedMatch {
     }
   }
 
-  const canonParts = fields.map((f) => f.canon)
-  const head = fields[0]?.kind === 'protocol' ? (canonParts.shift() as string) : null
-  canonParts.sort()
-  if (head) canonParts.unshift(head)
-  return { fields, protocol, canon: canonParts.join(','), problems }
+  const canonParts = fields.map((f) => (f.kind === 'protocol' ? 'protocol' : f.canon))
+  canonParts.sort(compareCanonItems)
+  const canon = canonParts.map((c) => (c === 'protocol' ? (protocol as string) : c)).join(',')
+  return { fields, protocol, canon, problems }
 }
 
 const protocolItems = new Set(Object.keys(protocols))
@@ -169,14 +169,15 @@ export function canonicalMatch(items: readonly string[]): { canon: string; proto
     let c = fastCanonItem(it, isArp)
     if (c === null) {
       slowItems = true
-      c = parseMatch(isArp ? ['arp', it] : [it]).canon
-      if (isArp) c = c.slice(4)
+      const fields = parseMatch(isArp ? ['arp', it] : [it]).fields
+      c = fields.filter((f) => f.kind !== 'protocol').map((f) => f.canon).join(',')
     }
     parts.push(c)
   }
-  if (parts.length > 1) parts.sort()
-  if (proto !== null) parts.unshift(proto)
-  return { canon: parts.join(','), protocol: proto, slow: slowItems }
+  if (proto !== null) parts.push('protocol')
+  if (parts.length > 1) parts.sort(compareCanonItems)
+  const canon = proto === null ? parts.join(',') : parts.map((c) => (c === 'protocol' ? proto : c)).join(',')
+  return { canon, protocol: proto, slow: slowItems }
 }
 
 function slow(items: readonly string[]): { canon: string; protocol: string | null; slow: boolean } {

@@ -78,15 +78,26 @@ export function canonicalDecimal(text: string): string | null {
   return null
 }
 
-/** An integer match value with optional mask: "0x5/0xff" -> "5/255", "42" -> "42". */
-export function canonicalMaskedInt(text: string): string | null {
+/** "0x00ff" / "255" -> "0xff"; zero is "0", as ovs-ofctl prints registers. */
+export function canonicalHex(text: string): string | null {
+  const d = canonicalDecimal(text)
+  if (d === null) return null
+  return d === '0' ? '0' : '0x' + (Number.isSafeInteger(Number(d)) ? Number(d).toString(16) : BigInt(d).toString(16))
+}
+
+/**
+ * An integer match value with optional mask, in the form ovs-ofctl prints it: hex for registers and
+ * marks ("0x5/0xff"), decimal for ports and the like ("443").
+ */
+export function canonicalMaskedInt(text: string, hex: boolean): string | null {
   const [v, m, ...rest] = text.split('/')
   if (v === undefined || rest.length > 0) return null
-  const cv = canonicalDecimal(v)
+  const form = hex ? canonicalHex : canonicalDecimal
+  const cv = form(v)
   if (cv === null) return null
   if (m === undefined) return cv
-  const cm = canonicalDecimal(m)
-  return cm === null ? null : `${cv}/${cm}`
+  const cm = canonicalHex(m)
+  return cm === null ? null : `${hex ? cv : canonicalHex(v)}/${cm}`
 }
 
 const ctFlags = ['new', 'est', 'rel', 'rpl', 'inv', 'trk', 'snat', 'dnat']

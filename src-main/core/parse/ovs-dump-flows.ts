@@ -1,5 +1,6 @@
-import { parseActions, type ParsedActions } from '../flows/actions'
-import { defaultPriority, type Flow } from '../flows/flow'
+import { lastActionProblems } from '../flows/actions'
+import { defaultPriority, newFlowMore, type Flow } from '../flows/flow'
+import { printedMatchProtocol } from '../flows/fast-canon'
 import { canonicalMatch, parseMatch } from '../flows/match'
 import { canonicalInt } from '../flows/values'
 import { diag, looksBinary, splitLines, type Diagnostic } from './diagnostics'
@@ -21,25 +22,7 @@ const headerRe = /^(OFPST_FLOW|NXST_FLOW|OFPST_AGGREGATE) reply\b/
 const logLineRe = /^(\d{4}-\d\d-\d\dT[\d:.]+Z\|\d+\|[\w-]+\|(EMER|ERR|WARN|INFO|DBG)\||ovs-ofctl: |ovs-vsctl: |ovs-appctl: )/
 const promptRe = /^(\[[^\]]*\][$#]|\$|#\s*ovs-|sh-[\d.]+[$#])\s*\S/
 
-type NumberKey = 'table' | 'priority' | 'packets' | 'bytes' | 'idleAge' | 'hardAge' | 'idleTimeout' | 'hardTimeout'
-const numberKeys: Record<string, NumberKey> = {
-  table: 'table',
-  priority: 'priority',
-  n_packets: 'packets',
-  n_bytes: 'bytes',
-  idle_age: 'idleAge',
-  hard_age: 'hardAge',
-  idle_timeout: 'idleTimeout',
-  hard_timeout: 'hardTimeout'
-}
 const otherKeys = new Set(['importance', 'send_flow_rem', 'check_overlap', 'reset_counts', 'no_packet_counts', 'no_byte_counts', 'out_port', 'out_group', 'flags'])
-
-/** Memo shared by the lines of one dump: parsed action lists by their text (dumps repeat them a lot). */
-export interface FlowParseCache {
-  actions: Map<string, ParsedActions>
-}
-
-export const newFlowParseCache = (): FlowParseCache => ({ actions: new Map() })
 
 /** Unsigned decimal or 0x-hex in s[from, to), or -1. */
 function uintAt(s: string, from: number, to: number): number {
@@ -66,6 +49,107 @@ function bad(diagnostics: Diagnostic[], lineNo: number, raw: string, m: string):
   diagnostics.push(diag(lineNo, 'error', m, raw))
 }
 
+// Scratch space for match item ranges [start, end) of the line being parsed (reused, never shared).
+let ranges: Int32Array = new Int32Array(64)
+function growRanges(r: Int32Array): Int32Array {
+  const n = new Int32Array(r.length * 2)
+  n.set(r)
+  return n
+}
+function rangesLength(n: number): number {
+  let total = n - 1
+  for (let i = 0; i < n; i++) total += (ranges[i * 2 + 1] as number) - (ranges[i * 2] as number)
+  return total
+}
+
+/** Seconds like "49.845" in line[a, b) (the "s" already cut), or -1. */
+function secondsAt(line: string, a: number, b: number): number {
+  let whole = 0
+  let frac = 0
+  let scale = 1
+  let dot = false
+  if (a >= b) return -1
+  for (let i = a; i < b; i++) {
+    const c = line.charCodeAt(i)
+    if (c === 46 && !dot) dot = true
+    else if (c >= 48 && c <= 57) {
+      if (dot) {
+        frac = frac * 10 + (c - 48)
+        scale *= 10
+      } else whole = whole * 10 + (c - 48)
+    } else return -1
+  }
+  return whole + frac / scale
+}
+
+function numberAt(line: string, a: number, b: number, from: number, lineNo: number, raw: string, diagnostics: Diagnostic[]): number | null {
+  const n = uintAt(line, from, b)
+  if (n >= 0) return n
+  bad(diagnostics, lineNo, raw, `${line.slice(a, b)} is not a number`)
+  return null
+}
+
+/** Reads a flow property (cookie, duration, table, counters...) at line[a, b) into flow; false for a match item. */
+function propertyAt(line: string, a: number, b: number, flow: Flow, lineNo: number, raw: string, diagnostics: Diagnostic[]): boolean {
+  switch (line.charCodeAt(a)) {
+    case 99: // c
+      if (line.startsWith('cookie=', a)) {
+        let e = line.indexOf('/', a)
+        if (e < 0 || e > b) e = b
+        const n = line.slice(a + 7, e)
+        const c = n === '0x0' ? n : canonicalInt(n)
+        if (c === null) bad(diagnostics, lineNo, raw, `${line.slice(a, b)} is not a number`)
+        else flow.cookie = c
+        return true
+      }
+      break
+    case 100: // d
+      if (line.startsWith('duration=', a)) {
+        const d = line.charCodeAt(b - 1) === 115 ? secondsAt(line, a + 9, b - 1) : -1
+        if (d < 0) bad(diagnostics, lineNo, raw, `${line.slice(a, b)} is not N.NNNs`)
+        else flow.duration = d
+        return true
+      }
+      break
+    case 116: // t
+      if (line.startsWith('table=', a)) {
+        flow.table = numberAt(line, a, b, a + 6, lineNo, raw, diagnostics) ?? flow.table
+        return true
+      }
+      break
+    case 112: // p
+      if (line.startsWith('priority=', a)) {
+        flow.priority = numberAt(line, a, b, a + 9, lineNo, raw, diagnostics) ?? flow.priority
+        return true
+      }
+      break
+    case 110: // n
+      if (line.startsWith('n_packets=', a)) {
+        flow.packets = numberAt(line, a, b, a + 10, lineNo, raw, diagnostics)
+        return true
+      }
+      if (line.startsWith('n_bytes=', a)) {
+        flow.bytes = numberAt(line, a, b, a + 8, lineNo, raw, diagnostics)
+        return true
+      }
+      break
+    case 105: // i
+    case 104: // h
+      for (const [prefix, key] of [['idle_age=', 'idleAge'], ['hard_age=', 'hardAge'], ['idle_timeout=', 'idleTimeout'], ['hard_timeout=', 'hardTimeout']] as const) {
+        if (line.startsWith(prefix, a)) {
+          ;(flow.more ??= newFlowMore())[key] = numberAt(line, a, b, a + prefix.length, lineNo, raw, diagnostics)
+          return true
+        }
+      }
+      break
+  }
+  const eq = line.indexOf('=', a)
+  const key = eq >= 0 && eq < b ? line.slice(a, eq) : line.slice(a, b)
+  if (!otherKeys.has(key)) return false
+  ;(flow.more ??= newFlowMore()).extra[key] = eq >= 0 && eq < b ? line.slice(eq + 1, b) : ''
+  return true
+}
+
 function findActions(line: string): number {
   if (line.startsWith('actions=')) return 0
   let i = line.indexOf('actions=')
@@ -81,7 +165,7 @@ function findActions(line: string): number {
  * Parses one flow line; returns null (with a diagnostic) when the line is not a readable flow.
  * Accepts dump-flows output (OF1.0/OF1.3, with or without stats) and add-flows syntax.
  */
-export function parseFlowLine(raw: string, lineNo: number, diagnostics: Diagnostic[], cache: FlowParseCache = newFlowParseCache()): Flow | null {
+export function parseFlowLine(raw: string, lineNo: number, diagnostics: Diagnostic[]): Flow | null {
   const line = raw.trim()
   const at = findActions(line)
   if (at < 0) {
@@ -99,20 +183,16 @@ export function parseFlowLine(raw: string, lineNo: number, diagnostics: Diagnost
     duration: null,
     packets: null,
     bytes: null,
-    idleAge: null,
-    hardAge: null,
-    idleTimeout: null,
-    hardTimeout: null,
+    more: null,
     protocol: null,
     matchText: '',
     matchCanon: '',
-    actionsText,
-    actions: [],
-    extra: null
+    actionsText
   }
-  const items: string[] = []
-  // Scan "k=v, k=v,k=v" up to "actions=" without splitting the whole line.
+  // Scan "k=v, k=v,k=v" up to "actions=": flow properties are read in place; match items are
+  // remembered as ranges, so the usual dump line allocates nothing for its match.
   let pos = 0
+  let nItems = 0
   while (pos < at) {
     let end = line.indexOf(',', pos)
     if (end < 0 || end > at) end = at
@@ -122,57 +202,37 @@ export function parseFlowLine(raw: string, lineNo: number, diagnostics: Diagnost
     while (b > a && line.charCodeAt(b - 1) === 32) b--
     pos = end + 1
     if (a === b) continue
-    const eq = line.indexOf('=', a)
-    const hasEq = eq >= 0 && eq < b
-    const c0 = line.charCodeAt(a)
-    // Flow properties start with c, d, t, n, p, i, h (cookie, duration, table, n_*, priority, idle_*, hard_*).
-    if (hasEq && (c0 === 99 || c0 === 100 || c0 === 116 || c0 === 110 || c0 === 112 || c0 === 105 || c0 === 104)) {
-      const key = line.slice(a, eq)
-      const nk = numberKeys[key]
-      if (nk !== undefined) {
-        const n = uintAt(line, eq + 1, b)
-        if (n < 0) bad(diagnostics, lineNo, raw, `${line.slice(a, b)} is not a number`)
-        else flow[nk] = n
-        continue
-      }
-      if (key === 'cookie') {
-        const slash = line.indexOf('/', eq)
-        const n = line.slice(eq + 1, slash > 0 && slash < b ? slash : b)
-        if (n === '0x0') flow.cookie = n
-        else {
-          const c = canonicalInt(n)
-          if (c === null) bad(diagnostics, lineNo, raw, `${line.slice(a, b)} is not a number`)
-          else flow.cookie = c
-        }
-        continue
-      }
-      if (key === 'duration') {
-        const d = line.charCodeAt(b - 1) === 115 ? Number(line.slice(eq + 1, b - 1)) : NaN
-        if (!(d >= 0)) bad(diagnostics, lineNo, raw, `${line.slice(a, b)} is not N.NNNs`)
-        else flow.duration = d
-        continue
-      }
-    }
-    const item = line.slice(a, b)
-    if (hasEq && otherKeys.has(item.slice(0, eq - a))) (flow.extra ??= {})[item.slice(0, eq - a)] = item.slice(eq - a + 1)
-    else if (!hasEq && otherKeys.has(item)) (flow.extra ??= {})[item] = ''
-    else items.push(item)
+    const prop = propertyAt(line, a, b, flow, lineNo, raw, diagnostics)
+    if (prop) continue
+    if (nItems * 2 + 2 > ranges.length) ranges = growRanges(ranges)
+    ranges[nItems * 2] = a
+    ranges[nItems * 2 + 1] = b
+    nItems++
   }
 
-  flow.matchText = items.join(',')
-  const m = canonicalMatch(items)
-  flow.matchCanon = m.canon
-  flow.protocol = m.protocol
-  // Field-level problems (a bad address...) can only come from items the fast path did not accept.
-  if (m.slow) for (const p of parseMatch(items).problems) bad(diagnostics, lineNo, raw, p)
-
-  let parsed = cache.actions.get(actionsText)
-  if (!parsed) {
-    parsed = parseActions(actionsText)
-    cache.actions.set(actionsText, parsed)
+  const first = nItems > 0 ? (ranges[0] as number) : 0
+  const last = nItems > 0 ? (ranges[nItems * 2 - 1] as number) : 0
+  // Contiguous ',' separated items (no spaces, no properties between them): check in place.
+  const proto = nItems > 0 && last - first === rangesLength(nItems) ? printedMatchProtocol(line, first, last) : nItems === 0 ? '' : null
+  if (proto !== null) {
+    const text = nItems > 0 ? line.slice(first, last) : ''
+    flow.matchText = text
+    flow.matchCanon = text
+    flow.protocol = proto === '' ? null : proto
+  } else {
+    const items: string[] = []
+    for (let i = 0; i < nItems; i++) items.push(line.slice(ranges[i * 2] as number, ranges[i * 2 + 1] as number))
+    flow.matchText = items.join(',')
+    const m = canonicalMatch(items)
+    flow.matchCanon = m.canon
+    flow.protocol = m.protocol
+    // Field-level problems (a bad address...) can only come from items the fast path did not accept.
+    if (m.slow) for (const p of parseMatch(items).problems) bad(diagnostics, lineNo, raw, p)
   }
-  flow.actions = parsed.actions
-  for (const p of parsed.problems) bad(diagnostics, lineNo, raw, p)
+
+  // Typed actions are built on first use (flowActions); a cut-short line can only be damaged at its
+  // end, so the structure of the whole text and the last action in full are checked here.
+  for (const p of lastActionProblems(actionsText)) bad(diagnostics, lineNo, raw, p)
   return flow
 }
 
@@ -180,7 +240,6 @@ export function parseFlowLine(raw: string, lineNo: number, diagnostics: Diagnost
 export function parseDumpFlows(text: string): FlowDump {
   const diagnostics: Diagnostic[] = []
   const flows: Flow[] = []
-  const cache = newFlowParseCache()
   let headers = 0
   let format: FlowDump['format'] = 'plain'
   const crlf = text.includes('\r\n')
@@ -190,7 +249,7 @@ export function parseDumpFlows(text: string): FlowDump {
     const lineNo = i + 1
     // Fast path: a flow line of dump-flows starts with " cookie=".
     if (raw.charCodeAt(0) === 32 && raw.startsWith(' cookie=')) {
-      const f = parseFlowLine(raw, lineNo, diagnostics, cache)
+      const f = parseFlowLine(raw, lineNo, diagnostics)
       if (f) flows.push(f)
       continue
     }
@@ -210,14 +269,14 @@ export function parseDumpFlows(text: string): FlowDump {
       diagnostics.push(diag(lineNo, 'error', 'binary data, not text output', raw))
       continue
     }
-    const f = parseFlowLine(raw, lineNo, diagnostics, cache)
+    const f = parseFlowLine(raw, lineNo, diagnostics)
     if (f) flows.push(f)
   }
-  if (format === 'plain' && flows.some((f) => f.idleAge !== null)) format = 'of10'
+  if (format === 'plain' && flows.some((f) => f.more?.idleAge != null)) format = 'of10'
   const portNames = flows.some(
     (f) =>
       /(^|,)in_port=(?![A-Z_]+(,|$))[^\d,]/.test(f.matchText) ||
-      f.actions.some((a) => a.type === 'output' && typeof a.port === 'string' && a.field === null && !/^[A-Z_]+$/.test(a.port))
+      /(^|,)output:(?!NXM_|OXM_|[A-Z_]+(,|$))[^\d,]/.test(f.actionsText)
   )
   return { flows, diagnostics, format, headers, portNames, crlf }
 }
