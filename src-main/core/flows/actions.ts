@@ -211,8 +211,29 @@ export function canonicalActions(actions: readonly FlowAction[], opts: CanonOpti
  * The parse-time check of an actions text: brackets balanced over the whole text, and the last
  * action (where a cut-short line is damaged) parsed in full. The rest is parsed when used.
  */
+const noProblems: string[] = []
+
+/** goto_table:N, output:N, resubmit(,N), drop, output:NXM_NX_REGn[]: the usual last actions, whole. */
+function isPlainLastAction(s: string, a: number): boolean {
+  const digitsFrom = (from: number) => {
+    if (from >= s.length) return false
+    for (let i = from; i < s.length; i++) {
+      const c = s.charCodeAt(i)
+      if (c < 48 || c > 57) return false
+    }
+    return true
+  }
+  if (s.startsWith('goto_table:', a)) return digitsFrom(a + 11)
+  if (s.startsWith('output:', a)) {
+    if (digitsFrom(a + 7)) return true
+    return s.startsWith('NXM_NX_REG', a + 7) && /^\d{1,2}\[\]$/.test(s.slice(a + 17))
+  }
+  if (s.startsWith('resubmit(,', a)) return /^\d+\)$/.test(s.slice(a + 10))
+  return s.length - a === 4 && s.startsWith('drop', a)
+}
+
 export function lastActionProblems(text: string): string[] {
-  const trimmed = text.trim()
+  const trimmed = text.charCodeAt(text.length - 1) === 32 || text.charCodeAt(0) === 32 ? text.trim() : text
   if (trimmed === '') return ['no actions after "actions=" (text cut short?)']
   let depth = 0
   let last = 0
@@ -223,6 +244,7 @@ export function lastActionProblems(text: string): string[] {
     else if (c === 44 && depth === 0) last = i + 1
     if (depth < 0) break
   }
+  if (depth === 0 && isPlainLastAction(trimmed, last)) return noProblems
   const problems: string[] = []
   parseOne(trimmed.slice(last), problems)
   if (depth !== 0 && problems.length === 0) problems.push(`${trimmed}: unbalanced brackets (text cut short?)`)

@@ -44,19 +44,50 @@ export interface FlowDiff {
 
 export interface FlowDiffOptions extends CanonOptions {}
 
-function index(flows: readonly Flow[], side: 'before' | 'after', dups: FlowDiff['duplicates']): Map<string, Flow> {
-  const map = new Map<string, Flow>()
-  for (const f of flows) {
-    const k = flowKey(f)
-    const prev = map.get(k)
-    if (prev) {
-      const d = dups.find((x) => x.side === side && x.key === k)
-      if (d) d.lines.push(f.line)
-      else dups.push({ side, key: k, lines: [prev.line, f.line] })
+/**
+ * Flows by match text, then table and priority. Keyed on the existing matchCanon string: building a
+ * "table priority match" key per flow costs more than the whole comparison at 100k flows.
+ */
+class FlowIndex {
+  private readonly byMatch = new Map<string, Flow | Flow[]>()
+
+  constructor(flows: readonly Flow[], side: 'before' | 'after', dups: FlowDiff['duplicates']) {
+    for (const f of flows) {
+      const prev = this.get(f)
+      if (prev) {
+        const k = flowKey(f)
+        const d = dups.find((x) => x.side === side && x.key === k)
+        if (d) d.lines.push(f.line)
+        else dups.push({ side, key: k, lines: [prev.line, f.line] })
+        this.replace(prev, f)
+        continue
+      }
+      const slot = this.byMatch.get(f.matchCanon)
+      if (slot === undefined) this.byMatch.set(f.matchCanon, f)
+      else if (Array.isArray(slot)) slot.push(f)
+      else this.byMatch.set(f.matchCanon, [slot, f])
     }
-    map.set(k, f)
   }
-  return map
+
+  get(f: Pick<Flow, 'table' | 'priority' | 'matchCanon'>): Flow | undefined {
+    const slot = this.byMatch.get(f.matchCanon)
+    if (slot === undefined) return undefined
+    if (!Array.isArray(slot)) return slot.table === f.table && slot.priority === f.priority ? slot : undefined
+    return slot.find((x) => x.table === f.table && x.priority === f.priority)
+  }
+
+  private replace(prev: Flow, next: Flow): void {
+    const slot = this.byMatch.get(prev.matchCanon)
+    if (Array.isArray(slot)) slot[slot.indexOf(prev)] = next
+    else this.byMatch.set(prev.matchCanon, next)
+  }
+
+  *flows(): IterableIterator<Flow> {
+    for (const slot of this.byMatch.values()) {
+      if (Array.isArray(slot)) yield* slot
+      else yield slot
+    }
+  }
 }
 
 function counterDelta(a: Flow, b: Flow): CounterDelta | null {
@@ -90,13 +121,13 @@ const entry = (before: Flow | null, after: Flow | null, changes: FlowChange[], c
  */
 export function diffFlows(before: readonly Flow[], after: readonly Flow[], opts: FlowDiffOptions = {}): FlowDiff {
   const duplicates: FlowDiff['duplicates'] = []
-  const a = index(before, 'before', duplicates)
-  const b = index(after, 'after', duplicates)
+  const a = new FlowIndex(before, 'before', duplicates)
+  const b = new FlowIndex(after, 'after', duplicates)
   const tables = new Map<number, TableDiff>()
   const totals = { added: 0, removed: 0, changed: 0, moved: 0, unchanged: 0 }
 
-  for (const [k, fa] of a) {
-    const fb = b.get(k)
+  for (const fa of a.flows()) {
+    const fb = b.get(fa)
     if (!fb) {
       tableOf(tables, fa.table).removed.push(entry(fa, null, [], null))
       totals.removed++
@@ -119,8 +150,8 @@ export function diffFlows(before: readonly Flow[], after: readonly Flow[], opts:
       totals.unchanged++
     }
   }
-  for (const [k, fb] of b) {
-    if (a.has(k)) continue
+  for (const fb of b.flows()) {
+    if (a.get(fb)) continue
     tableOf(tables, fb.table).added.push(entry(null, fb, [], null))
     totals.added++
   }

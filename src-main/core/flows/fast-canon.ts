@@ -45,8 +45,30 @@ const kinds: Record<string, Kind> = {
 }
 for (let i = 0; i < 16; i++) kinds[`reg${i}`] = Kind.Int
 
-/** name -> kind * 256 + print rank, one lookup per item on the hot path. */
-const kindRank = new Map<string, number>(Object.entries(kinds).map(([n, k]) => [n, k * 256 + fieldRank(n)]))
+/** Field names by a hash of their characters, so the hot path can look a name up without slicing it. */
+interface KnownName {
+  name: string
+  kind: Kind
+  rank: number
+}
+function hashRange(s: string, a: number, b: number): number {
+  let h = b - a
+  for (let i = a; i < b; i++) h = (Math.imul(h, 31) + s.charCodeAt(i)) | 0
+  return h
+}
+const byHash = new Map<number, KnownName[]>()
+for (const [name, kind] of Object.entries(kinds)) {
+  const h = hashRange(name, 0, name.length)
+  const list = byHash.get(h) ?? []
+  list.push({ name, kind, rank: fieldRank(name) })
+  byHash.set(h, list)
+}
+function knownNameAt(s: string, a: number, b: number): KnownName | undefined {
+  const list = byHash.get(hashRange(s, a, b))
+  if (list === undefined) return undefined
+  for (const k of list) if (k.name.length === b - a && s.startsWith(k.name, a)) return k
+  return undefined
+}
 
 /** A dotted quad with an optional /prefix, in OVS's printed form (host bits clear, no /32, no leading zeros). */
 function isCanonicalIpv4(s: string, from: number, to: number = s.length): boolean {
@@ -211,10 +233,9 @@ export function printedMatchProtocol(s: string, from: number, to: number): strin
       proto = word
       rank = fieldRank('protocol')
     } else {
-      const name = s.slice(pos, eq)
-      const kr = kindRank.get(name)
-      if (kr === undefined || !itemIsCanonical(s, pos, end, eq, name, (kr >> 8) as Kind, proto === 'arp' || proto === 'rarp')) return null
-      rank = kr & 255
+      const k = knownNameAt(s, pos, eq)
+      if (k === undefined || !itemIsCanonical(s, pos, end, eq, k.name, k.kind, proto === 'arp' || proto === 'rarp')) return null
+      rank = k.rank
     }
     if (rank < lastRank) return null
     if (rank === lastRank && s.slice(lastStart, lastEnd) >= s.slice(pos, end)) return null
