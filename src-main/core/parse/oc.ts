@@ -1,0 +1,225 @@
+import { parseColumnTable } from './columns'
+import { diag, type Diagnostic } from './diagnostics'
+
+export interface HostSubnet {
+  line: number
+  name: string
+  host: string
+  hostIP: string
+  subnet: string
+  egressIPs: string[]
+}
+export interface NetNamespace {
+  line: number
+  name: string
+  netid: number | null
+  egressIPs: string[]
+}
+export interface ClusterNetwork {
+  line: number
+  name: string
+  /** CIDR with host subnet length, e.g. "10.128.0.0/14" and 9. */
+  networks: { cidr: string; hostSubnetLength: number | null }[]
+  serviceNetwork: string | null
+  pluginName: string | null
+}
+export interface OcNode {
+  line: number
+  name: string
+  status: string | null
+  ready: boolean | null
+  roles: string[]
+  version: string | null
+  internalIP: string | null
+}
+export interface OcPod {
+  line: number
+  namespace: string | null
+  name: string
+  ready: string | null
+  status: string | null
+  restarts: number | null
+  ip: string | null
+  node: string | null
+}
+export interface OcService {
+  line: number
+  namespace: string | null
+  name: string
+  type: string | null
+  clusterIP: string | null
+  ports: string | null
+}
+export interface OcEndpoints {
+  line: number
+  namespace: string | null
+  name: string
+  endpoints: string[]
+}
+
+export type OcKind = 'hostsubnets' | 'netnamespaces' | 'clusternetwork' | 'nodes' | 'pods' | 'services' | 'endpoints'
+
+export interface OcResult<T> {
+  records: T[]
+  diagnostics: Diagnostic[]
+  format: 'table' | 'json'
+}
+
+const none = (v: string | undefined | null) => (v === undefined || v === null || v === '' || v === '<none>' || v === '<nodes>' ? null : v)
+const list = (v: string | undefined) => {
+  const s = none(v)
+  return s === null ? [] : s.replace(/^\[|\]$/g, '').split(/[,\s]+/).filter((x) => x !== '')
+}
+
+type Obj = Record<string, unknown>
+const obj = (v: unknown): Obj => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {})
+const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null)
+
+function jsonItems(text: string, diagnostics: Diagnostic[]): Obj[] | null {
+  let doc: unknown
+  try {
+    doc = JSON.parse(text)
+  } catch (err) {
+    diagnostics.push(diag(1, 'error', `not valid JSON (${(err as Error).message}); cut short?`, text.slice(0, 200)))
+    return null
+  }
+  const d = obj(doc)
+  if (Array.isArray(d.items)) return d.items.map(obj)
+  if (typeof d.kind === 'string') return [d]
+  diagnostics.push(diag(1, 'error', 'JSON, but not an OpenShift object or List', text.slice(0, 200)))
+  return null
+}
+
+const fromJson: { [K in OcKind]: (o: Obj) => unknown } = {
+  hostsubnets: (o) => ({ line: 1, name: str(obj(o.metadata).name) ?? '', host: str(o.host) ?? '', hostIP: str(o.hostIP) ?? '', subnet: str(o.subnet) ?? '', egressIPs: Array.isArray(o.egressIPs) ? o.egressIPs.map(String) : [] }),
+  netnamespaces: (o) => ({ line: 1, name: str(o.netname) ?? str(obj(o.metadata).name) ?? '', netid: typeof o.netid === 'number' ? o.netid : null, egressIPs: Array.isArray(o.egressIPs) ? o.egressIPs.map(String) : [] }),
+  clusternetwork: (o) => ({
+    line: 1,
+    name: str(obj(o.metadata).name) ?? '',
+    networks: Array.isArray(o.clusterNetworks)
+      ? o.clusterNetworks.map((n) => ({ cidr: str(obj(n).CIDR) ?? '', hostSubnetLength: typeof obj(n).hostSubnetLength === 'number' ? (obj(n).hostSubnetLength as number) : null }))
+      : str(o.network)
+        ? [{ cidr: str(o.network) as string, hostSubnetLength: typeof o.hostsubnetlength === 'number' ? o.hostsubnetlength : null }]
+        : [],
+    serviceNetwork: str(o.serviceNetwork),
+    pluginName: str(o.pluginName)
+  }),
+  nodes: (o) => {
+    const status = obj(o.status)
+    const conds = Array.isArray(status.conditions) ? status.conditions.map(obj) : []
+    const ready = conds.find((c) => c.type === 'Ready')
+    const addrs = Array.isArray(status.addresses) ? status.addresses.map(obj) : []
+    const labels = obj(obj(o.metadata).labels)
+    return {
+      line: 1,
+      name: str(obj(o.metadata).name) ?? '',
+      status: ready ? (ready.status === 'True' ? 'Ready' : 'NotReady') : null,
+      ready: ready ? ready.status === 'True' : null,
+      roles: Object.keys(labels).filter((k) => k.startsWith('node-role.kubernetes.io/')).map((k) => k.slice(24)),
+      version: str(obj(status.nodeInfo).kubeletVersion),
+      internalIP: str(addrs.find((a) => a.type === 'InternalIP')?.address)
+    }
+  },
+  pods: (o) => {
+    const status = obj(o.status)
+    const cs = Array.isArray(status.containerStatuses) ? status.containerStatuses.map(obj) : []
+    return {
+      line: 1,
+      namespace: str(obj(o.metadata).namespace),
+      name: str(obj(o.metadata).name) ?? '',
+      ready: cs.length ? `${cs.filter((c) => c.ready === true).length}/${cs.length}` : null,
+      status: str(status.phase),
+      restarts: cs.reduce((n, c) => n + (typeof c.restartCount === 'number' ? c.restartCount : 0), 0),
+      ip: str(status.podIP),
+      node: str(obj(o.spec).nodeName)
+    }
+  },
+  services: (o) => {
+    const spec = obj(o.spec)
+    const ports = Array.isArray(spec.ports) ? spec.ports.map(obj).map((p) => `${p.port}/${p.protocol ?? 'TCP'}`).join(',') : null
+    return { line: 1, namespace: str(obj(o.metadata).namespace), name: str(obj(o.metadata).name) ?? '', type: str(spec.type), clusterIP: none(str(spec.clusterIP)), ports }
+  },
+  endpoints: (o) => {
+    const eps: string[] = []
+    for (const s of Array.isArray(o.subsets) ? o.subsets.map(obj) : []) {
+      const ports = Array.isArray(s.ports) ? s.ports.map(obj) : [{}]
+      for (const a of Array.isArray(s.addresses) ? s.addresses.map(obj) : []) for (const p of ports) eps.push(p.port === undefined ? String(a.ip) : `${a.ip}:${p.port}`)
+    }
+    return { line: 1, namespace: str(obj(o.metadata).namespace), name: str(obj(o.metadata).name) ?? '', endpoints: eps }
+  }
+}
+
+const headerOf: { [K in OcKind]: RegExp } = {
+  hostsubnets: /^NAME\s+HOST\s+HOST IP\s+SUBNET/,
+  netnamespaces: /^NAME\s+NETID/,
+  clusternetwork: /^NAME\s+(CLUSTER NETWORKS?|NETWORK)\s+/,
+  nodes: /^NAME\s+STATUS\s+ROLES/,
+  pods: /^(NAMESPACE\s+)?NAME\s+READY\s+STATUS/,
+  services: /^(NAMESPACE\s+)?NAME\s+TYPE\s+CLUSTER-IP/,
+  endpoints: /^(NAMESPACE\s+)?NAME\s+ENDPOINTS/
+}
+
+type Cells = Record<string, string>
+const fromRow: { [K in OcKind]: (c: Cells, line: number) => unknown } = {
+  hostsubnets: (c, line) => ({ line, name: c.NAME ?? '', host: c.HOST ?? '', hostIP: c['HOST IP'] ?? '', subnet: c.SUBNET ?? '', egressIPs: list(c['EGRESS IPS']) }),
+  netnamespaces: (c, line) => ({ line, name: c.NAME ?? '', netid: /^\d+$/.test(c.NETID ?? '') ? Number(c.NETID) : null, egressIPs: list(c['EGRESS IPS']) }),
+  clusternetwork: (c, line) => {
+    const nets = list(c['CLUSTER NETWORKS'] ?? c['CLUSTER NETWORK'] ?? c.NETWORK)
+    return {
+      line,
+      name: c.NAME ?? '',
+      networks: nets.map((n) => {
+        const [cidr = '', len] = n.split(':')
+        return { cidr, hostSubnetLength: len && /^\d+$/.test(len) ? Number(len) : null }
+      }),
+      serviceNetwork: none(c['SERVICE NETWORK']),
+      pluginName: none(c['PLUGIN NAME'])
+    }
+  },
+  nodes: (c, line) => ({
+    line,
+    name: c.NAME ?? '',
+    status: none(c.STATUS),
+    ready: c.STATUS ? c.STATUS.split(',')[0] === 'Ready' : null,
+    roles: list(c.ROLES),
+    version: none(c.VERSION),
+    internalIP: none(c['INTERNAL-IP'])
+  }),
+  pods: (c, line) => ({
+    line,
+    namespace: none(c.NAMESPACE),
+    name: c.NAME ?? '',
+    ready: none(c.READY),
+    status: none(c.STATUS),
+    restarts: /^\d+/.test(c.RESTARTS ?? '') ? parseInt(c.RESTARTS as string, 10) : null,
+    ip: none(c.IP),
+    node: none(c.NODE)
+  }),
+  services: (c, line) => ({ line, namespace: none(c.NAMESPACE), name: c.NAME ?? '', type: none(c.TYPE), clusterIP: none(c['CLUSTER-IP']), ports: none(c['PORT(S)']) }),
+  endpoints: (c, line) => ({ line, namespace: none(c.NAMESPACE), name: c.NAME ?? '', endpoints: list(c.ENDPOINTS) })
+}
+
+export interface OcRecords {
+  hostsubnets: HostSubnet
+  netnamespaces: NetNamespace
+  clusternetwork: ClusterNetwork
+  nodes: OcNode
+  pods: OcPod
+  services: OcService
+  endpoints: OcEndpoints
+}
+
+/**
+ * `oc get <kind>` as a table (default or -o wide, --all-namespaces or not, also `oc adm manage-node
+ * --list-pods`) or as -o json. Never throws.
+ */
+export function parseOcGet<K extends OcKind>(kind: K, text: string): OcResult<OcRecords[K]> {
+  const t = text.trimStart()
+  if (t.startsWith('{')) {
+    const diagnostics: Diagnostic[] = []
+    const items = jsonItems(t, diagnostics) ?? []
+    return { records: items.map((o) => fromJson[kind](o) as OcRecords[K]), diagnostics, format: 'json' }
+  }
+  const table = parseColumnTable(text, (l) => headerOf[kind].test(l))
+  return { records: table.rows.map((r) => fromRow[kind](r.cells, r.line) as OcRecords[K]), diagnostics: table.diagnostics, format: 'table' }
+}
