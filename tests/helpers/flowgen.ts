@@ -62,6 +62,10 @@ export function sdnFlows(opts: { pods: number; nodes: number; services: number; 
   add(100, 300, ['udp', 'tp_dst=4789'], 'drop')
   add(100, 0, [], 'goto_table:101')
   add(101, 0, [], 'output:2')
+  add(25, 0, [], 'drop')
+  add(110, 0, [], 'drop')
+  add(111, 100, [], 'goto_table:120')
+  add(120, 0, [], 'drop')
   add(253, 32768, [], 'note:02.07.00.00.00.00')
   for (let i = 0; i < opts.pods; i++) {
     const a = ip(base + 0x10000 + i + 2)
@@ -154,4 +158,13 @@ export function addFlowsText(flows: readonly GenFlow[], opts: { respell?: boolea
       })
       .join('\n') + '\n'
   )
+}
+
+/** The pods and HostSubnets that sdnFlows() programmed, as `oc get` would list them. */
+export function sdnInventory(opts: { pods: number; nodes: number }): { pods: string; hostSubnets: string } {
+  const pods = ['NAMESPACE   NAME        READY   STATUS    RESTARTS   AGE   IP            NODE']
+  for (let i = 0; i < opts.pods; i++) pods.push(`ns${i % 7}        pod-${i}    1/1     Running   0          1d    ${ip(base + 0x10000 + i + 2)}   node0`)
+  const hs = ['NAME    HOST    HOST IP        SUBNET          EGRESS CIDRS   EGRESS IPS', 'node0   node0   10.200.0.1     10.129.0.0/23   []             []']
+  for (let n = 0; n < opts.nodes; n++) hs.push(`node${n + 1}   node${n + 1}   ${ip((10 << 24) | (200 << 16) + (n + 2))}   ${ip(base + 0x20000 + n * 512)}/23   []   []`)
+  return { pods: pods.join('\n') + '\n', hostSubnets: hs.join('\n') + '\n' }
 }

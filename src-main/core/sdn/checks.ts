@@ -1,0 +1,38 @@
+import { checkBridge, checkHostNetworking } from './checks-node'
+import { checkLocalPods } from './checks-local'
+import { checkRemoteNodes } from './checks-remote'
+import type { Finding } from './evidence'
+import { nodeFacts, type NodeCaptures, type NodeFacts } from './facts'
+
+export interface NodeCheckResult {
+  node: string
+  facts: NodeFacts
+  findings: Finding[]
+  /** Which groups of checks ran: each needs its captures. */
+  ran: string[]
+  skipped: { check: string; needs: string }[]
+}
+
+const order = { error: 0, warning: 1, info: 2 } as const
+
+/** Runs every openshift-sdn check the given captures allow, and says which could not run and why. */
+export function checkNode(c: NodeCaptures): NodeCheckResult {
+  const facts = nodeFacts(c)
+  const ran: string[] = ['bridge']
+  const skipped: NodeCheckResult['skipped'] = []
+  const findings = [...checkBridge(c, facts)]
+  if (c.hostSubnets) {
+    findings.push(...checkRemoteNodes(c, facts))
+    ran.push('remote nodes')
+  } else skipped.push({ check: 'remote nodes (tables 10/50/90)', needs: 'oc get hostsubnets' })
+  if (c.pods || c.interfaces) {
+    findings.push(...checkLocalPods(c, facts))
+    ran.push('local pods')
+  } else skipped.push({ check: 'local pods (tables 20/40/70)', needs: 'oc get pods -o wide, or ovs-vsctl list Interface' })
+  if (c.links || c.sysctl) {
+    findings.push(...checkHostNetworking(c, facts))
+    ran.push('host networking')
+  } else skipped.push({ check: 'tun0, routes, MTU, IP forwarding', needs: 'ip addr, ip route, sysctl net.ipv4.ip_forward' })
+  findings.sort((a, b) => order[a.severity] - order[b.severity] || a.id.localeCompare(b.id))
+  return { node: c.node, facts, findings, ran, skipped }
+}

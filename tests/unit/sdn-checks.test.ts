@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest'
+import { parseOutput, type ParserId } from '../../src-main/core/parse/registry'
+import { checkNode } from '../../src-main/core/sdn/checks'
+import type { NodeCaptures } from '../../src-main/core/sdn/facts'
+import { dumpText, sdnFlows, sdnInventory } from '../helpers/flowgen'
+import { sample } from '../helpers/samples'
+
+const parse = (id: ParserId, text: string) => parseOutput(id, text).data as any
+
+const hostSubnets = `NAME    HOST    HOST IP      SUBNET          EGRESS CIDRS   EGRESS IPS
+node1   node1   10.200.0.1   10.129.0.0/23   []             []
+node2   node2   10.200.0.2   10.128.0.0/23   []             []
+`
+
+/** The lab's node1 as captured, optionally edited: lines dropped or replaced before parsing. */
+function lab(edit: { flows?: (t: string) => string; hostSubnets?: string; links?: (t: string) => string; nodeIP?: string } = {}): NodeCaptures {
+  const flows = (edit.flows ?? ((t) => t))(sample('lab/node1-dump-flows-of13.txt'))
+  return {
+    node: 'node1',
+    nodeIP: edit.nodeIP ?? '10.200.0.1',
+    flows: { source: 'dump-flows br0 (node1)', data: parse('ovs-ofctl.dump-flows', flows).flows },
+    ports: { source: 'dump-ports-desc', data: parse('ovs-ofctl.dump-ports-desc', sample('lab/node1-dump-ports-desc-of13.txt')).records },
+    interfaces: { source: 'list Interface', data: parse('ovs-vsctl.list', sample('lab/node1-list-interface.json')).records },
+    links: { source: 'ip addr', data: parse('ip.addr', (edit.links ?? ((t) => t))(sample('lab/node1-ip-addr.txt'))).links },
+    routes: { source: 'ip route', data: parse('ip.route', sample('lab/node1-ip-route.txt')).routes },
+    hostSubnets: { source: 'oc get hostsubnets', data: parse('oc.get.hostsubnets', edit.hostSubnets ?? hostSubnets).records }
+  }
+}
+
+const dropLine = (re: RegExp) => (t: string) => t.split('\n').filter((l) => !re.test(l)).join('\n')
+
+describe('openshift-sdn checks on the lab capture', () => {
+  it('report nothing on the healthy node, and ran every group', () => {
+    const r = checkNode(lab())
+    expect(r.findings).toEqual([])
+    expect(r.ran).toEqual(['bridge', 'remote nodes', 'local pods', 'host networking'])
+    expect(r.facts).toMatchObject({ gateway: '10.129.0.1', pluginId: 2, ruleVersion: 7 })
+    expect(r.facts.localSubnet?.text).toBe('10.129.0.0/23')
+  })
+
+  it('find a deleted remote-node flow (table 90) and name it, with evidence', () => {
+    const r = checkNode(lab({ flows: dropLine(/table=90, .*priority=100,ip,nw_dst=10\.128\.0\.0\/23/) }))
+    expect(r.findings.map((f) => f.id)).toEqual(['remote.flows:node2:90'])
+    const f = r.findings[0]!
+    expect(f).toMatchObject({ severity: 'error', title: 'No table 90 flow for node node2 (10.200.0.2, subnet 10.128.0.0/23)' })
+    expect(f.evidence.map((e) => e.source)).toEqual(['oc get hostsubnets', 'dump-flows br0 (node1)'])
+    expect(f.evidence[1]!.text).toMatch(/table=90, .*priority=0 actions=drop/)
+  })
+
+  it('find a deleted pod flow (table 70) and a pod whose port changed', () => {
+    const r = checkNode(lab({ flows: dropLine(/table=70, .*nw_dst=10\.129\.0\.3 /) }))
+    expect(r.findings.map((f) => f.id)).toEqual(['local.flows:10.129.0.3'])
+    expect(r.findings[0]!.title).toBe('Pod vethnode1p2 (10.129.0.3) is missing table 70')
+    const moved = checkNode(lab({ flows: (t) => t.replace('arp_tpa=10.129.0.2 actions=output:3', 'arp_tpa=10.129.0.2 actions=output:9') }))
+    expect(moved.findings.map((f) => f.id)).toEqual(['local.port:10.129.0.2'])
+  })
+
+  it('find a VNID mismatch between tables 20 and 70', () => {
+    const r = checkNode(lab({ flows: (t) => t.replace(/(nw_dst=10\.129\.0\.2 actions=load:)0xabcdef/, '$10x123456') }))
+    expect(r.findings.map((f) => f.id)).toEqual(['local.vnid:10.129.0.2'])
+  })
+
+  it('find stale flows of a departed node, and flows sending elsewhere', () => {
+    const gone = checkNode(lab({ hostSubnets: hostSubnets.split('\n').slice(0, 2).join('\n') + '\n' }))
+    expect(gone.findings.map((f) => f.check).sort()).toEqual(['remote.stale', 'remote.stale', 'remote.stale'])
+    const moved = checkNode(lab({ hostSubnets: hostSubnets.replace('node2   node2   10.200.0.2', 'node2   node2   10.200.0.9') }))
+    expect(moved.findings.map((f) => f.id)).toEqual(expect.arrayContaining(['remote.flows:node2:10', 'remote.flows:node2:50:target', 'remote.flows:node2:90:target']))
+  })
+
+  it('find a missing default flow and a wrong version note', () => {
+    expect(checkNode(lab({ flows: dropLine(/table=40, .*priority=0 /) })).findings.map((f) => f.id)).toEqual(['bridge.default:40'])
+    const v = checkNode(lab({ flows: (t) => t.replace('note:02.07', 'note:02.06') }))
+    expect(v.findings.map((f) => [f.id, f.severity])).toEqual([['bridge.version', 'warning']])
+  })
+
+  it('find an MTU that does not fit VXLAN and a tun0 without the gateway', () => {
+    const mtu = checkNode(lab({ nodeIP: '10.200.0.2', hostSubnets: hostSubnets.replace('10.200.0.1 ', '10.200.0.2 ').replace('node2   node2   10.200.0.2', 'node2   node2   10.200.0.3') }))
+    expect(mtu.findings.map((f) => f.id)).toContain('host.mtu')
+    const noGw = checkNode(lab({ links: (t) => t.replace('inet 10.129.0.1/23', 'inet 10.129.0.1/24') }))
+    expect(noGw.findings.map((f) => f.id)).toEqual(['host.tun0-address'])
+  })
+
+  it('say which checks could not run without their captures', () => {
+    const r = checkNode({ node: 'n', flows: { source: 'f', data: parse('ovs-ofctl.dump-flows', sample('lab/node1-dump-flows-of13.txt')).flows } })
+    expect(r.ran).toEqual(['bridge'])
+    expect(r.skipped.map((s) => s.needs)).toEqual(['oc get hostsubnets', 'oc get pods -o wide, or ovs-vsctl list Interface', 'ip addr, ip route, sysctl net.ipv4.ip_forward'])
+  })
+})
+
+describe('openshift-sdn checks on a generated node', () => {
+  const gen = { pods: 300, nodes: 40, services: 20 }
+  const inv = sdnInventory(gen)
+  const node = (flowsText: string): NodeCaptures => ({
+    node: 'node0',
+    nodeIP: '10.200.0.1',
+    flows: { source: 'dump', data: parse('ovs-ofctl.dump-flows', flowsText).flows },
+    pods: { source: 'pods', data: parse('oc.get.pods', inv.pods).records },
+    hostSubnets: { source: 'hostsubnets', data: parse('oc.get.hostsubnets', inv.hostSubnets).records }
+  })
+
+  it('is healthy as generated, and every planted fault is found exactly', () => {
+    const text = dumpText(sdnFlows(gen))
+    expect(checkNode(node(text)).findings).toEqual([])
+    const planted = text
+      .split('\n')
+      .filter((l) => !/table=10, .*tun_src=10\.200\.0\.7 /.test(l) && !/table=40, .*arp_tpa=10\.129\.0\.100 /.test(l))
+      .join('\n')
+    const ids = checkNode(node(planted)).findings.map((f) => f.id)
+    expect(ids).toEqual(['local.flows:10.129.0.100', 'remote.flows:node6:10'])
+  })
+})
