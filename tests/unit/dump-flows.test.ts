@@ -177,3 +177,15 @@ describe('flow diff', () => {
     expect(diffFlows(a, []).duplicates).toEqual([{ side: 'before', key: '1 5 ip', lines: [1, 2] }])
   })
 })
+
+describe('big input', () => {
+  it('reads a 50 MB dump (about 300k flows) without diagnostics', async () => {
+    const { dumpText, sdnFlows } = await import('../helpers/flowgen')
+    const text = dumpText(sdnFlows({ pods: 70_000, nodes: 3_000, services: 10_000 }))
+    expect(text.length).toBeGreaterThan(50 * 1024 * 1024)
+    const r = parseDumpFlows(text)
+    expect(r.diagnostics).toEqual([])
+    expect(r.flows.length).toBe(70_000 * 4 + 3_000 * 3 + 10_000 + 33)
+    expect(r.headers).toBe(Math.ceil(r.flows.length / 545))
+  }, 60_000)
+})
