@@ -6,7 +6,13 @@ import { existsSync } from 'node:fs'
 /** What the tests use, by the file that proves it is there, and the Debian package providing it. */
 export const systemDeps = [
   { file: '/usr/bin/chromium', pkg: 'chromium', why: 'end-to-end tests drive the UI in Chromium' },
-  { file: '/usr/bin/ovs-ofctl', pkg: 'openvswitch-switch', why: 'the flow diff is checked against the real ovs-ofctl diff-flows' }
+  { file: '/usr/bin/ovs-ofctl', pkg: 'openvswitch-switch', why: 'the flow diff is checked against the real ovs-ofctl diff-flows' },
+  { file: '/usr/sbin/sshd', pkg: 'openssh-server', why: 'the lab runs real sshd on loopback and in namespaces' },
+  { file: '/usr/bin/ssh-keygen', pkg: 'openssh-client', why: 'the lab generates host and client keys; ssh-agent for agent auth' },
+  { file: '/usr/bin/sudo', pkg: 'sudo', why: 'sudo -n on lab nodes (and its password-required error)' },
+  { file: '/usr/sbin/iptables-save', pkg: 'iptables', why: 'lab nodes carry openshift-sdn-style iptables rules' },
+  { file: '/usr/bin/ip', pkg: 'iproute2', why: 'the lab creates network namespaces and veths' },
+  { file: '/usr/bin/unshare', pkg: 'util-linux', why: 'each lab sshd gets a private /run' }
 ]
 
 export function ensureSystemDeps(deps = systemDeps) {

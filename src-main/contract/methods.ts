@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { HostInput, type Host } from './hosts'
 import { themes, type Theme } from './vocabulary'
+import { Argv, HostKeyDecision, KnownHostsText, PromptId, SecretAnswer, SourceName, type ExecResult, type HostKeyPrompt, type KnownHostInfo, type KnownHostsImportResult, type SecretPrompt, type SshHostState } from './ssh'
 import { CaseName, CasePath, type CaseListEntry, type CaseSummary } from './cases'
 
 const NoInput = z.object({}).strict()
@@ -44,7 +45,25 @@ export const methods = {
   'hosts.list': { input: NoInput },
   'hosts.create': { input: z.object({ host: HostInput }).strict() },
   'hosts.update': { input: z.object({ id: Id, host: HostInput }).strict() },
-  'hosts.delete': { input: z.object({ id: Id }).strict() }
+  'hosts.delete': { input: z.object({ id: Id }).strict() },
+
+  'ssh.states': { input: NoInput },
+  'ssh.connect': { input: z.object({ hostId: Id }).strict() },
+  'ssh.disconnect': { input: z.object({ hostId: Id }).strict() },
+  'ssh.test': { input: z.object({ hostId: Id }).strict() },
+  'ssh.exec': {
+    input: z
+      .object({ hostId: Id, argv: Argv, sudo: z.boolean().optional(), timeoutMs: z.number().int().min(100).max(3_600_000).optional(), execId: z.string().max(100).optional() })
+      .strict()
+  },
+  'ssh.cancelExec': { input: z.object({ execId: z.string().min(1).max(100) }).strict() },
+  'ssh.answerHostKey': { input: z.object({ promptId: PromptId, decision: HostKeyDecision }).strict() },
+  'ssh.answerSecret': { input: z.object({ promptId: PromptId, secret: SecretAnswer }).strict() },
+  'ssh.pendingPrompts': { input: NoInput },
+
+  'knownHosts.list': { input: NoInput },
+  'knownHosts.remove': { input: z.object({ id: Id }).strict() },
+  'knownHosts.import': { input: z.object({ text: KnownHostsText, source: SourceName }).strict() }
 } as const satisfies Record<string, { input: z.ZodType }>
 
 export interface MethodOutputs {
@@ -62,6 +81,18 @@ export interface MethodOutputs {
   'hosts.create': Host
   'hosts.update': Host
   'hosts.delete': { id: number }
+  'ssh.states': SshHostState[]
+  'ssh.connect': SshHostState
+  'ssh.disconnect': SshHostState
+  'ssh.test': { state: SshHostState; result: ExecResult | null }
+  'ssh.exec': ExecResult
+  'ssh.cancelExec': { cancelled: boolean }
+  'ssh.answerHostKey': null
+  'ssh.answerSecret': null
+  'ssh.pendingPrompts': { hostKeys: HostKeyPrompt[]; secrets: SecretPrompt[] }
+  'knownHosts.list': KnownHostInfo[]
+  'knownHosts.remove': { id: number }
+  'knownHosts.import': KnownHostsImportResult
 }
 
 export type MethodName = keyof typeof methods
@@ -79,6 +110,11 @@ export function isMethodName(name: unknown): name is MethodName {
 export interface EventPayloads {
   'case.changed': CaseSummary | null
   'hosts.changed': { caseId: string }
+  'ssh.state': SshHostState
+  'ssh.hostKeyPrompt': HostKeyPrompt
+  'ssh.secretPrompt': SecretPrompt
+  /** A prompt was answered or withdrawn (timeout, connection given up). */
+  'ssh.promptClosed': { promptId: string }
 }
 export type EventName = keyof EventPayloads
 export interface BackendEvent<E extends EventName = EventName> {

@@ -27,7 +27,7 @@ export interface Lab {
   keys: { ed25519: string; rsa: string; ecdsaWithPassphrase: string; passphrase: string }
   inventory: { hostSubnets: string; pods: string }
   /** Namespaces and pid files created, for stopLab. */
-  created: { netns: string[]; pidFiles: string[]; user: boolean }
+  created: { netns: string[]; pidFiles: string[]; user: boolean; sudoers: string | null }
 }
 
 function run(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; input?: string } = {}): string {
@@ -72,9 +72,13 @@ function sshdConfig(o: { listen: string; port: number; hostKey: string; pidFile:
   ].join('\n')
 }
 
-/** sshd needs /run/sshd; a private mount namespace with a tmpfs /run creates nothing on the host. */
+/**
+ * sshd needs /run/sshd; a private mount namespace with a tmpfs /run creates nothing on the host.
+ * /root is an empty tmpfs there too: the machine's own root dotfiles (here a .bashrc running
+ * `pyenv init`, 0.7 s per command) must not leak into the lab's nodes.
+ */
 function startSshd(config: string, log: string, netns?: string): void {
-  const inner = `mount -t tmpfs -o mode=0755 sdnlab-run /run && mkdir -m 0755 /run/sshd && exec /usr/sbin/sshd -f ${config} -E ${log}`
+  const inner = `mount -t tmpfs -o mode=0755 sdnlab-run /run && mkdir -m 0755 /run/sshd && mount -t tmpfs -o mode=0700 sdnlab-root /root && exec /usr/sbin/sshd -f ${config} -E ${log}`
   const args = ['--mount', '--propagation', 'private', 'sh', '-c', inner]
   if (netns) run('ip', ['netns', 'exec', netns, 'unshare', ...args])
   else run('unshare', args)
@@ -105,11 +109,31 @@ export function loadLab(dir: string): Lab | null {
   }
 }
 
+const sudoersFile = '/etc/sudoers.d/sdnwb-lab'
+
+function sudoersRules(): string {
+  return [
+    `Defaults:${labUser} env_keep += "OVS_RUNDIR OVS_DBDIR OVS_LOGDIR"`,
+    `Defaults:${labUser} !lecture`,
+    `${labUser} ALL=(root) NOPASSWD: /usr/bin/ovs-ofctl, /usr/bin/ovs-vsctl, /usr/bin/ovs-appctl, /usr/sbin/iptables-save, /usr/bin/true`,
+    ''
+  ].join('\n')
+}
+
+/** Names every lab uses: a second lab (a developer's `npm run lab -- start`) would collide with them. */
+function otherLabRunning(): string | null {
+  const r = spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' })
+  const hit = (r.stdout ?? '').split('\n').find((l) => l.startsWith(`${prefix}-`))
+  return hit ? hit.split(' ')[0] ?? null : null
+}
+
 export async function startLab(opts: { dir: string; nodes?: number; podsPerNode?: number }): Promise<Lab> {
   if (process.getuid?.() !== 0) throw new Error('lab: must run as root (network namespaces, sshd, OVS netdev datapath)')
   const old = loadLab(opts.dir)
   if (old) stopLab(old)
   rmSync(opts.dir, { recursive: true, force: true })
+  const other = otherLabRunning()
+  if (other) throw new Error(`lab: namespace ${other} exists: another lab is running. Stop it first (npm run lab -- stop [--dir DIR]).`)
   const dir = opts.dir
   const sshDir = join(dir, 'ssh')
   mkdirSync(sshDir, { recursive: true })
@@ -121,7 +145,7 @@ export async function startLab(opts: { dir: string; nodes?: number; podsPerNode?
     jump: { host: '127.0.0.1', port: await freePort(), sshdPidFile: join(sshDir, 'sshd-jump.pid'), hostKeyPub: '' },
     keys: { ed25519: join(sshDir, 'id_ed25519'), rsa: join(sshDir, 'id_rsa'), ecdsaWithPassphrase: join(sshDir, 'id_ecdsa_pp'), passphrase: 'lab passphrase' },
     inventory: labInventory(plan),
-    created: { netns: [], pidFiles: [], user: false }
+    created: { netns: [], pidFiles: [], user: false, sudoers: null }
   }
   save(lab)
   try {
@@ -139,6 +163,10 @@ export async function startLab(opts: { dir: string; nodes?: number; podsPerNode?
     }
     run('chpasswd', [], { input: `${labUser}:${labPassword}\n` })
     run('chown', [labUser, join(dir, 'home', labUser)])
+    // sudo without a password for the read-only diagnostics only: `sudo -n id` must still ask for one.
+    writeFileSync(sudoersFile, sudoersRules(), { mode: 0o440 })
+    lab.created.sudoers = sudoersFile
+    run('visudo', ['-c', '-q', '-f', sudoersFile])
 
     // Jump host: sshd on loopback in the host namespace.
     run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(sshDir, 'host_jump')])
@@ -273,6 +301,7 @@ export function stopLab(lab: Lab): void {
   for (const ns of [...lab.created.netns].reverse()) spawnSync('ip', ['netns', 'del', ns])
   for (const n of lab.nodes.length ? lab.nodes : []) spawnSync('ip', ['link', 'del', `${prefix}v${n.index}`])
   if (lab.created.user) spawnSync('userdel', [labUser])
+  if (lab.created.sudoers) rmSync(lab.created.sudoers, { force: true })
   rmSync(lab.dir, { recursive: true, force: true })
 }
 
@@ -309,6 +338,15 @@ export function killNodeSshdSessions(lab: Lab, node: string): void {
   }
 }
 
+/** Starts a node's sshd again after stopNodeSshd / killNodeSshdSessions. */
+export function startNodeSshd(lab: Lab, node: string): void {
+  const n = lab.nodes.find((x) => x.name === node)
+  if (!n) throw new Error(`lab: no node ${node}`)
+  rmSync(n.sshdPidFile, { force: true })
+  startSshd(join(lab.dir, 'ssh', `sshd-${node}.conf`), join(lab.dir, 'ssh', `sshd-${node}.log`), n.netns)
+  waitForPidFile(n.sshdPidFile, `sshd of ${node}`)
+}
+
 /** Gives a node's sshd a new host key and restarts it: a client that knew the old key must refuse. */
 export function changeHostKey(lab: Lab, node: string): string {
   const n = lab.nodes.find((x) => x.name === node)
@@ -319,8 +357,7 @@ export function changeHostKey(lab: Lab, node: string): string {
   rmSync(key + '.pub', { force: true })
   rmSync(n.sshdPidFile, { force: true })
   run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key])
-  startSshd(join(lab.dir, 'ssh', `sshd-${node}.conf`), join(lab.dir, 'ssh', `sshd-${node}.log`), n.netns)
-  waitForPidFile(n.sshdPidFile, `sshd of ${node}`)
+  startNodeSshd(lab, node)
   n.hostKeyPub = readFileSync(key + '.pub', 'utf8').trim()
   save(lab)
   return n.hostKeyPub

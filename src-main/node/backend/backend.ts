@@ -6,6 +6,8 @@ import { AppDb } from '../store/app-db'
 import { AppError } from '../store/app-error'
 import { CaseDb } from '../store/case-db'
 import type { Logger } from '../log'
+import { SshManager, type SshManagerOptions } from '../ssh/ssh-manager'
+import { knownHostInfo, parseKnownHosts } from '../ssh/known-hosts'
 import { createDispatcher, type Dispatch, type Handlers } from './dispatcher'
 
 /** Native file dialogs, offered only by the Electron shell. */
@@ -23,6 +25,8 @@ export interface BackendOptions {
   casesDir: string
   dialogs?: Dialogs
   log: Logger
+  /** SSH timeouts and limits (tests shorten them); the agent socket defaults to SSH_AUTH_SOCK. */
+  ssh?: Omit<SshManagerOptions, 'resolveHost' | 'knownHosts' | 'emit' | 'log'>
 }
 
 /** Turns a case name into a safe file name: "Acme / prod SDN" -> "acme-prod-sdn". */
@@ -40,6 +44,7 @@ export function caseFileStem(name: string): string {
 
 export class Backend {
   readonly dispatch: Dispatch
+  readonly ssh: SshManager
   private readonly appDb: AppDb
   private current: CaseDb | null = null
   private readonly listeners = new Set<(e: BackendEvent) => void>()
@@ -47,6 +52,16 @@ export class Backend {
   constructor(private readonly opts: BackendOptions) {
     mkdirSync(opts.dataDir, { recursive: true })
     this.appDb = AppDb.openOrCreate(join(opts.dataDir, 'workbench.sqlite'))
+    this.ssh = new SshManager({
+      ...opts.ssh,
+      log: opts.log,
+      emit: (e) => this.emitEvent(e),
+      resolveHost: (id) => this.requireCase().getHost(id),
+      knownHosts: {
+        entries: () => this.appDb.knownHosts(),
+        remember: (pattern, key) => void this.appDb.addKnownHosts([{ pattern, key, marker: null }], 'accepted in the workbench')
+      }
+    })
     this.dispatch = createDispatcher(this.handlers(), opts.log)
   }
 
@@ -56,18 +71,22 @@ export class Backend {
   }
 
   close(): void {
+    this.ssh.closeAll()
     this.current?.close()
     this.current = null
     this.appDb.close()
   }
 
   private emit<E extends EventName>(name: E, payload: EventPayloads[E]): void {
-    const event = { name, payload } as BackendEvent
+    this.emitEvent({ name, payload } as BackendEvent)
+  }
+
+  private emitEvent(event: BackendEvent): void {
     for (const l of this.listeners) {
       try {
         l(event)
       } catch (err) {
-        this.opts.log.error(`event listener for ${name} failed`, err)
+        this.opts.log.error(`event listener for ${event.name} failed`, err)
       }
     }
   }
@@ -78,7 +97,11 @@ export class Backend {
   }
 
   private setCurrent(next: CaseDb | null): void {
-    if (this.current && this.current !== next) this.current.close()
+    if (this.current && this.current !== next) {
+      // Host ids belong to a case: its sessions, prompts and cached secrets end with it.
+      this.ssh.closeAll()
+      this.current.close()
+    }
     this.current = next
     if (next) {
       const s = next.summary()
@@ -171,14 +194,56 @@ export class Backend {
       'hosts.update': ({ id, host }) => {
         const db = this.requireCase()
         const updated = db.updateHost(id, host)
+        this.ssh.disconnect(id)
         this.hostsChanged(db)
         return updated
       },
       'hosts.delete': ({ id }) => {
         const db = this.requireCase()
         db.deleteHost(id)
+        this.ssh.disconnect(id)
         this.hostsChanged(db)
         return { id }
+      },
+
+      'ssh.states': () => {
+        this.requireCase()
+        return this.ssh.allStates()
+      },
+      'ssh.connect': ({ hostId }) => {
+        this.requireCase().getHost(hostId)
+        return this.ssh.connect(hostId)
+      },
+      'ssh.disconnect': ({ hostId }) => this.ssh.disconnect(hostId),
+      'ssh.test': ({ hostId }) => {
+        this.requireCase().getHost(hostId)
+        return this.ssh.test(hostId)
+      },
+      'ssh.exec': ({ hostId, argv, sudo, timeoutMs, execId }) => {
+        this.requireCase().getHost(hostId)
+        const opts = { sudo, timeoutMs }
+        return execId ? this.ssh.execWithId(execId, hostId, argv, opts) : this.ssh.exec(hostId, argv, opts)
+      },
+      'ssh.cancelExec': ({ execId }) => ({ cancelled: this.ssh.cancel(execId) }),
+      'ssh.answerHostKey': ({ promptId, decision }) => {
+        if (!this.ssh.answerHostKey(promptId, decision)) throw new AppError('not_found', 'That host key question is no longer open (it was answered or timed out).')
+        return null
+      },
+      'ssh.answerSecret': ({ promptId, secret }) => {
+        if (!this.ssh.answerSecret(promptId, secret)) throw new AppError('not_found', 'That question is no longer open (it was answered or timed out).')
+        return null
+      },
+      'ssh.pendingPrompts': () => this.ssh.pendingPrompts(),
+
+      'knownHosts.list': () => this.appDb.knownHosts().map(knownHostInfo),
+      'knownHosts.remove': ({ id }) => {
+        if (!this.appDb.removeKnownHost(id)) throw new AppError('not_found', `Known host entry ${id} does not exist (already removed?).`)
+        return { id }
+      },
+      'knownHosts.import': ({ text, source }) => {
+        const { entries, problems } = parseKnownHosts(text)
+        const added = this.appDb.addKnownHosts(entries, source)
+        return { added, alreadyKnown: entries.length - added, problems }
       }
     }
   }

@@ -6,6 +6,15 @@ import type { Settings, Theme } from '../../contract'
 import { appApplicationId, appMigrations } from './app-schema'
 import { createNew, openExisting, type DbKind } from './open-db'
 
+export interface StoredKnownHost {
+  id: number
+  pattern: string
+  key: { type: string; base64: string }
+  marker: '@revoked' | '@cert-authority' | null
+  source: string
+  addedAt: string
+}
+
 const appKind: DbKind = { label: 'settings database', applicationId: appApplicationId, migrations: appMigrations }
 const maxRecent = 20
 
@@ -63,5 +72,28 @@ export class AppDb {
 
   forgetRecent(path: string): void {
     this.db.prepare('DELETE FROM recent_cases WHERE path = ?').run(path)
+  }
+
+  knownHosts(): StoredKnownHost[] {
+    return (this.db.prepare('SELECT id, pattern, key_type, key_base64, marker, source, added_at FROM known_hosts ORDER BY id').all() as {
+      id: number
+      pattern: string
+      key_type: string
+      key_base64: string
+      marker: StoredKnownHost['marker']
+      source: string
+      added_at: string
+    }[]).map((r) => ({ id: r.id, pattern: r.pattern, key: { type: r.key_type, base64: r.key_base64 }, marker: r.marker, source: r.source, addedAt: r.added_at }))
+  }
+
+  /** Adds entries (one transaction); returns how many were new. */
+  addKnownHosts(entries: { pattern: string; key: { type: string; base64: string }; marker: StoredKnownHost['marker'] }[], source: string): number {
+    const put = this.db.prepare('INSERT OR IGNORE INTO known_hosts (pattern, key_type, key_base64, marker, source, added_at) VALUES (?, ?, ?, ?, ?, ?)')
+    const now = new Date().toISOString()
+    return this.db.transaction(() => entries.reduce((n, e) => n + put.run(e.pattern, e.key.type, e.key.base64, e.marker, source, now).changes, 0))()
+  }
+
+  removeKnownHost(id: number): boolean {
+    return this.db.prepare('DELETE FROM known_hosts WHERE id = ?').run(id).changes > 0
   }
 }

@@ -17,5 +17,20 @@ export const appMigrations: readonly Migration[] = [
         opened_at TEXT NOT NULL
       );
     `
+  },
+  {
+    version: 2,
+    sql: `
+      CREATE TABLE known_hosts (
+        id         INTEGER PRIMARY KEY,
+        pattern    TEXT NOT NULL,
+        key_type   TEXT NOT NULL,
+        key_base64 TEXT NOT NULL,
+        marker     TEXT CHECK (marker IN ('@revoked', '@cert-authority')),
+        source     TEXT NOT NULL,
+        added_at   TEXT NOT NULL,
+        UNIQUE (pattern, key_type, key_base64)
+      );
+    `
   }
 ]
