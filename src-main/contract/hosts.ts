@@ -59,3 +59,35 @@ export interface Host {
   createdAt: string
   updatedAt: string
 }
+
+export const hostImportFormats = ['ssh-config', 'ansible-inventory'] as const
+export const HostImportFormat = z.enum(hostImportFormats)
+export type HostImportFormat = z.infer<typeof HostImportFormat>
+export const HostImportText = z.string().max(4 * 1024 * 1024, 'An SSH config or inventory over 4 MB is not one.')
+
+export interface HostImportRow {
+  name: string
+  address: string
+  port: number
+  user: string
+  role: HostRole
+  authMethod: AuthMethod
+  keyPath: string | null
+  jumpName: string | null
+  /** Made only to carry a ProxyJump hop that names no host of the file or the case. */
+  synthetic: boolean
+  /** new: will be created; exists: a host of that name is in the case; invalid: see problem. */
+  status: 'new' | 'exists' | 'invalid'
+  problem: string | null
+  line: number
+}
+
+export interface HostImportPreview {
+  rows: HostImportRow[]
+  diagnostics: { line: number; severity: 'error' | 'warning' | 'info'; message: string }[]
+}
+
+export interface HostImportResult {
+  created: Host[]
+  skipped: { name: string; reason: string }[]
+}

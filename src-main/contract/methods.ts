@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { HostInput, type Host } from './hosts'
+import { HostImportFormat, HostImportText, HostInput, type Host, type HostImportPreview, type HostImportResult } from './hosts'
 import { themes, type Theme } from './vocabulary'
 import { Argv, HostKeyDecision, KnownHostsText, PromptId, SecretAnswer, SourceName, type ExecResult, type HostKeyPrompt, type KnownHostInfo, type KnownHostsImportResult, type SecretPrompt, type SshHostState } from './ssh'
 import { CaseName, CasePath, type CaseListEntry, type CaseSummary } from './cases'
@@ -46,6 +46,9 @@ export const methods = {
   'hosts.create': { input: z.object({ host: HostInput }).strict() },
   'hosts.update': { input: z.object({ id: Id, host: HostInput }).strict() },
   'hosts.delete': { input: z.object({ id: Id }).strict() },
+  'hosts.importPreview': { input: z.object({ format: HostImportFormat, text: HostImportText }).strict() },
+  /** Imports the rows of the preview that are new; `only` limits it to those names. */
+  'hosts.import': { input: z.object({ format: HostImportFormat, text: HostImportText, only: z.array(z.string().max(253)).max(10_000).optional() }).strict() },
 
   'ssh.states': { input: NoInput },
   'ssh.connect': { input: z.object({ hostId: Id }).strict() },
@@ -81,6 +84,8 @@ export interface MethodOutputs {
   'hosts.create': Host
   'hosts.update': Host
   'hosts.delete': { id: number }
+  'hosts.importPreview': HostImportPreview
+  'hosts.import': HostImportResult
   'ssh.states': SshHostState[]
   'ssh.connect': SshHostState
   'ssh.disconnect': SshHostState

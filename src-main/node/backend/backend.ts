@@ -8,6 +8,7 @@ import { CaseDb } from '../store/case-db'
 import type { Logger } from '../log'
 import { SshManager, type SshManagerOptions } from '../ssh/ssh-manager'
 import { knownHostInfo, parseKnownHosts } from '../ssh/known-hosts'
+import { importHosts, previewHostImport } from '../hosts/host-import'
 import { createDispatcher, type Dispatch, type Handlers } from './dispatcher'
 
 /** Native file dialogs, offered only by the Electron shell. */
@@ -204,6 +205,14 @@ export class Backend {
         this.ssh.disconnect(id)
         this.hostsChanged(db)
         return { id }
+      },
+
+      'hosts.importPreview': ({ format, text }) => previewHostImport(this.requireCase(), format, text),
+      'hosts.import': ({ format, text, only }) => {
+        const db = this.requireCase()
+        const result = importHosts(db, format, text, only)
+        if (result.created.length > 0) this.hostsChanged(db)
+        return result
       },
 
       'ssh.states': () => {

@@ -99,6 +99,11 @@ export class CaseDb {
     return toHost(row)
   }
 
+  /** Runs fn in one transaction (nested calls become savepoints). */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)()
+  }
+
   createHost(h: HostFields): Host {
     return this.db.transaction(() => {
       this.checkHost(h, null)
