@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { isHostAddress } from '../core/net/address'
+import type { PlannedHost } from '../core/inventory/candidate'
 import { authMethods, hostRoles, type AuthMethod, type HostRole } from './vocabulary'
 
 /**
@@ -65,21 +66,11 @@ export const HostImportFormat = z.enum(hostImportFormats)
 export type HostImportFormat = z.infer<typeof HostImportFormat>
 export const HostImportText = z.string().max(4 * 1024 * 1024, 'An SSH config or inventory over 4 MB is not one.')
 
-export interface HostImportRow {
-  name: string
-  address: string
-  port: number
-  user: string
-  role: HostRole
-  authMethod: AuthMethod
-  keyPath: string | null
-  jumpName: string | null
-  /** Made only to carry a ProxyJump hop that names no host of the file or the case. */
-  synthetic: boolean
+/** A host the import would create (PlannedHost: fields, jump host by name, synthetic hop). */
+export interface HostImportRow extends PlannedHost {
   /** new: will be created; exists: a host of that name is in the case; invalid: see problem. */
   status: 'new' | 'exists' | 'invalid'
   problem: string | null
-  line: number
 }
 
 export interface HostImportPreview {

@@ -19,20 +19,7 @@ export function previewHostImport(db: CaseDb, format: HostImportFormat, text: st
     const check = HostInput.safeParse({ name: p.name, address: p.address, port: p.port, user: p.user, role: p.role, jumpHostId: null, authMethod: p.authMethod, keyPath: p.keyPath })
     const problem = check.success ? null : check.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')
     const exists = existing.some((e) => e.name.toLowerCase() === p.name.toLowerCase())
-    return {
-      name: p.name,
-      address: p.address,
-      port: p.port,
-      user: p.user,
-      role: p.role,
-      authMethod: p.authMethod,
-      keyPath: p.keyPath,
-      jumpName: p.jumpName,
-      synthetic: p.synthetic,
-      status: exists ? 'exists' : problem ? 'invalid' : 'new',
-      problem: exists ? `a host named ${p.name} is already in the case` : problem,
-      line: p.line
-    }
+    return { ...p, status: exists ? 'exists' : problem ? 'invalid' : 'new', problem: exists ? `a host named ${p.name} is already in the case` : problem }
   })
   if (hosts.length === 0 && !diagnostics.some((d) => d.severity === 'error')) {
     diagnostics.push({ line: 0, severity: 'warning', message: format === 'ssh-config' ? 'no Host entry without wildcards found' : 'no host in [masters], [nodes] or [etcd] found', text: '' })
