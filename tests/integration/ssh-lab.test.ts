@@ -309,6 +309,9 @@ describe('failures', () => {
     expect(existsSync(join(t.dir, 'ran'))).toBe(false)
     expect(h.prompts('ssh.hostKeyPrompt').length).toBe(asked)
     expect(acceptedLogins('node2')).toBe(logins)
+    // The refused login's socket closing later must not turn the state into a "drop".
+    await new Promise((r) => setTimeout(r, 300))
+    expect((await h.call('ssh.states')).find((x) => x.hostId === ids.node2)?.error?.kind).toBe('host-key-changed')
     // Through the jump host the same node key is refused too.
     const viaJump = await h.call('ssh.connect', { hostId: ids.node2jj })
     expect(viaJump.error?.kind, JSON.stringify(viaJump)).toBe('host-key-changed')

@@ -271,9 +271,12 @@ export class SshManager {
       let settled = false
       let hostKeyFailure: SshFailure | null = null
       let authFailure: SshFailure | null = null
+      const session: Session = { hostId: host.id, client, channels: new Semaphore(this.o.channelsPerHost), running: new Set(), closed: false, via }
       const fail = (f: SshFailure) => {
         if (settled) return
         settled = true
+        // A login that failed never was a session: its socket closing later is not a "drop".
+        session.closed = true
         clearTimeout(bannerTimer)
         client.end()
         sock.destroy()
@@ -281,7 +284,6 @@ export class SshManager {
       }
       // Until the server shows its host key, the connect timeout applies; after that, a person may be reading a prompt.
       const bannerTimer = setTimeout(() => fail(new SshFailure('timeout', `${where}: no SSH greeting within ${this.o.connectTimeoutMs / 1000} s (is that port an SSH server?).`)), this.o.connectTimeoutMs)
-      const session: Session = { hostId: host.id, client, channels: new Semaphore(this.o.channelsPerHost), running: new Set(), closed: false, via }
       client.on('ready', () => {
         settled = true
         resolve(session)

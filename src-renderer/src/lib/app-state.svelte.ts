@@ -1,4 +1,4 @@
-import type { AppInfo, CaseListEntry, CaseSummary, ContractError, Host, Settings } from '../../../src-main/contract'
+import type { AppInfo, CaseListEntry, CaseSummary, ContractError, Host, HostKeyPrompt, SecretPrompt, Settings, SshHostState } from '../../../src-main/contract'
 import { call, onBackendEvent, onConnectionState, type ConnectionState } from './backend'
 
 /** What the UI shows; every change comes from a backend reply or event. */
@@ -9,6 +9,11 @@ class AppState {
   cases = $state<CaseListEntry[]>([])
   hosts = $state<Host[]>([])
   connection = $state<ConnectionState>('connecting')
+  /** SSH connection state per host id (absent: never connected). */
+  ssh = $state<Record<number, SshHostState>>({})
+  /** Questions the backend is waiting on, oldest first: host keys to accept, secrets to type. */
+  hostKeyPrompts = $state<HostKeyPrompt[]>([])
+  secretPrompts = $state<SecretPrompt[]>([])
   /** The last error of an action that has no form to show it in. */
   error = $state<ContractError | null>(null)
 
@@ -25,6 +30,17 @@ class AppState {
         void this.refreshCases()
       } else if (e.name === 'hosts.changed') {
         void this.refreshHosts()
+      } else if (e.name === 'ssh.state') {
+        const st = e.payload as SshHostState
+        this.ssh = { ...this.ssh, [st.hostId]: st }
+      } else if (e.name === 'ssh.hostKeyPrompt') {
+        this.hostKeyPrompts = [...this.hostKeyPrompts, e.payload as HostKeyPrompt]
+      } else if (e.name === 'ssh.secretPrompt') {
+        this.secretPrompts = [...this.secretPrompts, e.payload as SecretPrompt]
+      } else if (e.name === 'ssh.promptClosed') {
+        const id = (e.payload as { promptId: string }).promptId
+        this.hostKeyPrompts = this.hostKeyPrompts.filter((p) => p.promptId !== id)
+        this.secretPrompts = this.secretPrompts.filter((p) => p.promptId !== id)
       }
     })
     await this.refresh()
@@ -48,10 +64,16 @@ class AppState {
   async refreshHosts(): Promise<void> {
     if (!this.openCase) {
       this.hosts = []
+      this.ssh = {}
       return
     }
-    const r = await call('hosts.list', {})
+    const [r, states, prompts] = await Promise.all([call('hosts.list', {}), call('ssh.states', {}), call('ssh.pendingPrompts', {})])
     if (r.ok) this.hosts = r.value
+    if (states.ok) this.ssh = Object.fromEntries(states.value.map((st) => [st.hostId, st]))
+    if (prompts.ok) {
+      this.hostKeyPrompts = prompts.value.hostKeys
+      this.secretPrompts = prompts.value.secrets
+    }
   }
 
   applySettings(s: Settings): void {
