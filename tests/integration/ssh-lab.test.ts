@@ -128,6 +128,19 @@ describe('authentication', () => {
     }
   })
 
+  it('keyboard-interactive (PAM, password login off): the server\'s question is asked through the prompt', async () => {
+    const kbd = await h.addHost({ name: 'node1-kbd', address: lab.kbdInteractive!.address, port: lab.kbdInteractive!.port, user: labUser, authMethod: 'password' })
+    const seen: string[] = []
+    h.policy.secret = (p) => {
+      seen.push(`${p.kind}|${p.prompt}|${p.echo}`)
+      return p.kind === 'keyboard-interactive' ? labPassword : null
+    }
+    const r = await h.call('ssh.exec', { hostId: kbd, argv: ['id', '-un'] })
+    expect(r, JSON.stringify(r.error)).toMatchObject({ exitCode: 0, stdout: `${labUser}\n` })
+    // No doomed "password" attempt first: the server offers only publickey and keyboard-interactive.
+    expect(seen).toEqual([`keyboard-interactive|${labUser}@node1-kbd: Password:|false`])
+  })
+
   it('a refused password ends as an auth error after three tries, not a hang', async () => {
     const bad = await h.addHost({ name: 'node2-badpw', address: lab.nodes[1]!.ip, port: 22, user: labUser, authMethod: 'password' })
     h.policy.secret = () => 'wrong-again'

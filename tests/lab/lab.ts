@@ -25,6 +25,8 @@ export interface Lab {
   nodes: LabNode[]
   jump: { host: string; port: number; sshdPidFile: string; hostKeyPub: string }
   keys: { ed25519: string; rsa: string; ecdsaWithPassphrase: string; passphrase: string }
+  /** A second sshd on node1 that takes only keyboard-interactive (PAM) logins. */
+  kbdInteractive: { address: string; port: number; pidFile: string } | null
   inventory: { hostSubnets: string; pods: string }
   /** Namespaces and pid files created, for stopLab. */
   created: { netns: string[]; pidFiles: string[]; user: boolean; sudoers: string | null }
@@ -47,7 +49,7 @@ async function freePort(): Promise<number> {
   })
 }
 
-function sshdConfig(o: { listen: string; port: number; hostKey: string; pidFile: string; authorized: string; setEnv?: string }): string {
+function sshdConfig(o: { listen: string; port: number; hostKey: string; pidFile: string; authorized: string; setEnv?: string; pamKeyboardOnly?: boolean }): string {
   return [
     `ListenAddress ${o.listen}`,
     `Port ${o.port}`,
@@ -55,10 +57,10 @@ function sshdConfig(o: { listen: string; port: number; hostKey: string; pidFile:
     `PidFile ${o.pidFile}`,
     `AuthorizedKeysFile ${o.authorized}`,
     'StrictModes no',
-    'UsePAM no',
+    `UsePAM ${o.pamKeyboardOnly ? 'yes' : 'no'}`,
     'PubkeyAuthentication yes',
-    'PasswordAuthentication yes',
-    'KbdInteractiveAuthentication no',
+    `PasswordAuthentication ${o.pamKeyboardOnly ? 'no' : 'yes'}`,
+    `KbdInteractiveAuthentication ${o.pamKeyboardOnly ? 'yes' : 'no'}`,
     'PermitRootLogin prohibit-password',
     'AllowTcpForwarding yes',
     'UseDNS no',
@@ -145,6 +147,7 @@ export async function startLab(opts: { dir: string; nodes?: number; podsPerNode?
     jump: { host: '127.0.0.1', port: await freePort(), sshdPidFile: join(sshDir, 'sshd-jump.pid'), hostKeyPub: '' },
     keys: { ed25519: join(sshDir, 'id_ed25519'), rsa: join(sshDir, 'id_rsa'), ecdsaWithPassphrase: join(sshDir, 'id_ecdsa_pp'), passphrase: 'lab passphrase' },
     inventory: labInventory(plan),
+    kbdInteractive: null,
     created: { netns: [], pidFiles: [], user: false, sudoers: null }
   }
   save(lab)
@@ -238,10 +241,20 @@ export async function startLab(opts: { dir: string; nodes?: number; podsPerNode?
       startSshd(conf, join(sshDir, `sshd-${p.name}.log`), netns)
       lab.created.pidFiles.push(pidFile)
       lab.nodes.push({ ...p, netns, ovsDir, sshdPidFile: pidFile, hostKeyPub: readFileSync(hostKey + '.pub', 'utf8').trim() })
+      if (p.index === 1) {
+        // Keyboard-interactive through PAM (password login off), the way many hardened nodes are set up.
+        const kbdPid = join(sshDir, 'sshd-kbd.pid')
+        const kbdConf = join(sshDir, 'sshd-kbd.conf')
+        writeFileSync(kbdConf, sshdConfig({ listen: p.ip, port: 2022, hostKey, pidFile: kbdPid, authorized, pamKeyboardOnly: true }))
+        startSshd(kbdConf, join(sshDir, 'sshd-kbd.log'), netns)
+        lab.created.pidFiles.push(kbdPid)
+        lab.kbdInteractive = { address: p.ip, port: 2022, pidFile: kbdPid }
+      }
       save(lab)
     }
     waitForPidFile(lab.jump.sshdPidFile, 'jump sshd')
     for (const n of lab.nodes) waitForPidFile(n.sshdPidFile, `sshd of ${n.name}`)
+    if (lab.kbdInteractive) waitForPidFile(lab.kbdInteractive.pidFile, 'keyboard-interactive sshd')
     return lab
   } catch (err) {
     stopLab(lab)
