@@ -130,6 +130,17 @@ describe('authentication', () => {
 
   it('keyboard-interactive (PAM, password login off): the server\'s question is asked through the prompt', async () => {
     const kbd = await h.addHost({ name: 'node1-kbd', address: lab.kbdInteractive!.address, port: lab.kbdInteractive!.port, user: labUser, authMethod: 'password' })
+    // Its host key comes from an imported known_hosts file, hashed by ssh-keygen -H: no host-key question.
+    const kh = join(t.dir, 'known_hosts')
+    writeFileSync(kh, `[${lab.kbdInteractive!.address}]:${lab.kbdInteractive!.port} ${lab.nodes[0]!.hostKeyPub}\n`)
+    execFileSync('ssh-keygen', ['-H', '-f', kh], { stdio: 'ignore' })
+    const text = readFileSync(kh, 'utf8') + 'not a known_hosts line\n'
+    expect(text.startsWith('|1|')).toBe(true)
+    expect(await h.call('knownHosts.import', { text, source: 'known_hosts' })).toEqual({ added: 1, alreadyKnown: 0, problems: [{ line: 2, message: 'not "host keytype base64-key"' }] })
+    expect((await h.call('knownHosts.import', { text, source: 'known_hosts' })).alreadyKnown).toBe(1)
+    const hashed = (await h.call('knownHosts.list')).find((k) => k.source === 'known_hosts')
+    expect(hashed).toMatchObject({ hashed: true, keyType: 'ssh-ed25519', fingerprint: sshKeygenFingerprint(lab.nodes[0]!.hostKeyPub) })
+    const keyPrompts = h.prompts('ssh.hostKeyPrompt').length
     const seen: string[] = []
     h.policy.secret = (p) => {
       seen.push(`${p.kind}|${p.prompt}|${p.echo}`)
@@ -139,6 +150,7 @@ describe('authentication', () => {
     expect(r, JSON.stringify(r.error)).toMatchObject({ exitCode: 0, stdout: `${labUser}\n` })
     // No doomed "password" attempt first: the server offers only publickey and keyboard-interactive.
     expect(seen).toEqual([`keyboard-interactive|${labUser}@node1-kbd: Password:|false`])
+    expect(h.prompts('ssh.hostKeyPrompt').length).toBe(keyPrompts)
   })
 
   it('a refused password ends as an auth error after three tries, not a hang', async () => {
@@ -304,6 +316,25 @@ describe('failures', () => {
     startNodeSshd(lab, 'node2')
     expect(await h.call('ssh.connect', { hostId: ids.node2 })).toMatchObject({ state: 'connected' })
     console.log(`sshd killed mid-command: reported dropped after ${took - 500} ms`)
+  })
+
+  it('keepalive: a peer that goes silent (packets dropped, no FIN) is reported as dropped, not a hang', async () => {
+    const n1 = lab.nodes[0]!
+    expect(await h.call('ssh.exec', { hostId: ids.node1, argv: ['true'] })).toMatchObject({ exitCode: 0 })
+    const rule = ['INPUT', '-p', 'tcp', '--dport', '22', '-s', n1.hostSideIp, '-j', 'DROP']
+    spawnSync('ip', ['netns', 'exec', n1.netns, 'iptables', '-I', ...rule])
+    try {
+      const t0 = Date.now()
+      const r = await h.call('ssh.exec', { hostId: ids.node1, argv: ['sleep', '60'] })
+      const took = Date.now() - t0
+      expect(r.error).toMatchObject({ kind: 'dropped' })
+      // keepalive every 1 s, 3 unanswered: about 4 s, well before the command's own 120 s timeout.
+      expect(took).toBeLessThan(8000)
+      console.log(`silent peer: reported dropped after ${took} ms (keepalive 1 s x 3)`)
+    } finally {
+      spawnSync('ip', ['netns', 'exec', n1.netns, 'iptables', '-D', ...rule])
+    }
+    expect(await h.call('ssh.connect', { hostId: ids.node1 })).toMatchObject({ state: 'connected' })
   })
 
   it('a changed host key refuses the connection, asks nothing and runs nothing', async () => {
