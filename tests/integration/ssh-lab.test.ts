@@ -257,6 +257,30 @@ describe('failures', () => {
     }
   })
 
+  it('Disconnect gives up a login under way: at the SSH greeting, and at an open host-key question', async () => {
+    const port = (silent.address() as { port: number }).port
+    const mute = await h.addHost({ name: 'mute2', address: '127.0.0.1', port, keyPath: lab.keys.ed25519 })
+    const t0 = Date.now()
+    const pending = h.call('ssh.connect', { hostId: mute })
+    await new Promise((r) => setTimeout(r, 300))
+    await h.call('ssh.disconnect', { hostId: mute })
+    expect(await pending).toMatchObject({ state: 'disconnected', error: null })
+    expect(Date.now() - t0).toBeLessThan(1000)
+
+    // "localhost" is another known-hosts name than 127.0.0.1: its key is asked about.
+    const byName = await h.addHost({ name: 'jump-by-name', address: 'localhost', port: lab.jump.port, keyPath: lab.keys.ed25519 })
+    h.policy.hostKey = () => 'ignore'
+    const before = h.prompts('ssh.hostKeyPrompt').length
+    const asking = h.call('ssh.connect', { hostId: byName })
+    await expect.poll(() => h.prompts('ssh.hostKeyPrompt').length).toBe(before + 1)
+    const question = h.prompts('ssh.hostKeyPrompt').at(-1)!
+    await h.call('ssh.disconnect', { hostId: byName })
+    expect((await asking).state).toBe('disconnected')
+    expect(h.events.some((e) => e.name === 'ssh.promptClosed' && (e.payload as { promptId: string }).promptId === question.promptId)).toBe(true)
+    expect((await h.call('ssh.pendingPrompts')).hostKeys).toEqual([])
+    h.policy.hostKey = () => 'remember'
+  })
+
   it('a command timeout stops the command; cancel stops another; the session stays usable', async () => {
     const slow = await h.call('ssh.exec', { hostId: ids.node1, argv: ['sleep', '17.5'], timeoutMs: 500 })
     expect(slow.error).toMatchObject({ kind: 'timeout' })

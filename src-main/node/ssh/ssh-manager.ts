@@ -66,6 +66,8 @@ export class SshManager {
   private readonly acceptedOnce = new Set<string>()
   private readonly execs = new Map<string, AbortController>()
   private readonly parallel: Semaphore
+  /** Logins under way, so Disconnect can give them up. */
+  private readonly logins = new Map<number, AbortController>()
   /** Bumped by closeAll: a login that finishes after it (case closed meanwhile) is dropped. */
   private generation = 0
   private readonly o: Required<Omit<SshManagerOptions, 'agentSocket'>> & { agentSocket: string | null }
@@ -160,11 +162,20 @@ export class SshManager {
       await this.session(hostId, [])
       return this.state(hostId)
     } catch (err) {
-      return this.state(hostId).state === 'failed' ? this.state(hostId) : this.setState(hostId, 'failed', describeNetError(err, `host ${hostId}`))
+      const now = this.state(hostId).state
+      return now === 'failed' || now === 'disconnected' ? this.state(hostId) : this.setState(hostId, 'failed', describeNetError(err, `host ${hostId}`))
     }
   }
 
+  /** Ends the host's session, or gives up its login if one is under way (and withdraws its questions). */
   disconnect(hostId: number): SshHostState {
+    const login = this.logins.get(hostId)
+    if (login) {
+      this.logins.delete(hostId)
+      login.abort()
+      for (const [id, p] of this.hostKeyPrompts) if (p.prompt.hostId === hostId) this.answerHostKey(id, 'reject')
+      for (const [id, p] of this.secretPrompts) if (p.prompt.hostId === hostId) this.answerSecret(id, null)
+    }
     const s = this.sessions.get(hostId)
     if (s) {
       s.closed = true
@@ -176,7 +187,7 @@ export class SshManager {
   }
 
   closeAll(): void {
-    for (const id of [...this.sessions.keys()]) this.disconnect(id)
+    for (const id of new Set([...this.sessions.keys(), ...this.logins.keys()])) this.disconnect(id)
     for (const id of [...this.hostKeyPrompts.keys()]) this.answerHostKey(id, 'reject')
     for (const id of [...this.secretPrompts.keys()]) this.answerSecret(id, null)
     for (const ac of this.execs.values()) ac.abort()
@@ -202,6 +213,28 @@ export class SshManager {
     const where = `${host.user}@${host.name} (${host.address}:${host.port})`
     if (chain.includes(hostId)) throw new SshFailure('jump', `${where}: the jump hosts form a loop.`)
     const generation = this.generation
+    const login = new AbortController()
+    this.logins.set(hostId, login)
+    const cancelled = () => new SshFailure('cancelled', `${where}: the login was given up.`)
+    const abortable = <T>(p: Promise<T>, onAbort?: (v: T) => void): Promise<T> =>
+      new Promise<T>((resolve, reject) => {
+        if (login.signal.aborted) return reject(cancelled())
+        const stop = () => reject(cancelled())
+        login.signal.addEventListener('abort', stop, { once: true })
+        p.then(
+          (v) => {
+            login.signal.removeEventListener('abort', stop)
+            if (login.signal.aborted) {
+              onAbort?.(v)
+              reject(cancelled())
+            } else resolve(v)
+          },
+          (e: unknown) => {
+            login.signal.removeEventListener('abort', stop)
+            reject(login.signal.aborted ? cancelled() : e)
+          }
+        )
+      })
     this.setState(hostId, 'connecting')
     try {
       let sock: Duplex
@@ -210,17 +243,22 @@ export class SshManager {
         const jump = this.o.resolveHost(host.jumpHostId)
         let js: Session
         try {
-          js = await this.session(jump.id, [...chain, hostId])
+          js = await abortable(this.session(jump.id, [...chain, hostId]))
         } catch (err) {
           const f = describeNetError(err, `jump host ${jump.name}`)
           throw new SshFailure(f.kind === 'host-key-changed' || f.kind === 'auth' ? f.kind : 'jump', `${where} is reached through ${jump.name}, which failed: ${f.message}`)
         }
-        sock = await this.forward(js, host, where)
+        sock = await abortable(this.forward(js, host, where), (d) => d.destroy())
         via = js
       } else {
-        sock = await this.tcp(host, where)
+        sock = await abortable(this.tcp(host, where), (d) => d.destroy())
       }
-      const session = await this.handshake(host, sock, where, via)
+      const connected = sock
+      login.signal.addEventListener('abort', () => connected.destroy(), { once: true })
+      const session = await abortable(this.handshake(host, sock, where, via), (x) => {
+        x.closed = true
+        x.client.end()
+      })
       if (generation !== this.generation) {
         session.closed = true
         session.client.end()
@@ -231,8 +269,11 @@ export class SshManager {
       return session
     } catch (err) {
       const f = describeNetError(err, where)
-      this.setState(hostId, 'failed', f)
+      // A login given up by Disconnect ends as "disconnected", which disconnect() already reported.
+      if (!login.signal.aborted) this.setState(hostId, 'failed', f)
       throw f
+    } finally {
+      if (this.logins.get(hostId) === login) this.logins.delete(hostId)
     }
   }
 
