@@ -19,6 +19,7 @@ export interface CaseSummary {
   createdAt: string
   schemaVersion: number
   hostCount: number
+  captureCount: number
 }
 
 export interface CaseListEntry {

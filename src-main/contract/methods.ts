@@ -3,6 +3,25 @@ import { HostImportFormat, HostImportText, HostInput, type Host, type HostImport
 import { themes, type Theme } from './vocabulary'
 import { Argv, HostKeyDecision, KnownHostsText, PromptId, SecretAnswer, SourceName, type ExecResult, type HostKeyPrompt, type KnownHostInfo, type KnownHostsImportResult, type SecretPrompt, type SshHostState } from './ssh'
 import { CaseName, CasePath, type CaseListEntry, type CaseSummary } from './cases'
+import {
+  CaptureId,
+  CaptureListFilter,
+  CaptureSetYaml,
+  OvsViaInput,
+  SearchText,
+  flowSortKeys,
+  type CaptureDetail,
+  type CaptureItemProgress,
+  type CaptureRun,
+  type CaptureRunProgress,
+  type CaptureSetFileProblem,
+  type CaptureSetInfo,
+  type CaptureSummary,
+  type CaptureText,
+  type FlowWindow,
+  type ParsedView,
+  type SearchResult
+} from './captures'
 
 const NoInput = z.object({}).strict()
 const Id = z.number({ error: 'An id is a number.' }).int().positive()
@@ -66,7 +85,46 @@ export const methods = {
 
   'knownHosts.list': { input: NoInput },
   'knownHosts.remove': { input: z.object({ id: Id }).strict() },
-  'knownHosts.import': { input: z.object({ text: KnownHostsText, source: SourceName }).strict() }
+  'knownHosts.import': { input: z.object({ text: KnownHostsText, source: SourceName }).strict() },
+
+  'captureSets.list': { input: NoInput },
+  /** Saves a user set from its YAML (validated); shipped sets cannot be replaced. */
+  'captureSets.save': { input: z.object({ yaml: CaptureSetYaml }).strict() },
+  'captureSets.delete': { input: z.object({ id: z.string().min(1).max(64) }).strict() },
+
+  'capture.start': {
+    input: z
+      .object({
+        setId: z.string().min(1).max(64),
+        hostIds: z.array(Id).min(1, 'Choose at least one host.').max(1000),
+        ovsVia: OvsViaInput.default('host'),
+        masterHostId: Id.nullable().optional()
+      })
+      .strict()
+  },
+  'capture.cancel': { input: z.object({ runId: Id }).strict() },
+  'capture.progress': { input: z.object({ runId: Id }).strict() },
+  'capture.runs': { input: NoInput },
+
+  'captures.list': { input: CaptureListFilter },
+  'captures.get': { input: z.object({ id: CaptureId }).strict() },
+  'captures.text': { input: z.object({ id: CaptureId }).strict() },
+  'captures.parsed': { input: z.object({ id: CaptureId }).strict() },
+  'captures.flows': {
+    input: z
+      .object({
+        id: CaptureId,
+        table: z.number().int().min(0).max(255).nullable().optional(),
+        text: z.string().max(500).optional(),
+        sort: z.enum(flowSortKeys).optional(),
+        descending: z.boolean().optional(),
+        offset: z.number().int().min(0),
+        limit: z.number().int().min(1).max(5000)
+      })
+      .strict()
+  },
+  'captures.delete': { input: z.object({ id: CaptureId }).strict() },
+  'captures.search': { input: z.object({ query: SearchText, maxCaptures: z.number().int().min(1).max(500).optional() }).strict() }
 } as const satisfies Record<string, { input: z.ZodType }>
 
 export interface MethodOutputs {
@@ -98,6 +156,20 @@ export interface MethodOutputs {
   'knownHosts.list': KnownHostInfo[]
   'knownHosts.remove': { id: number }
   'knownHosts.import': KnownHostsImportResult
+  'captureSets.list': { sets: CaptureSetInfo[]; problems: CaptureSetFileProblem[] }
+  'captureSets.save': CaptureSetInfo
+  'captureSets.delete': { id: string }
+  'capture.start': CaptureRunProgress
+  'capture.cancel': { cancelled: boolean }
+  'capture.progress': CaptureRunProgress | null
+  'capture.runs': CaptureRun[]
+  'captures.list': CaptureSummary[]
+  'captures.get': CaptureDetail
+  'captures.text': CaptureText
+  'captures.parsed': ParsedView
+  'captures.flows': FlowWindow
+  'captures.delete': { id: number }
+  'captures.search': SearchResult
 }
 
 export type MethodName = keyof typeof methods
@@ -120,6 +192,12 @@ export interface EventPayloads {
   'ssh.secretPrompt': SecretPrompt
   /** A prompt was answered or withdrawn (timeout, connection given up). */
   'ssh.promptClosed': { promptId: string }
+  /** A capture run started, or ended (status finished/cancelled). */
+  'capture.run': CaptureRun
+  /** One command of a run changed state (queued -> running -> done/skipped). */
+  'capture.item': CaptureItemProgress
+  /** Captures were added or removed (a run saved one, an import ended, a delete). */
+  'captures.changed': { caseId: string }
 }
 export type EventName = keyof EventPayloads
 export interface BackendEvent<E extends EventName = EventName> {

@@ -1,5 +1,7 @@
 import { homedir } from 'node:os'
-import { join } from 'node:path'
+import { existsSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 
 /** The per-user data folder for browser mode (Electron uses app.getPath('userData') instead). */
 export function defaultDataDir(): string {
@@ -9,4 +11,19 @@ export function defaultDataDir(): string {
 
 export function defaultCasesDir(dataDir: string): string {
   return join(dataDir, 'cases')
+}
+
+/**
+ * The package's resources folder (capture sets, runbooks): found by walking up from this file, which
+ * sits in src-main/node (tsx, tests) or in out/main (the Electron build).
+ */
+export function defaultResourcesDir(): string {
+  let dir = dirname(fileURLToPath(import.meta.url))
+  for (let i = 0; i < 6; i++) {
+    if (existsSync(join(dir, 'resources', 'capture-sets'))) return join(dir, 'resources')
+    const up = dirname(dir)
+    if (up === dir) break
+    dir = up
+  }
+  return join(process.cwd(), 'resources')
 }

@@ -83,7 +83,8 @@ describe('case files', () => {
     raw.pragma('journal_mode = DELETE')
     raw.pragma(`user_version = ${latestVersion(caseMigrations) + 5}`)
     raw.close()
-    expectRefusedUnchanged(path, /newer version of SDN Workbench \(schema 6; this version reads up to 1\)/)
+    const latest = latestVersion(caseMigrations)
+    expectRefusedUnchanged(path, new RegExp(`newer version of SDN Workbench \\(schema ${latest + 5}; this version reads up to ${latest}\\)`))
   })
 
   it('refuses a corrupt case file (damaged pages), unchanged', () => {

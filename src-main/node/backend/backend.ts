@@ -10,6 +10,9 @@ import { SshManager, type SshManagerOptions } from '../ssh/ssh-manager'
 import { knownHostInfo, parseKnownHosts } from '../ssh/known-hosts'
 import { importHosts, previewHostImport } from '../hosts/host-import'
 import { createDispatcher, type Dispatch, type Handlers } from './dispatcher'
+import { CaptureService } from './capture-handlers'
+import { CaptureSetLibrary } from '../capture/capture-sets'
+import { defaultResourcesDir } from '../paths'
 
 /** Native file dialogs, offered only by the Electron shell. */
 export interface Dialogs {
@@ -26,6 +29,8 @@ export interface BackendOptions {
   casesDir: string
   dialogs?: Dialogs
   log: Logger
+  /** The shipped data (capture sets, runbooks); defaults to the package's resources folder. */
+  resourcesDir?: string
   /** SSH timeouts and limits (tests shorten them); the agent socket defaults to SSH_AUTH_SOCK. */
   ssh?: Omit<SshManagerOptions, 'resolveHost' | 'knownHosts' | 'emit' | 'log'>
 }
@@ -49,6 +54,7 @@ export class Backend {
   private readonly appDb: AppDb
   private current: CaseDb | null = null
   private readonly listeners = new Set<(e: BackendEvent) => void>()
+  private readonly captures: CaptureService
 
   constructor(private readonly opts: BackendOptions) {
     mkdirSync(opts.dataDir, { recursive: true })
@@ -63,6 +69,14 @@ export class Backend {
         remember: (pattern, key) => void this.appDb.addKnownHosts([{ pattern, key, marker: null }], 'accepted in the workbench')
       }
     })
+    const resourcesDir = opts.resourcesDir ?? defaultResourcesDir()
+    this.captures = new CaptureService({
+      requireCase: () => this.requireCase(),
+      ssh: this.ssh,
+      sets: new CaptureSetLibrary(join(resourcesDir, 'capture-sets'), join(opts.dataDir, 'capture-sets')),
+      log: opts.log,
+      emit: (name, payload) => this.emit(name, payload)
+    })
     this.dispatch = createDispatcher(this.handlers(), opts.log)
   }
 
@@ -72,6 +86,7 @@ export class Backend {
   }
 
   close(): void {
+    this.captures.caseClosing()
     this.ssh.closeAll()
     this.current?.close()
     this.current = null
@@ -99,7 +114,8 @@ export class Backend {
 
   private setCurrent(next: CaseDb | null): void {
     if (this.current && this.current !== next) {
-      // Host ids belong to a case: its sessions, prompts and cached secrets end with it.
+      // Host ids belong to a case: its runs, sessions, prompts and cached secrets end with it.
+      this.captures.caseClosing()
       this.ssh.closeAll()
       this.current.close()
     }
@@ -253,7 +269,9 @@ export class Backend {
         const { entries, problems } = parseKnownHosts(text)
         const added = this.appDb.addKnownHosts(entries, source)
         return { added, alreadyKnown: entries.length - added, problems }
-      }
+      },
+
+      ...this.captures.handlers()
     }
   }
 }

@@ -4,6 +4,7 @@ import { basename } from 'node:path'
 import type { CaseSummary, Host } from '../../contract'
 import type { ValidInput } from '../../contract'
 import { AppError } from './app-error'
+import { CaptureStore } from './capture-store'
 import { caseApplicationId, caseMigrations } from './case-schema'
 import { createNew, openExisting, type DbKind } from './open-db'
 
@@ -43,10 +44,14 @@ function toHost(r: HostRow): Host {
 
 /** One open case file: the cluster inventory now; captures, runs and findings as they come. */
 export class CaseDb {
+  readonly captures: CaptureStore
+
   private constructor(
     readonly path: string,
     private readonly db: Database.Database
-  ) {}
+  ) {
+    this.captures = new CaptureStore(db)
+  }
 
   static create(path: string, name: string, createdBy: string): CaseDb {
     const db = createNew(path, caseKind, (d) => {
@@ -67,7 +72,9 @@ export class CaseDb {
       db.close()
       throw new AppError('case_refused', `Cannot open ${path}: the case has no case information record. Restore it from a copy.`)
     }
-    return new CaseDb(path, db)
+    const opened = new CaseDb(path, db)
+    opened.captures.markInterruptedRuns()
+    return opened
   }
 
   close(): void {
@@ -79,13 +86,15 @@ export class CaseDb {
       | { case_id: string; name: string; created_at: string }
       | undefined
     const hostCount = (this.db.prepare('SELECT count(*) AS n FROM hosts').get() as { n: number }).n
+    const captureCount = this.captures.count()
     return {
       path: this.path,
       id: info?.case_id ?? '',
       name: info?.name ?? basename(this.path),
       createdAt: info?.created_at ?? '',
       schemaVersion: this.db.pragma('user_version', { simple: true }) as number,
-      hostCount
+      hostCount,
+      captureCount
     }
   }
 

@@ -29,5 +29,66 @@ export const caseMigrations: readonly Migration[] = [
         CHECK (jump_host_id IS NULL OR jump_host_id <> id)
       );
     `
+  },
+  {
+    // Captures. The output lives only in capture_chunks (whole lines, ~16 KB each), so the full-text index
+    // (contentless FTS5, one row per chunk) points at a chunk and the matching lines are found in it alone.
+    version: 2,
+    sql: `
+      CREATE TABLE capture_runs (
+        id          INTEGER PRIMARY KEY,
+        set_id      TEXT NOT NULL,
+        set_title   TEXT NOT NULL,
+        set_version INTEGER NOT NULL,
+        ovs_via     TEXT NOT NULL CHECK (ovs_via IN ('host', 'ovs-pod')),
+        started_at  TEXT NOT NULL,
+        finished_at TEXT,
+        status      TEXT NOT NULL CHECK (status IN ('running', 'finished', 'cancelled', 'interrupted')),
+        planned     INTEGER NOT NULL
+      );
+      CREATE TABLE captures (
+        id                INTEGER PRIMARY KEY,
+        run_id            INTEGER REFERENCES capture_runs(id) ON DELETE SET NULL,
+        host_id           INTEGER REFERENCES hosts(id) ON DELETE SET NULL,
+        host_name         TEXT NOT NULL,
+        via_host_name     TEXT,
+        command_id        TEXT,
+        title             TEXT,
+        command           TEXT NOT NULL,
+        source            TEXT NOT NULL CHECK (source IN ('live', 'imported')),
+        origin            TEXT,
+        started_at        TEXT NOT NULL,
+        duration_ms       INTEGER,
+        status            TEXT NOT NULL CHECK (status IN ('ok', 'failed', 'error', 'cancelled')),
+        exit_code         INTEGER,
+        signal            TEXT,
+        error_kind        TEXT,
+        error             TEXT,
+        stderr            TEXT NOT NULL DEFAULT '',
+        stdout_bytes      INTEGER NOT NULL,
+        stdout_lines      INTEGER NOT NULL,
+        stderr_bytes      INTEGER NOT NULL,
+        truncated         INTEGER NOT NULL DEFAULT 0,
+        parser_id         TEXT,
+        parse_records     INTEGER,
+        diagnostic_count  INTEGER NOT NULL DEFAULT 0,
+        diagnostics       TEXT NOT NULL DEFAULT '[]',
+        created_at        TEXT NOT NULL
+      );
+      CREATE INDEX captures_by_host ON captures (host_name COLLATE NOCASE, command_id, started_at);
+      CREATE INDEX captures_by_run ON captures (run_id);
+      CREATE TABLE capture_chunks (
+        id         INTEGER PRIMARY KEY,
+        capture_id INTEGER NOT NULL REFERENCES captures(id) ON DELETE CASCADE,
+        seq        INTEGER NOT NULL,
+        first_line INTEGER NOT NULL,
+        text       TEXT NOT NULL,
+        UNIQUE (capture_id, seq)
+      );
+      CREATE VIRTUAL TABLE capture_fts USING fts5(body, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 0');
+      CREATE TRIGGER capture_chunks_unindex AFTER DELETE ON capture_chunks BEGIN
+        DELETE FROM capture_fts WHERE rowid = old.id;
+      END;
+    `
   }
 ]

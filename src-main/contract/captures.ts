@@ -1,0 +1,198 @@
+import { z } from 'zod'
+import { captureSetProblems, captureTargets, ovsVias, type CaptureSet, type OvsVia } from '../core/capture/capture-set'
+import { parserIds } from '../core/parse/registry'
+
+const Slug = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[a-z0-9][a-z0-9-]*$/, 'Lower-case letters, digits and "-", starting with a letter or digit.')
+
+export const CaptureCommandSchema = z
+  .object({
+    id: Slug,
+    title: z.string().trim().min(1).max(200),
+    on: z.enum(captureTargets, { error: `on is one of: ${captureTargets.join(', ')}.` }),
+    argv: z.array(z.string().min(1, 'An argument cannot be empty.').max(4000)).min(1, 'argv needs the command.').max(200),
+    sudo: z.boolean().default(false),
+    ovs: z.boolean().default(false),
+    timeoutSeconds: z.number().int().min(1).max(3600).default(60),
+    parser: z.enum(parserIds).optional()
+  })
+  .strict()
+
+/** A capture set as written in resources/capture-sets/*.yaml or by the user. */
+export const CaptureSetSchema = z
+  .object({
+    id: Slug,
+    title: z.string().trim().min(1).max(200),
+    version: z.number().int().min(1),
+    description: z.string().max(4000).default(''),
+    commands: z.array(CaptureCommandSchema).min(1).max(500)
+  })
+  .strict()
+  .superRefine((set, ctx) => {
+    for (const p of captureSetProblems(set as CaptureSet)) ctx.addIssue({ code: 'custom', message: p, path: ['commands'] })
+  })
+
+export interface CaptureSetInfo {
+  set: CaptureSet
+  /** Shipped with the workbench (read-only) or saved by the user. */
+  builtin: boolean
+  /** The YAML as written, for the editor. */
+  yaml: string
+}
+
+export interface CaptureSetFileProblem {
+  file: string
+  message: string
+}
+
+export const captureStatuses = ['ok', 'failed', 'error', 'cancelled'] as const
+/** ok: exit 0; failed: ran, non-zero exit; error: did not complete (SSH error, timeout); cancelled. */
+export type CaptureStatus = (typeof captureStatuses)[number]
+
+export interface CaptureSummary {
+  id: number
+  runId: number | null
+  /** The host the output is about (null when that host was deleted from the case). */
+  hostId: number | null
+  hostName: string
+  /** Where it ran when not on the host itself (a master, for `oc exec` / `oc logs`). */
+  viaHostName: string | null
+  commandId: string | null
+  title: string | null
+  command: string
+  source: 'live' | 'imported'
+  /** Imported: the archive or file it came from, and the path inside. */
+  origin: string | null
+  startedAt: string
+  durationMs: number | null
+  status: CaptureStatus
+  exitCode: number | null
+  signal: string | null
+  errorKind: string | null
+  error: string | null
+  stdoutBytes: number
+  stdoutLines: number
+  stderrBytes: number
+  truncated: boolean
+  parserId: string | null
+  records: number | null
+  diagnosticCount: number
+}
+
+export interface CaptureDiagnostic {
+  line: number
+  severity: 'error' | 'warning' | 'info'
+  message: string
+  text: string
+}
+
+export interface CaptureDetail {
+  capture: CaptureSummary
+  stderr: string
+  /** The first diagnostics of the parse (all of them are counted in diagnosticCount). */
+  diagnostics: CaptureDiagnostic[]
+}
+
+export interface CaptureText {
+  id: number
+  text: string
+}
+
+export const captureRunStatuses = ['running', 'finished', 'cancelled', 'interrupted'] as const
+export type CaptureRunStatus = (typeof captureRunStatuses)[number]
+
+export interface CaptureRun {
+  id: number
+  setId: string
+  setTitle: string
+  setVersion: number
+  ovsVia: OvsVia
+  startedAt: string
+  finishedAt: string | null
+  status: CaptureRunStatus
+  planned: number
+  saved: number
+}
+
+export type CaptureItemState = 'queued' | 'running' | 'done' | 'skipped'
+
+export interface CaptureItemProgress {
+  runId: number
+  key: string
+  hostId: number
+  hostName: string
+  runOnHostName: string
+  commandId: string
+  title: string
+  command: string
+  state: CaptureItemState
+  status: CaptureStatus | null
+  captureId: number | null
+  durationMs: number | null
+  /** Why it failed or was skipped. */
+  message: string | null
+}
+
+export interface CaptureRunProgress {
+  run: CaptureRun
+  items: CaptureItemProgress[]
+  /** Commands left out of the plan and why. */
+  skipped: string[]
+}
+
+export interface SearchHitLine {
+  line: number
+  text: string
+}
+
+export interface SearchHit {
+  capture: CaptureSummary
+  lines: SearchHitLine[]
+  /** Matching lines beyond those shown. */
+  moreLines: boolean
+}
+
+export interface SearchResult {
+  query: string
+  hits: SearchHit[]
+  /** Captures beyond the limit that were not examined (some may hold no matching line). */
+  moreCaptures: number
+  tookMs: number
+}
+
+/** A window of a parsed flow table, filtered and sorted in the backend (the grid is virtualized). */
+export type { FlowGridRow as FlowRow, FlowGridWindow as FlowWindow } from '../core/capture/parsed-view'
+export { flowSortKeys } from '../core/capture/parsed-view'
+
+/** Any other parser's output as tables of text cells. */
+export interface ParsedTable {
+  title: string
+  columns: string[]
+  rows: string[][]
+  /** Rows beyond those sent. */
+  more: number
+}
+
+export interface ParsedView {
+  parserId: string | null
+  kind: 'flows' | 'tables' | 'none'
+  records: number
+  tables: ParsedTable[]
+  diagnostics: CaptureDiagnostic[]
+  diagnosticCount: number
+}
+
+export const CaptureId = z.number().int().positive()
+export const CaptureSetYaml = z.string().max(1024 * 1024, 'A capture set over 1 MB is not one.')
+export const SearchText = z.string().trim().min(1, 'Type something to search for.').max(1000)
+export const OvsViaInput = z.enum(ovsVias)
+export const CaptureListFilter = z
+  .object({
+    hostName: z.string().max(253).optional(),
+    runId: z.number().int().positive().optional(),
+    commandId: z.string().max(64).optional()
+  })
+  .strict()

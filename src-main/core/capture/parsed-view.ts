@@ -1,0 +1,151 @@
+import type { Flow } from '../flows/flow'
+import type { Diagnostic } from '../parse/diagnostics'
+import { parseOutput, parserForCommand, parserIds, type ParsedOutput, type ParserId, type ParserMatch } from '../parse/registry'
+
+/** The parser a capture uses: the set's choice, else the one its command line selects. */
+export function parserFor(command: string, override: string | null | undefined): ParserMatch | null {
+  if (override && (parserIds as readonly string[]).includes(override)) return { id: override as ParserId, options: {} }
+  return parserForCommand(command)
+}
+
+export function parseCapture(command: string, text: string, override?: string | null): ParsedOutput | null {
+  const p = parserFor(command, override)
+  return p ? parseOutput(p.id, text, p.options) : null
+}
+
+export const flowSortKeys = ['line', 'table', 'priority', 'packets', 'bytes', 'idleAge'] as const
+
+export interface FlowQuery {
+  table?: number | null | undefined
+  /** Words that must all occur in the flow's text (case-insensitive). */
+  text?: string | undefined
+  sort?: (typeof flowSortKeys)[number] | undefined
+  descending?: boolean | undefined
+  offset: number
+  limit: number
+}
+
+export interface FlowGridRow {
+  index: number
+  line: number
+  table: number
+  priority: number
+  cookie: string
+  packets: number | null
+  bytes: number | null
+  idleAge: number | null
+  match: string
+  actions: string
+}
+
+export interface FlowGridWindow {
+  total: number
+  all: number
+  tables: { table: number; flows: number }[]
+  offset: number
+  rows: FlowGridRow[]
+}
+
+/** A filtered, sorted window of a flow table: the grid asks only for the rows it shows. */
+export function flowWindow(flows: readonly Flow[], q: FlowQuery): FlowGridWindow {
+  const counts = new Map<number, number>()
+  for (const f of flows) counts.set(f.table, (counts.get(f.table) ?? 0) + 1)
+  const words = (q.text ?? '').toLowerCase().split(/\s+/).filter(Boolean)
+  let idx: number[] = []
+  for (let i = 0; i < flows.length; i++) {
+    const f = flows[i] as Flow
+    if (q.table != null && f.table !== q.table) continue
+    if (words.length > 0) {
+      const t = f.text.toLowerCase()
+      if (!words.every((w) => t.includes(w))) continue
+    }
+    idx.push(i)
+  }
+  const key = q.sort ?? 'line'
+  if (key !== 'line' || q.descending) {
+    const val = (f: Flow): number => {
+      switch (key) {
+        case 'table': return f.table * 100_000 + (65_535 - f.priority)
+        case 'priority': return f.priority
+        case 'packets': return f.packets ?? -1
+        case 'bytes': return f.bytes ?? -1
+        case 'idleAge': return f.more?.idleAge ?? -1
+        default: return f.line
+      }
+    }
+    const dir = q.descending ? -1 : 1
+    idx = idx.sort((a, b) => (val(flows[a] as Flow) - val(flows[b] as Flow)) * dir || a - b)
+  }
+  const offset = Math.max(0, Math.min(q.offset, idx.length))
+  const rows = idx.slice(offset, offset + q.limit).map((i) => {
+    const f = flows[i] as Flow
+    return {
+      index: i,
+      line: f.line,
+      table: f.table,
+      priority: f.priority,
+      cookie: f.cookie,
+      packets: f.packets,
+      bytes: f.bytes,
+      idleAge: f.more?.idleAge ?? null,
+      match: f.matchText,
+      actions: f.actionsText
+    }
+  })
+  return { total: idx.length, all: flows.length, tables: [...counts].sort((a, b) => a[0] - b[0]).map(([table, n]) => ({ table, flows: n })), offset, rows }
+}
+
+export interface TextTable {
+  title: string
+  columns: string[]
+  rows: string[][]
+  more: number
+}
+
+function cell(v: unknown): string {
+  if (v === null || v === undefined) return ''
+  if (typeof v === 'string') return v
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v)
+  if (Array.isArray(v)) return v.map((x) => (typeof x === 'object' && x !== null ? compact(x) : String(x))).join(', ')
+  return compact(v)
+}
+
+function compact(v: unknown): string {
+  const s = JSON.stringify(v)
+  return s.length > 300 ? s.slice(0, 300) + '…' : s
+}
+
+function isRecordArray(v: unknown): v is Record<string, unknown>[] {
+  return Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'object' && x !== null && !Array.isArray(x))
+}
+
+/**
+ * Any parser's data as tables: every array of records becomes a table (one column per field, nested
+ * values written compactly), every other top-level value a row of a "Summary" table.
+ */
+export function tabulate(data: unknown, maxRows = 5000): TextTable[] {
+  if (typeof data !== 'object' || data === null) return []
+  const tables: TextTable[] = []
+  const summary: string[][] = []
+  const visit = (title: string, value: unknown, depth: number) => {
+    if (isRecordArray(value)) {
+      const columns: string[] = []
+      for (const r of value.slice(0, maxRows)) for (const k of Object.keys(r)) if (!columns.includes(k)) columns.push(k)
+      tables.push({ title, columns, rows: value.slice(0, maxRows).map((r) => columns.map((c) => cell(r[c]))), more: Math.max(0, value.length - maxRows) })
+    } else if (depth === 0 && typeof value === 'object' && value !== null && !Array.isArray(value)) {
+      const entries = Object.entries(value as Record<string, unknown>)
+      if (entries.every(([, v]) => typeof v !== 'object' || v === null)) {
+        tables.push({ title, columns: ['name', 'value'], rows: entries.slice(0, maxRows).map(([k, v]) => [k, cell(v)]), more: Math.max(0, entries.length - maxRows) })
+      } else for (const [k, v] of entries) visit(`${title} / ${k}`, v, depth + 1)
+    } else if (!(Array.isArray(value) && value.length === 0)) {
+      summary.push([title, cell(value)])
+    }
+  }
+  for (const [k, v] of Object.entries(data as Record<string, unknown>)) visit(k, v, 0)
+  if (summary.length > 0) tables.unshift({ title: 'Summary', columns: ['field', 'value'], rows: summary, more: 0 })
+  return tables
+}
+
+export function firstDiagnostics(d: readonly Diagnostic[], n = 200): Diagnostic[] {
+  return d.slice(0, n)
+}

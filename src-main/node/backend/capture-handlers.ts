@@ -1,0 +1,132 @@
+import type { EventName, EventPayloads, Host, ParsedView } from '../../contract'
+import type { PlanHost } from '../../core/capture/capture-set'
+import { flowWindow, parseCapture, tabulate } from '../../core/capture/parsed-view'
+import type { Flow } from '../../core/flows/flow'
+import type { ParsedOutput } from '../../core/parse/registry'
+import { CaptureRunner } from '../capture/capture-runner'
+import type { CaptureSetLibrary } from '../capture/capture-sets'
+import type { Logger } from '../log'
+import type { SshManager } from '../ssh/ssh-manager'
+import { AppError } from '../store/app-error'
+import type { CaseDb } from '../store/case-db'
+import type { Handlers } from './dispatcher'
+
+export type CaptureMethod = Extract<keyof Handlers, `capture${string}`>
+
+export interface CaptureContext {
+  requireCase(): CaseDb
+  ssh: SshManager
+  sets: CaptureSetLibrary
+  log: Logger
+  emit<E extends EventName>(name: E, payload: EventPayloads[E]): void
+}
+
+function planHost(h: Host): PlanHost {
+  return { id: h.id, name: h.name, address: h.address, role: h.role, user: h.user }
+}
+
+/** Capture sets, runs, and the captures of the open case: the handlers and the state they share. */
+export class CaptureService {
+  private readonly runners = new Map<number, CaptureRunner>()
+  /** The last parsed outputs (a 100k-flow dump takes a few hundred ms to parse; the grid pages through it). */
+  private readonly parsed = new Map<number, ParsedOutput | null>()
+
+  constructor(private readonly ctx: CaptureContext) {}
+
+  /** The case is closing: stop its runs (what finished is saved) and forget its parses. */
+  caseClosing(): void {
+    for (const r of this.runners.values()) r.cancel()
+    this.runners.clear()
+    this.parsed.clear()
+  }
+
+  private changed(db: CaseDb): void {
+    this.ctx.emit('captures.changed', { caseId: db.summary().id })
+  }
+
+  private parsedOf(db: CaseDb, id: number): ParsedOutput | null {
+    if (this.parsed.has(id)) {
+      const hit = this.parsed.get(id) as ParsedOutput | null
+      this.parsed.delete(id)
+      this.parsed.set(id, hit)
+      return hit
+    }
+    const c = db.captures.get(id)
+    const p = parseCapture(c.command, db.captures.text(id), c.parserId)
+    this.parsed.set(id, p)
+    while (this.parsed.size > 4) this.parsed.delete(this.parsed.keys().next().value as number)
+    return p
+  }
+
+  handlers(): Pick<Handlers, CaptureMethod> {
+    return {
+      'captureSets.list': () => this.ctx.sets.list(),
+      'captureSets.save': ({ yaml }) => this.ctx.sets.save(yaml),
+      'captureSets.delete': ({ id }) => {
+        this.ctx.sets.delete(id)
+        return { id }
+      },
+
+      'capture.start': ({ setId, hostIds, ovsVia, masterHostId }) => {
+        const db = this.ctx.requireCase()
+        const { set } = this.ctx.sets.get(setId)
+        const all = db.listHosts()
+        const chosen = hostIds.map((id) => all.find((h) => h.id === id) ?? db.getHost(id))
+        if (masterHostId != null && db.getHost(masterHostId).role !== 'master') {
+          throw new AppError('invalid_input', `${db.getHost(masterHostId).name} is not a master; OVS pods and SDN logs are read through a master.`)
+        }
+        const runner = new CaptureRunner(
+          {
+            exec: this.ctx.ssh,
+            store: db.captures,
+            log: this.ctx.log,
+            onItem: (p) => {
+              this.ctx.emit('capture.item', p)
+              if (p.captureId !== null) this.changed(db)
+            },
+            onRun: (r) => this.ctx.emit('capture.run', r)
+          },
+          { set, chosen: chosen.map(planHost), allHosts: all.map(planHost), ovsVia, masterHostId: masterHostId ?? null }
+        )
+        this.runners.set(runner.run.id, runner)
+        void runner.done.finally(() => this.runners.delete(runner.run.id))
+        return runner.progress()
+      },
+      'capture.cancel': ({ runId }) => {
+        const r = this.runners.get(runId)
+        r?.cancel()
+        return { cancelled: r !== undefined }
+      },
+      'capture.progress': ({ runId }) => this.runners.get(runId)?.progress() ?? null,
+      'capture.runs': () => this.ctx.requireCase().captures.listRuns(),
+
+      'captures.list': (filter) => this.ctx.requireCase().captures.list(filter),
+      'captures.get': ({ id }) => this.ctx.requireCase().captures.detail(id),
+      'captures.text': ({ id }) => ({ id, text: this.ctx.requireCase().captures.text(id) }),
+      'captures.parsed': ({ id }): ParsedView => {
+        const db = this.ctx.requireCase()
+        const detail = db.captures.detail(id)
+        const p = this.parsedOf(db, id)
+        const base = { diagnostics: detail.diagnostics, diagnosticCount: detail.capture.diagnosticCount }
+        if (!p) return { parserId: null, kind: 'none', records: 0, tables: [], ...base }
+        if (p.parser === 'ovs-ofctl.dump-flows') return { parserId: p.parser, kind: 'flows', records: p.records, tables: [], ...base }
+        return { parserId: p.parser, kind: 'tables', records: p.records, tables: tabulate(p.data), ...base }
+      },
+      'captures.flows': ({ id, table, text, sort, descending, offset, limit }) => {
+        const db = this.ctx.requireCase()
+        const p = this.parsedOf(db, id)
+        if (p?.parser !== 'ovs-ofctl.dump-flows') throw new AppError('invalid_input', `Capture ${id} is not a flow dump (ovs-ofctl dump-flows).`)
+        const flows = (p.data as { flows: Flow[] }).flows
+        return flowWindow(flows, { table, text, sort, descending, offset, limit })
+      },
+      'captures.delete': ({ id }) => {
+        const db = this.ctx.requireCase()
+        db.captures.delete(id)
+        this.parsed.delete(id)
+        this.changed(db)
+        return { id }
+      },
+      'captures.search': ({ query, maxCaptures }) => this.ctx.requireCase().captures.search(query, { maxCaptures })
+    }
+  }
+}

@@ -1,0 +1,264 @@
+import type Database from 'better-sqlite3'
+import type { CaptureDetail, CaptureDiagnostic, CaptureRun, CaptureRunStatus, CaptureStatus, CaptureSummary, SearchHit, SearchResult } from '../../contract'
+import { lineCount, splitChunks } from '../../core/capture/chunks'
+import { indexText, lineMatches, parseSearchQuery } from '../../core/search/fts-text'
+import { AppError } from './app-error'
+
+/** What a run or an import hands over; sizes and line counts are computed from the text. */
+export type NewCapture = Omit<CaptureSummary, 'id' | 'stdoutBytes' | 'stdoutLines' | 'stderrBytes' | 'parserId' | 'records' | 'diagnosticCount'> & {
+  stdout: string
+  stderr: string
+  parse: { parserId: string; records: number; diagnostics: CaptureDiagnostic[] } | null
+}
+
+interface CaptureRow {
+  id: number
+  run_id: number | null
+  host_id: number | null
+  host_name: string
+  via_host_name: string | null
+  command_id: string | null
+  title: string | null
+  command: string
+  source: 'live' | 'imported'
+  origin: string | null
+  started_at: string
+  duration_ms: number | null
+  status: CaptureStatus
+  exit_code: number | null
+  signal: string | null
+  error_kind: string | null
+  error: string | null
+  stdout_bytes: number
+  stdout_lines: number
+  stderr_bytes: number
+  truncated: number
+  parser_id: string | null
+  parse_records: number | null
+  diagnostic_count: number
+}
+
+const summaryColumns = `id, run_id, host_id, host_name, via_host_name, command_id, title, command, source, origin, started_at, duration_ms,
+  status, exit_code, signal, error_kind, error, stdout_bytes, stdout_lines, stderr_bytes, truncated, parser_id, parse_records, diagnostic_count`
+
+function toSummary(r: CaptureRow): CaptureSummary {
+  return {
+    id: r.id,
+    runId: r.run_id,
+    hostId: r.host_id,
+    hostName: r.host_name,
+    viaHostName: r.via_host_name,
+    commandId: r.command_id,
+    title: r.title,
+    command: r.command,
+    source: r.source,
+    origin: r.origin,
+    startedAt: r.started_at,
+    durationMs: r.duration_ms,
+    status: r.status,
+    exitCode: r.exit_code,
+    signal: r.signal,
+    errorKind: r.error_kind,
+    error: r.error,
+    stdoutBytes: r.stdout_bytes,
+    stdoutLines: r.stdout_lines,
+    stderrBytes: r.stderr_bytes,
+    truncated: r.truncated !== 0,
+    parserId: r.parser_id,
+    records: r.parse_records,
+    diagnosticCount: r.diagnostic_count
+  }
+}
+
+interface RunRow {
+  id: number
+  set_id: string
+  set_title: string
+  set_version: number
+  ovs_via: CaptureRun['ovsVia']
+  started_at: string
+  finished_at: string | null
+  status: CaptureRunStatus
+  planned: number
+  saved: number
+}
+
+const maxStoredDiagnostics = 200
+
+/** Captures of one case file: each saved in its own transaction, its output chunked and indexed. */
+export class CaptureStore {
+  constructor(private readonly db: Database.Database) {}
+
+  /** Runs left 'running' by a process that died are marked interrupted (their finished captures stay). */
+  markInterruptedRuns(): number {
+    return this.db.prepare("UPDATE capture_runs SET status = 'interrupted', finished_at = ? WHERE status = 'running'").run(new Date().toISOString()).changes
+  }
+
+  createRun(r: { setId: string; setTitle: string; setVersion: number; ovsVia: CaptureRun['ovsVia']; planned: number }): CaptureRun {
+    const info = this.db
+      .prepare("INSERT INTO capture_runs (set_id, set_title, set_version, ovs_via, started_at, status, planned) VALUES (?, ?, ?, ?, ?, 'running', ?)")
+      .run(r.setId, r.setTitle, r.setVersion, r.ovsVia, new Date().toISOString(), r.planned)
+    return this.getRun(Number(info.lastInsertRowid))
+  }
+
+  finishRun(id: number, status: Exclude<CaptureRunStatus, 'running'>): CaptureRun {
+    this.db.prepare('UPDATE capture_runs SET status = ?, finished_at = ? WHERE id = ?').run(status, new Date().toISOString(), id)
+    return this.getRun(id)
+  }
+
+  getRun(id: number): CaptureRun {
+    const r = this.db.prepare('SELECT r.*, (SELECT count(*) FROM captures c WHERE c.run_id = r.id) AS saved FROM capture_runs r WHERE r.id = ?').get(id) as RunRow | undefined
+    if (!r) throw new AppError('not_found', `Capture run ${id} does not exist in this case.`)
+    return toRun(r)
+  }
+
+  listRuns(): CaptureRun[] {
+    return (this.db.prepare('SELECT r.*, (SELECT count(*) FROM captures c WHERE c.run_id = r.id) AS saved FROM capture_runs r ORDER BY r.id DESC').all() as RunRow[]).map(toRun)
+  }
+
+  /** Saves one output: the row, its chunks and their index entries, in one transaction. */
+  save(c: NewCapture): CaptureSummary {
+    const chunks = splitChunks(c.stdout)
+    const insertChunk = this.db.prepare('INSERT INTO capture_chunks (capture_id, seq, first_line, text) VALUES (?, ?, ?, ?)')
+    const indexChunk = this.db.prepare('INSERT INTO capture_fts (rowid, body) VALUES (?, ?)')
+    const id = this.db.transaction(() => {
+      const info = this.db
+        .prepare(
+          `INSERT INTO captures (run_id, host_id, host_name, via_host_name, command_id, title, command, source, origin, started_at, duration_ms,
+             status, exit_code, signal, error_kind, error, stderr, stdout_bytes, stdout_lines, stderr_bytes, truncated, parser_id, parse_records,
+             diagnostic_count, diagnostics, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+        )
+        .run(
+          c.runId, c.hostId, c.hostName, c.viaHostName, c.commandId, c.title, c.command, c.source, c.origin, c.startedAt, c.durationMs,
+          c.status, c.exitCode, c.signal, c.errorKind, c.error, c.stderr, Buffer.byteLength(c.stdout), lineCount(c.stdout), Buffer.byteLength(c.stderr),
+          c.truncated ? 1 : 0, c.parse?.parserId ?? null, c.parse?.records ?? null, c.parse?.diagnostics.length ?? 0,
+          JSON.stringify((c.parse?.diagnostics ?? []).slice(0, maxStoredDiagnostics)), new Date().toISOString()
+        )
+      const captureId = Number(info.lastInsertRowid)
+      for (const ch of chunks) {
+        const chunkId = insertChunk.run(captureId, ch.seq, ch.firstLine, ch.text).lastInsertRowid
+        indexChunk.run(chunkId, indexText(ch.text))
+      }
+      return captureId
+    })()
+    return this.get(id)
+  }
+
+  get(id: number): CaptureSummary {
+    const r = this.db.prepare(`SELECT ${summaryColumns} FROM captures WHERE id = ?`).get(id) as CaptureRow | undefined
+    if (!r) throw new AppError('not_found', `Capture ${id} does not exist in this case; it may have been deleted.`)
+    return toSummary(r)
+  }
+
+  detail(id: number): CaptureDetail {
+    const capture = this.get(id)
+    const r = this.db.prepare('SELECT stderr, diagnostics FROM captures WHERE id = ?').get(id) as { stderr: string; diagnostics: string }
+    return { capture, stderr: r.stderr, diagnostics: JSON.parse(r.diagnostics) as CaptureDiagnostic[] }
+  }
+
+  /** The whole output, exactly as it came. */
+  text(id: number): string {
+    this.get(id)
+    const parts = this.db.prepare('SELECT text FROM capture_chunks WHERE capture_id = ? ORDER BY seq').pluck().all(id) as string[]
+    return parts.join('')
+  }
+
+  list(filter: { hostName?: string | undefined; runId?: number | undefined; commandId?: string | undefined } = {}): CaptureSummary[] {
+    const where: string[] = []
+    const args: (string | number)[] = []
+    if (filter.hostName !== undefined) {
+      where.push('host_name = ? COLLATE NOCASE')
+      args.push(filter.hostName)
+    }
+    if (filter.runId !== undefined) {
+      where.push('run_id = ?')
+      args.push(filter.runId)
+    }
+    if (filter.commandId !== undefined) {
+      where.push('command_id = ?')
+      args.push(filter.commandId)
+    }
+    const sql = `SELECT ${summaryColumns} FROM captures ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY host_name COLLATE NOCASE, started_at DESC, id DESC`
+    return (this.db.prepare(sql).all(...args) as CaptureRow[]).map(toSummary)
+  }
+
+  delete(id: number): void {
+    this.get(id)
+    this.db.transaction(() => this.db.prepare('DELETE FROM captures WHERE id = ?').run(id))()
+  }
+
+  count(): number {
+    return (this.db.prepare('SELECT count(*) AS n FROM captures').get() as { n: number }).n
+  }
+
+  /**
+   * Full-text search: the index finds the chunks holding every term, newest capture first; the lines
+   * shown are those of the first matching chunks of each capture that hold a term.
+   */
+  search(query: string, opts: { maxCaptures?: number; maxLinesPerCapture?: number } = {}): SearchResult {
+    const started = performance.now()
+    const maxCaptures = opts.maxCaptures ?? 50
+    const maxLines = opts.maxLinesPerCapture ?? 20
+    const q = parseSearchQuery(query)
+    if (!q) return { query, hits: [], moreCaptures: 0, tookMs: 0 }
+    let hitRows: { capture_id: number; id: number }[]
+    try {
+      hitRows = this.db
+        .prepare(
+          `SELECT ch.capture_id, ch.id FROM capture_fts f JOIN capture_chunks ch ON ch.id = f.rowid
+           WHERE capture_fts MATCH ? ORDER BY ch.capture_id DESC, ch.seq`
+        )
+        .all(q.fts) as { capture_id: number; id: number }[]
+    } catch (err) {
+      throw new AppError('invalid_input', `The search "${query}" could not be run: ${(err as Error).message}. Use words, "quoted phrases" and a trailing * for a prefix.`)
+    }
+    const byCapture = new Map<number, number[]>()
+    for (const r of hitRows) {
+      const list = byCapture.get(r.capture_id)
+      if (list) list.push(r.id)
+      else byCapture.set(r.capture_id, [r.id])
+    }
+    const chunkStmt = this.db.prepare('SELECT first_line, text FROM capture_chunks WHERE id = ?')
+    const hits: SearchHit[] = []
+    let examined = 0
+    for (const [captureId, chunkIds] of byCapture) {
+      if (hits.length >= maxCaptures) break
+      examined++
+      const lines: SearchHit['lines'] = []
+      let more = false
+      for (const chunkId of chunkIds) {
+        const ch = chunkStmt.get(chunkId) as { first_line: number; text: string }
+        const ls = ch.text.split('\n')
+        for (let i = 0; i < ls.length; i++) {
+          const l = (ls[i] as string).replace(/\r$/, '')
+          if (l === '' || !lineMatches(l, q.terms)) continue
+          if (lines.length >= maxLines) {
+            more = true
+            break
+          }
+          lines.push({ line: ch.first_line + i, text: l.length > 1000 ? l.slice(0, 1000) + '…' : l })
+        }
+        if (more) break
+      }
+      // Every term in the chunk but never all on one line: not a hit.
+      if (lines.length > 0) hits.push({ capture: this.get(captureId), lines, moreLines: more })
+    }
+    return { query, hits, moreCaptures: byCapture.size - examined, tookMs: Math.round((performance.now() - started) * 10) / 10 }
+  }
+}
+
+function toRun(r: RunRow): CaptureRun {
+  return {
+    id: r.id,
+    setId: r.set_id,
+    setTitle: r.set_title,
+    setVersion: r.set_version,
+    ovsVia: r.ovs_via,
+    startedAt: r.started_at,
+    finishedAt: r.finished_at,
+    status: r.status,
+    planned: r.planned,
+    saved: r.saved
+  }
+}

@@ -1,0 +1,243 @@
+// Capture sets run against the real lab: real sshd, real Open vSwitch, real case files; and the backend killed mid-run.
+import Database from 'better-sqlite3'
+import { chmodSync } from 'node:fs'
+import { createServer, type Server } from 'node:net'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { BackendEvent, CaptureItemProgress, CaptureRun } from '../../src-main/contract'
+import { parseOutput } from '../../src-main/core/parse/registry'
+import { CaseDb } from '../../src-main/node/store/case-db'
+import { startLab, stopLab, type Lab } from '../lab/lab'
+import { startServe, type ServeProcess } from '../helpers/serve'
+import { SshHarness } from '../helpers/ssh-harness'
+import { tempDir } from '../helpers/tmp'
+import { WsClient } from '../helpers/ws-client'
+
+let t: ReturnType<typeof tempDir>
+let lab: Lab
+let h: SshHarness
+let silent: Server
+const ids: Record<string, number> = {}
+
+function knownHostsText(l: Lab): string {
+  return [`[127.0.0.1]:${l.jump.port} ${l.jump.hostKeyPub}`, ...l.nodes.map((n) => `${n.ip} ${n.hostKeyPub}`)].join('\n') + '\n'
+}
+
+function runEnded(runId: number) {
+  return (e: BackendEvent) => e.name === 'capture.run' && (e.payload as CaptureRun).id === runId && (e.payload as CaptureRun).status !== 'running'
+}
+
+async function waitForEvent(harness: SshHarness, pred: (e: BackendEvent) => boolean, ms = 60_000): Promise<BackendEvent> {
+  const end = Date.now() + ms
+  for (;;) {
+    const hit = harness.events.find(pred)
+    if (hit) return hit
+    if (Date.now() > end) throw new Error('timed out waiting for an event')
+    await new Promise((r) => setTimeout(r, 20))
+  }
+}
+
+beforeAll(async () => {
+  t = tempDir('sdnwb-capture-')
+  chmodSync(t.dir, 0o755)
+  lab = await startLab({ dir: join(t.dir, 'lab'), nodes: 2 })
+  // Accepts and says nothing; it reads (and drops) what comes, so it sees the client hang up.
+  silent = createServer((s) => s.resume())
+  await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r))
+  h = new SshHarness(join(t.dir, 'wb'), { connectTimeoutMs: 2000 })
+  h.policy.hostKey = () => 'reject'
+  await h.call('case.create', { name: 'capture lab' })
+  await h.call('knownHosts.import', { text: knownHostsText(lab), source: 'lab' })
+  const [n1, n2] = lab.nodes
+  if (!n1 || !n2) throw new Error('lab has no nodes')
+  ids.jump = await h.addHost({ name: 'master1', address: '127.0.0.1', port: lab.jump.port, role: 'master', keyPath: lab.keys.ed25519 })
+  ids.node1 = await h.addHost({ name: 'node1', address: n1.ip, port: 22, keyPath: lab.keys.ed25519, jumpHostId: ids.jump })
+  ids.node2 = await h.addHost({ name: 'node2', address: n2.ip, port: 22, keyPath: lab.keys.ed25519, jumpHostId: ids.jump })
+  const port = (silent.address() as { port: number }).port
+  ids.dead = await h.addHost({ name: 'node9', address: '127.0.0.1', port, keyPath: lab.keys.ed25519 })
+})
+
+afterAll(async () => {
+  h?.close()
+  if (silent) {
+    // Every connection the workbench opened to it was closed by the workbench.
+    const open = await new Promise<number>((r) => silent.getConnections((_e, n) => r(n)))
+    silent.close()
+    expect(open).toBe(0)
+  }
+  if (lab) stopLab(lab)
+  t?.cleanup()
+})
+
+describe('capture sets on the lab', () => {
+  it('runs the openshift-sdn set on a master and two nodes through the jump host, saving every output as it completes', async () => {
+    const timings: number[] = []
+    for (let round = 0; round < 3; round++) {
+      await h.call('ssh.disconnect', { hostId: ids.jump })
+      const started = Date.now()
+      const start = await h.call('capture.start', { setId: 'openshift-sdn', hostIds: [ids.jump, ids.node1, ids.node2] })
+      await waitForEvent(h, runEnded(start.run.id))
+      timings.push(Date.now() - started)
+    }
+    const median = [...timings].sort((a, b) => a - b)[1]
+    console.log(`capture: openshift-sdn set (${(await h.call('captureSets.list')).sets[0]?.set.commands.length} commands) on master + 2 nodes via jump, cold: ${timings.join(', ')} ms, median ${median} ms`)
+
+    const runs = await h.call('capture.runs')
+    const run = runs[0]!
+    expect(run.status).toBe('finished')
+    const caps = await h.call('captures.list', { runId: run.id })
+    const by = (host: string, cmd: string) => caps.find((c) => c.hostName === host && c.commandId === cmd)
+    for (const node of ['node1', 'node2']) {
+      for (const cmd of ['ip-addr', 'ip-route', 'ovs-vsctl-show', 'ovs-dump-flows', 'ovs-dump-ports-desc', 'ovs-dump-ports', 'ovs-list-interface', 'iptables-save', 'ip-forward', 'ovs-log']) {
+        const c = by(node, cmd)
+        expect(c, `${node} ${cmd}`).toBeDefined()
+        expect(c!.status, `${node} ${cmd}: ${c!.error ?? ''}`).toBe('ok')
+        expect(c!.stdoutBytes).toBeGreaterThan(0)
+      }
+      const flows = by(node, 'ovs-dump-flows')!
+      expect(flows).toMatchObject({ parserId: 'ovs-ofctl.dump-flows', diagnosticCount: 0 })
+      expect(flows.records).toBeGreaterThan(30)
+      expect(by(node, 'ip-forward')!.stdoutBytes).toBeGreaterThan(0)
+      expect((await h.call('captures.text', { id: by(node, 'ovs-log')!.id })).text).toMatch(/ovs-vswitchd|vswitchd/)
+    }
+    // The saved text is exactly what ovs-ofctl printed, parsed again identically.
+    const f1 = by('node1', 'ovs-dump-flows')!
+    const text = (await h.call('captures.text', { id: f1.id })).text
+    expect(parseOutput('ovs-ofctl.dump-flows', text).records).toBe(f1.records)
+
+    // The master has no `oc` here: each master command is recorded as failed, with its exit code and stderr.
+    const ocNodes = by('master1', 'oc-nodes')!
+    expect(ocNodes).toMatchObject({ status: 'failed', exitCode: 127 })
+    expect((await h.call('captures.get', { id: ocNodes.id })).stderr).toMatch(/oc: (command )?not found/)
+    // The SDN pod logs need the pod list from the master, which failed: not run, and said why.
+    const progress = h.events.filter((e) => e.name === 'capture.item').map((e) => e.payload as CaptureItemProgress).filter((p) => p.runId === run.id)
+    const podLog = progress.filter((p) => p.commandId === 'sdn-pod-log' && p.state === 'skipped')
+    expect(podLog.map((p) => p.hostName).sort()).toEqual(['master1', 'node1', 'node2'])
+    expect(podLog[0]?.message).toMatch(/listing the openshift-sdn pods on master1 failed/)
+    // Every item went queued -> running -> done (or skipped), and each done item names its saved capture.
+    const done = progress.filter((p) => p.state === 'done')
+    expect(done.length).toBe(caps.length)
+    expect(new Set(done.map((p) => p.captureId))).toEqual(new Set(caps.map((c) => c.id)))
+  })
+
+  it('a host that cannot be reached is recorded once and its other commands are not tried; the rest go on', async () => {
+    const start = await h.call('capture.start', { setId: 'openshift-sdn', hostIds: [ids.node1, ids.dead] })
+    const t0 = Date.now()
+    await waitForEvent(h, runEnded(start.run.id))
+    const elapsed = Date.now() - t0
+    const caps = await h.call('captures.list', { runId: start.run.id })
+    const dead = caps.filter((c) => c.hostName === 'node9')
+    expect(dead).toHaveLength(1)
+    expect(dead[0]).toMatchObject({ status: 'error', errorKind: 'timeout' })
+    expect(dead[0]!.error).toMatch(/node9|127\.0\.0\.1/)
+    const skipped = h.events
+      .filter((e) => e.name === 'capture.item')
+      .map((e) => e.payload as CaptureItemProgress)
+      .filter((p) => p.runId === start.run.id && p.hostName === 'node9' && p.state === 'skipped' && p.runOnHostName === 'node9')
+    expect(skipped.length).toBeGreaterThan(5)
+    expect(skipped[0]!.message).toMatch(/^not run: node9: /)
+    expect(caps.filter((c) => c.hostName === 'node1' && c.status === 'ok').length).toBeGreaterThanOrEqual(11)
+    // Three commands wait for the silent host at once, then the rest are dropped: a few seconds, not 12 timeouts.
+    expect(elapsed).toBeLessThan(10_000)
+  })
+
+  it('finds a pod IP in every capture that holds it, with the matching lines, and pages the flow grid', async () => {
+    const pod = lab.nodes[0]!.pods[0]!
+    const r = await h.call('captures.search', { query: pod.ip })
+    const hosts = new Set(r.hits.map((x) => `${x.capture.hostName} ${x.capture.commandId}`))
+    expect(hosts).toContain('node1 ovs-dump-flows')
+    const flowsHit = r.hits.find((x) => x.capture.commandId === 'ovs-dump-flows')!
+    expect(flowsHit.lines.length).toBeGreaterThan(0)
+    for (const l of flowsHit.lines) expect(l.text).toMatch(new RegExp(`${pod.ip.replace(/\./g, '\\.')}(?![0-9])`))
+    const text = (await h.call('captures.text', { id: flowsHit.capture.id })).text.split('\n')
+    for (const l of flowsHit.lines) expect(text[l.line - 1]).toBe(l.text)
+
+    const grid = await h.call('captures.flows', { id: flowsHit.capture.id, table: 70, offset: 0, limit: 100 })
+    expect(grid.total).toBeGreaterThan(0)
+    expect(grid.rows.every((x) => x.table === 70)).toBe(true)
+    expect(grid.tables.map((x) => x.table)).toEqual(expect.arrayContaining([0, 10, 20, 70, 90]))
+    const view = await h.call('captures.parsed', { id: flowsHit.capture.id })
+    expect(view).toMatchObject({ kind: 'flows', parserId: 'ovs-ofctl.dump-flows', diagnosticCount: 0 })
+  })
+
+  it('cancel stops a run: running commands end, queued ones are not started', async () => {
+    await h.call('captureSets.save', {
+      yaml: 'id: slow\ntitle: Slow\nversion: 1\ncommands:\n' + [1, 2, 3, 4, 5, 6].map((i) => `  - {id: s${i}, title: S${i}, on: node, argv: [sleep, '${20 + i}']}`).join('\n') + '\n'
+    })
+    const start = await h.call('capture.start', { setId: 'slow', hostIds: [ids.node1] })
+    await waitForEvent(h, (e) => e.name === 'capture.item' && (e.payload as CaptureItemProgress).runId === start.run.id && (e.payload as CaptureItemProgress).state === 'running')
+    await new Promise((r) => setTimeout(r, 300))
+    const t0 = Date.now()
+    expect(await h.call('capture.cancel', { runId: start.run.id })).toEqual({ cancelled: true })
+    const end = await waitForEvent(h, runEnded(start.run.id), 10_000)
+    expect(Date.now() - t0).toBeLessThan(3000)
+    expect((end.payload as CaptureRun).status).toBe('cancelled')
+    const caps = await h.call('captures.list', { runId: start.run.id })
+    expect(caps.length).toBe(3)
+    expect(caps.every((c) => c.status === 'cancelled')).toBe(true)
+    await h.call('captureSets.delete', { id: 'slow' })
+  })
+})
+
+describe('the backend killed mid-capture', () => {
+  let serve: ServeProcess | null = null
+  afterAll(async () => {
+    await serve?.stop()
+  })
+
+  it('keeps every output that finished before the kill; the run reads as interrupted', async () => {
+    const dir = join(t.dir, 'killed')
+    serve = await startServe(['--data-dir', join(dir, 'data'), '--cases-dir', join(dir, 'cases')])
+    const ws = await WsClient.connect(serve.url)
+    const kase = await ws.call('case.create', { name: 'killed' })
+    await ws.call('knownHosts.import', { text: knownHostsText(lab), source: 'lab' })
+    const mk = (name: string, address: string, port: number, jumpHostId: number | null, role = 'compute') =>
+      ws.call('hosts.create', { host: { name, address, port, user: 'root', role, jumpHostId, authMethod: 'key', keyPath: lab.keys.ed25519 } })
+    const jump = await mk('master1', '127.0.0.1', lab.jump.port, null, 'master')
+    const n1 = await mk('node1', lab.nodes[0]!.ip, 22, jump.id)
+    const n2 = await mk('node2', lab.nodes[1]!.ip, 22, jump.id)
+    // Fast commands finish; the slow ones are still running when the process dies.
+    await ws.call('captureSets.save', {
+      yaml: `id: kill-test
+title: Kill test
+version: 1
+commands:
+  - {id: flows, title: Flows, on: node, argv: [ovs-ofctl, -O, OpenFlow13, dump-flows, br0]}
+  - {id: addr, title: Addresses, on: node, argv: [ip, addr, show]}
+  - {id: slow, title: Slow, on: node, argv: [sh, -c, 'sleep 30; echo never']}
+`
+    })
+    const start = await ws.call('capture.start', { setId: 'kill-test', hostIds: [n1.id, n2.id] })
+    const finished = new Map<number, CaptureItemProgress>()
+    const isDone = (e: BackendEvent) => e.name === 'capture.item' && (e.payload as CaptureItemProgress).state === 'done'
+    for (;;) {
+      const ev = await ws.waitFor((e) => isDone(e) && !finished.has((e.payload as CaptureItemProgress).captureId ?? -1))
+      const p = ev.payload as CaptureItemProgress
+      finished.set(p.captureId as number, p)
+      if (finished.size === 4) break
+    }
+    ws.close()
+    serve.child.kill('SIGKILL')
+    await new Promise((r) => serve!.child.once('exit', r))
+    serve = null
+
+    const raw = new Database(kase.path, { readonly: true })
+    expect(raw.pragma('integrity_check', { simple: true })).toBe('ok')
+    raw.close()
+    const db = CaseDb.open(kase.path)
+    try {
+      const caps = db.captures.list({ runId: start.run.id })
+      expect(new Set(caps.map((c) => c.id))).toEqual(new Set(finished.keys()))
+      for (const c of caps) {
+        expect(c.status).toBe('ok')
+        const text = db.captures.text(c.id)
+        expect(Buffer.byteLength(text)).toBe(c.stdoutBytes)
+        if (c.commandId === 'flows') expect(parseOutput('ovs-ofctl.dump-flows', text)).toMatchObject({ records: c.records, diagnostics: [] })
+      }
+      expect(db.captures.getRun(start.run.id)).toMatchObject({ status: 'interrupted', planned: 6, saved: 4 })
+      expect(db.captures.search('OpenFlow13').hits.length + db.captures.search('br0').hits.length).toBeGreaterThan(0)
+    } finally {
+      db.close()
+    }
+  })
+})

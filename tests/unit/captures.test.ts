@@ -1,0 +1,232 @@
+import Database from 'better-sqlite3'
+import fc from 'fast-check'
+import { readdirSync, readFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { HostInput } from '../../src-main/contract'
+import { planCapture, podOfNode, renderArgv, type PlanHost } from '../../src-main/core/capture/capture-set'
+import { lineCount, splitChunks } from '../../src-main/core/capture/chunks'
+import { flowWindow, parseCapture, tabulate } from '../../src-main/core/capture/parsed-view'
+import type { Flow } from '../../src-main/core/flows/flow'
+import { lineMatches, parseSearchQuery, tokens } from '../../src-main/core/search/fts-text'
+import { parseCaptureSetYaml } from '../../src-main/node/capture/capture-sets'
+import { CaseDb } from '../../src-main/node/store/case-db'
+import type { NewCapture } from '../../src-main/node/store/capture-store'
+import { caseApplicationId, caseMigrations } from '../../src-main/node/store/case-schema'
+import { hostInput } from '../helpers/hosts'
+import { sample } from '../helpers/samples'
+import { tempDir } from '../helpers/tmp'
+
+const setsDir = resolve(__dirname, '../../resources/capture-sets')
+
+function newCapture(o: Partial<NewCapture>): NewCapture {
+  return {
+    runId: null, hostId: null, hostName: 'node1', viaHostName: null, commandId: 'x', title: 'x', command: 'echo', source: 'live', origin: null,
+    startedAt: new Date().toISOString(), durationMs: 5, status: 'ok', exitCode: 0, signal: null, errorKind: null, error: null,
+    stdout: '', stderr: '', truncated: false, parse: null, ...o
+  }
+}
+
+describe('chunks', () => {
+  it('cut at line ends and give the text back exactly', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom('a', 'b', '\n', '\r', 'é', '😀'), maxLength: 3000 }), fc.integer({ min: 1, max: 200 }), (text, max) => {
+        const chunks = splitChunks(text, max)
+        expect(chunks.map((c) => c.text).join('')).toBe(text)
+        let line = 1
+        for (const c of chunks) {
+          expect(c.firstLine).toBe(line)
+          line += (c.text.match(/\n/g) ?? []).length
+          if (c !== chunks[chunks.length - 1]) expect(c.text.endsWith('\n')).toBe(true)
+        }
+      })
+    )
+    expect(lineCount('a\nb')).toBe(2)
+    expect(lineCount('a\nb\n')).toBe(2)
+    expect(lineCount('')).toBe(0)
+  })
+})
+
+describe('search text', () => {
+  it('keeps addresses whole, in the index and in the query', () => {
+    expect(tokens('nw_dst=10.128.0.5,actions=output:2')).toEqual(['nw', 'dst', '10p128p0p5', 'actions', 'output', '2'])
+    expect(tokens('dl_src=0A:58:0a:81:00:05')).toEqual(['dl', 'src', '0aq58q0aq81q00q05'])
+    expect(tokens('ended at 10.0.0.1.')).toEqual(['ended', 'at', '10p0p0p1'])
+    expect(parseSearchQuery('10.128.0.5 "table=90"')?.fts).toBe('"10p128p0p5" AND "table 90"')
+    expect(parseSearchQuery('10.128.')?.fts).toBe('"10p128p" *')
+    expect(parseSearchQuery('vxlan*')?.fts).toBe('"vxlan" *')
+    expect(parseSearchQuery('= ; "')).toBeNull()
+  })
+
+  it('matches lines the way the index does', () => {
+    const both = parseSearchQuery('table=90 10.128.0.5')!
+    expect(lineMatches('table=90, nw_dst=10.128.0.5', both.terms)).toBe(true)
+    expect(lineMatches('table=90, nw_dst=10.128.0.6', both.terms)).toBe(false)
+    const q = parseSearchQuery('10.128.0.5')!
+    expect(lineMatches('nw_dst=10.128.0.5 actions', q.terms)).toBe(true)
+    expect(lineMatches('nw_dst=10.128.0.50 actions', q.terms)).toBe(false)
+    const p = parseSearchQuery('10.128.0.*')!
+    expect(lineMatches('nw_dst=10.128.0.50', p.terms)).toBe(true)
+    expect(lineMatches('nw_dst=10.129.0.50', p.terms)).toBe(false)
+  })
+})
+
+describe('capture sets', () => {
+  it('every shipped set validates', () => {
+    const files = readdirSync(setsDir).filter((f) => f.endsWith('.yaml'))
+    expect(files.length).toBeGreaterThan(0)
+    for (const f of files) {
+      const r = parseCaptureSetYaml(readFileSync(join(setsDir, f), 'utf8'))
+      expect('problems' in r ? r.problems : [], f).toEqual([])
+    }
+  })
+
+  it('reports YAML and schema problems with where they are', () => {
+    const bad = parseCaptureSetYaml('id: x\ntitle: t\nversion: 1\ncommands:\n  - id: a\n    title: A\n    on: node\n    argv: [ovs-ofctl, "{pod}"]\n  - id: a\n    title: B\n    on: everywhere\n    argv: [x]\n')
+    expect('problems' in bad && bad.problems.join('\n')).toMatch(/commands\[1\]\.on/)
+    const dup = parseCaptureSetYaml('id: x\ntitle: t\nversion: 1\ncommands:\n  - {id: a, title: A, on: node, argv: [echo, "{pod}"]}\n  - {id: a, title: B, on: master, argv: [echo, "{node}"]}\n')
+    const text = 'problems' in dup ? dup.problems.join('\n') : ''
+    expect(text).toMatch(/used twice/)
+    expect(text).toMatch(/unknown placeholder \{pod\}/)
+    expect(text).toMatch(/\{node\} means nothing/)
+    const yamlErr = parseCaptureSetYaml('id: x\n  title: [unclosed\n')
+    expect('problems' in yamlErr && yamlErr.problems[0]).toMatch(/^line \d+/)
+  })
+
+  it('placeholders become whole values, never shell text', () => {
+    expect(renderArgv(['oc', 'logs', '{sdnPod}', 'x{node}y'], { sdnPod: 'sdn-a; rm -rf /', node: '$(id)' }).argv).toEqual(['oc', 'logs', 'sdn-a; rm -rf /', 'x$(id)y'])
+    expect(renderArgv(['{ovsPod}'], {}).missing).toEqual(['ovsPod'])
+  })
+
+  const hosts: PlanHost[] = [
+    { id: 1, name: 'master1', address: '10.0.0.1', role: 'master', user: 'root' },
+    { id: 2, name: 'node1', address: '10.0.0.2', role: 'compute', user: 'cloud' },
+    { id: 3, name: 'node2', address: '10.0.0.3', role: 'compute', user: 'cloud' }
+  ]
+  const set = (() => {
+    const r = parseCaptureSetYaml(readFileSync(join(setsDir, 'openshift-sdn.yaml'), 'utf8'))
+    if ('problems' in r) throw new Error(r.problems.join('\n'))
+    return r.set
+  })()
+
+  it('plans node commands per node, master commands per master, OVS through the pod when asked', () => {
+    const nodesOnly = planCapture(set, hosts.slice(1), hosts, { ovsVia: 'host' })
+    const nodeCmds = set.commands.filter((c) => c.on === 'node').length
+    expect(nodesOnly.items.filter((i) => i.runOnHostId === i.hostId)).toHaveLength(2 * nodeCmds)
+    // The SDN pod log of each node is read through the case's master, after listing the pods there.
+    expect(nodesOnly.items.filter((i) => i.commandId === 'sdn-pod-log').map((i) => i.runOnHostName)).toEqual(['master1', 'master1'])
+    expect(nodesOnly.podLookup?.hostName).toBe('master1')
+
+    const viaPod = planCapture(set, hosts, hosts, { ovsVia: 'ovs-pod' })
+    const flows = viaPod.items.find((i) => i.key === '2/ovs-dump-flows')!
+    expect(flows.argv).toEqual(['oc', '-n', 'openshift-sdn', 'exec', '{ovsPod}', '--', 'ovs-ofctl', '-O', 'OpenFlow13', 'dump-flows', 'br0'])
+    expect(flows).toMatchObject({ runOnHostName: 'master1', sudo: false, needsPods: true })
+    expect(viaPod.items.filter((i) => i.commandId === 'oc-nodes').map((i) => i.hostName)).toEqual(['master1'])
+
+    const noMaster = planCapture(set, hosts.slice(1), hosts.slice(1), { ovsVia: 'ovs-pod' })
+    expect(noMaster.items.some((i) => i.commandId === 'ovs-dump-flows')).toBe(false)
+    expect(noMaster.skipped.join('\n')).toMatch(/no master/)
+  })
+
+  it('finds a node\'s pods by the NODE column', () => {
+    const pods = [
+      { name: 'ovs-abcde', node: 'node1.example.com' },
+      { name: 'sdn-xyz12', node: 'node1.example.com' },
+      { name: 'ovs-fghij', node: '10.0.0.3' }
+    ]
+    expect(podOfNode(pods, 'ovs', { name: 'node1', address: '10.0.0.2' })).toBe('ovs-abcde')
+    expect(podOfNode(pods, 'sdn', { name: 'node1', address: '10.0.0.2' })).toBe('sdn-xyz12')
+    expect(podOfNode(pods, 'ovs', { name: 'node2', address: '10.0.0.3' })).toBe('ovs-fghij')
+    expect(podOfNode(pods, 'sdn', { name: 'node2', address: '10.0.0.3' })).toBeNull()
+  })
+})
+
+describe('parsed views', () => {
+  it('pages, filters and sorts a flow table', () => {
+    const text = sample('seed/ovs-ofctl-dump-flows-of13.txt')
+    const p = parseCapture('ovs-ofctl -O OpenFlow13 dump-flows br0', text)!
+    const flows = (p.data as { flows: Flow[] }).flows
+    const all = flowWindow(flows, { offset: 0, limit: 10 })
+    expect(all.total).toBe(flows.length)
+    expect(all.rows).toHaveLength(Math.min(10, flows.length))
+    const t90 = flowWindow(flows, { table: 90, offset: 0, limit: 1000 })
+    expect(t90.rows.every((r) => r.table === 90)).toBe(true)
+    expect(t90.total).toBe(flows.filter((f) => f.table === 90).length)
+    const byPackets = flowWindow(flows, { sort: 'packets', descending: true, offset: 0, limit: 5 })
+    const packets = byPackets.rows.map((r) => r.packets ?? -1)
+    expect([...packets].sort((a, b) => b - a)).toEqual(packets)
+    const words = flowWindow(flows, { text: 'ARP goto_table:50', offset: 0, limit: 1000 })
+    expect(words.rows.every((r) => /arp/i.test(r.match + r.actions) && r.actions.includes('goto_table:50'))).toBe(true)
+  })
+
+  it('turns other parsers into tables', () => {
+    const p = parseCapture('ovs-vsctl show', sample('seed/ovs-vsctl-show.txt'))!
+    const tables = tabulate(p.data)
+    expect(tables.length).toBeGreaterThan(0)
+    expect(tables.every((t) => t.rows.every((r) => r.length === t.columns.length))).toBe(true)
+  })
+})
+
+describe('capture store', () => {
+  let t: ReturnType<typeof tempDir>
+  let db: CaseDb
+  beforeEach(() => {
+    t = tempDir()
+    db = CaseDb.create(join(t.dir, 'c.sdncase'), 'c', 'test')
+  })
+  afterEach(() => {
+    db.close()
+    t.cleanup()
+  })
+
+  it('saves, lists, returns the exact text and searches with matching lines', () => {
+    const flows = sample('seed/ovs-ofctl-dump-flows-of13.txt')
+    const big = Array.from({ length: 3000 }, (_, i) => `line ${i} nothing to see`).join('\n') + '\nthe needle 10.131.4.7 is here\n'
+    const a = db.captures.save(newCapture({ hostName: 'node1', commandId: 'flows', command: 'ovs-ofctl -O OpenFlow13 dump-flows br0', stdout: flows }))
+    const b = db.captures.save(newCapture({ hostName: 'node2', commandId: 'log', command: 'cat log', stdout: big, status: 'failed', exitCode: 1, stderr: 'oops' }))
+    expect(db.captures.text(a.id)).toBe(flows)
+    expect(db.captures.text(b.id)).toBe(big)
+    expect(b).toMatchObject({ stdoutLines: 3001, status: 'failed', exitCode: 1, stderrBytes: 4 })
+    expect(db.captures.list({ hostName: 'NODE2' }).map((c) => c.id)).toEqual([b.id])
+    expect(db.summary().captureCount).toBe(2)
+
+    const r = db.captures.search('10.131.4.7')
+    expect(r.hits.map((h) => h.capture.id)).toEqual([b.id])
+    expect(r.hits[0]!.lines).toEqual([{ line: 3001, text: 'the needle 10.131.4.7 is here' }])
+    expect(db.captures.search('10.131.4.70').hits).toEqual([])
+    expect(db.captures.search('needle nothing').hits).toEqual([])
+    expect(db.captures.search('"nothing to see"').hits[0]!.moreLines).toBe(true)
+
+    db.captures.delete(b.id)
+    expect(db.captures.search('needle').hits).toEqual([])
+    expect(() => db.captures.text(b.id)).toThrow(/does not exist/)
+  })
+
+  it('marks runs a dead process left running as interrupted, keeping their captures', () => {
+    const run = db.captures.createRun({ setId: 's', setTitle: 'S', setVersion: 1, ovsVia: 'host', planned: 3 })
+    db.captures.save(newCapture({ runId: run.id, stdout: 'x\n' }))
+    const path = db.path
+    db.close()
+    db = CaseDb.open(path)
+    expect(db.captures.getRun(run.id)).toMatchObject({ status: 'interrupted', saved: 1, planned: 3 })
+  })
+
+  it('a case file from before captures (schema 1) gains them when opened, keeping its hosts', () => {
+    const old = join(t.dir, 'old.sdncase')
+    const raw = new Database(old)
+    raw.exec(caseMigrations.find((m) => m.version === 1)!.sql)
+    raw.pragma(`application_id = ${caseApplicationId}`)
+    raw.pragma('user_version = 1')
+    raw.prepare("INSERT INTO case_info VALUES (1, 'id-1', 'old', '2026-01-01T00:00:00Z', 'me')").run()
+    raw.close()
+    const opened = CaseDb.open(old)
+    try {
+      opened.createHost(HostInput.parse(hostInput({ name: 'n1' })))
+      expect(opened.summary()).toMatchObject({ schemaVersion: 2, hostCount: 1, captureCount: 0 })
+      const c = opened.captures.save(newCapture({ stdout: 'hello 10.1.2.3\n' }))
+      expect(opened.captures.search('10.1.2.3').hits[0]!.capture.id).toBe(c.id)
+    } finally {
+      opened.close()
+    }
+  })
+})
