@@ -2,6 +2,8 @@ import { z } from 'zod'
 import { captureSetProblems, captureTargets, ovsVias, type CaptureSet, type OvsVia } from '../core/capture/capture-set'
 import { parserIds } from '../core/parse/registry'
 
+export type { CaptureSet, CaptureCommand, CaptureTarget, OvsVia } from '../core/capture/capture-set'
+
 const Slug = z
   .string()
   .min(1)
@@ -145,7 +147,12 @@ export interface CaptureRunProgress {
 
 export interface SearchHitLine {
   line: number
+  /** The line, or for a long one an excerpt around the first match (at most 1000 characters). */
   text: string
+  /** Characters of the line left out before the excerpt (0: the line starts here). */
+  from: number
+  /** Where the terms match in text, for highlighting. */
+  matches: { start: number; end: number }[]
 }
 
 export interface SearchHit {

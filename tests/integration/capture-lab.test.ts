@@ -150,7 +150,10 @@ describe('capture sets on the lab', () => {
     expect(flowsHit.lines.length).toBeGreaterThan(0)
     for (const l of flowsHit.lines) expect(l.text).toMatch(new RegExp(`${pod.ip.replace(/\./g, '\\.')}(?![0-9])`))
     const text = (await h.call('captures.text', { id: flowsHit.capture.id })).text.split('\n')
-    for (const l of flowsHit.lines) expect(text[l.line - 1]).toBe(l.text)
+    for (const l of flowsHit.lines) {
+      expect(text[l.line - 1]!.slice(l.from).startsWith(l.text)).toBe(true)
+      expect(l.matches.map((m) => l.text.slice(m.start, m.end))).toContain(pod.ip)
+    }
 
     const grid = await h.call('captures.flows', { id: flowsHit.capture.id, table: 70, offset: 0, limit: 100 })
     expect(grid.total).toBeGreaterThan(0)

@@ -8,7 +8,7 @@ import { planCapture, podOfNode, renderArgv, type PlanHost } from '../../src-mai
 import { lineCount, splitChunks } from '../../src-main/core/capture/chunks'
 import { flowWindow, parseCapture, tabulate } from '../../src-main/core/capture/parsed-view'
 import type { Flow } from '../../src-main/core/flows/flow'
-import { lineMatches, parseSearchQuery, tokens } from '../../src-main/core/search/fts-text'
+import { lineMatches, matchRanges, parseSearchQuery, tokens } from '../../src-main/core/search/fts-text'
 import { parseCaptureSetYaml } from '../../src-main/node/capture/capture-sets'
 import { CaseDb } from '../../src-main/node/store/case-db'
 import type { NewCapture } from '../../src-main/node/store/capture-store'
@@ -56,6 +56,12 @@ describe('search text', () => {
     expect(parseSearchQuery('10.128.')?.fts).toBe('"10p128p" *')
     expect(parseSearchQuery('vxlan*')?.fts).toBe('"vxlan" *')
     expect(parseSearchQuery('= ; "')).toBeNull()
+  })
+
+  it('gives the ranges that match, addresses and phrases whole', () => {
+    const q = parseSearchQuery('10.128.0.5 "goto_table:90"')!
+    const line = 'ip,nw_dst=10.128.0.5 actions=goto_table:90 (10.128.0.50)'
+    expect(matchRanges(line, q.terms).map((r) => line.slice(r.start, r.end))).toEqual(['10.128.0.5', 'goto_table:90'])
   })
 
   it('matches lines the way the index does', () => {
@@ -192,7 +198,12 @@ describe('capture store', () => {
 
     const r = db.captures.search('10.131.4.7')
     expect(r.hits.map((h) => h.capture.id)).toEqual([b.id])
-    expect(r.hits[0]!.lines).toEqual([{ line: 3001, text: 'the needle 10.131.4.7 is here' }])
+    expect(r.hits[0]!.lines).toEqual([{ line: 3001, text: 'the needle 10.131.4.7 is here', from: 0, matches: [{ start: 11, end: 21 }] }])
+    const long = db.captures.save(newCapture({ stdout: 'x'.repeat(5000) + ' 10.9.9.9 ' + 'y'.repeat(3000) + '\n' }))
+    const cut = db.captures.search('10.9.9.9').hits.find((h) => h.capture.id === long.id)!.lines[0]!
+    expect(cut.from).toBe(5001 - 16)
+    expect(cut.text.length).toBe(1000)
+    expect(cut.text.slice(cut.matches[0]!.start, cut.matches[0]!.end)).toBe('10.9.9.9')
     expect(db.captures.search('10.131.4.70').hits).toEqual([])
     expect(db.captures.search('needle nothing').hits).toEqual([])
     expect(db.captures.search('"nothing to see"').hits[0]!.moreLines).toBe(true)

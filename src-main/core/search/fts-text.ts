@@ -8,7 +8,6 @@
 // runs in JS to pick the matching lines of a hit, so what the index finds and what is shown agree.
 
 const addressRun = /(?<![\p{L}\p{N}_])[0-9A-Fa-f]+(?:[.:][0-9A-Fa-f]+)+(?![\p{L}\p{N}_])/gu
-const tokenRun = /[\p{L}\p{N}]+/gu
 
 function joinAddress(run: string): string {
   return run.replace(/\./g, 'p').replace(/:/g, 'q').toLowerCase()
@@ -19,9 +18,28 @@ export function indexText(text: string): string {
   return text.replace(addressRun, joinAddress)
 }
 
-/** Tokens as the index sees them (after indexText): lower case letter/digit runs. */
+// An address run where one starts, else a letter/digit run: the same tokens indexText + unicode61 give.
+const spanRun = /(?<![\p{L}\p{N}_])[0-9A-Fa-f]+(?:[.:][0-9A-Fa-f]+)+(?![\p{L}\p{N}_])|[\p{L}\p{N}]+/gu
+
+interface TokenSpan {
+  token: string
+  start: number
+  end: number
+}
+
+function tokenSpans(text: string): TokenSpan[] {
+  const out: TokenSpan[] = []
+  for (const m of text.matchAll(spanRun)) {
+    const raw = m[0]
+    const start = m.index
+    out.push({ token: /[.:]/.test(raw) ? joinAddress(raw) : raw.toLowerCase(), start, end: start + raw.length })
+  }
+  return out
+}
+
+/** Tokens as the index sees them (after indexText): lower case letter/digit runs, addresses whole. */
 export function tokens(text: string): string[] {
-  return (indexText(text).match(tokenRun) ?? []).map((t) => t.toLowerCase())
+  return tokenSpans(text).map((t) => t.token)
 }
 
 export interface SearchTerm {
@@ -79,18 +97,20 @@ function trailingSeparatorTokens(t: string): string[] {
   return body
 }
 
-function containsPhrase(haystack: string[], term: SearchTerm): boolean {
+/** Where the phrase of a term occurs in the tokens: [first token, last token] index pairs. */
+function phraseHits(haystack: readonly TokenSpan[], term: SearchTerm): [number, number][] {
   const n = term.tokens.length
+  const hits: [number, number][] = []
   outer: for (let i = 0; i + n <= haystack.length; i++) {
     for (let j = 0; j < n; j++) {
-      const h = haystack[i + j] as string
+      const h = (haystack[i + j] as TokenSpan).token
       const want = term.tokens[j] as string
       const last = j === n - 1
       if (last && term.prefix ? !h.startsWith(want) : h !== want) continue outer
     }
-    return true
+    hits.push([i, i + n - 1])
   }
-  return false
+  return hits
 }
 
 /**
@@ -98,6 +118,13 @@ function containsPhrase(haystack: string[], term: SearchTerm): boolean {
  * narrows the search to chunks holding every term; this decides per line.
  */
 export function lineMatches(line: string, terms: readonly SearchTerm[]): boolean {
-  const toks = tokens(line)
-  return terms.every((t) => containsPhrase(toks, t))
+  const spans = tokenSpans(line)
+  return terms.every((t) => phraseHits(spans, t).length > 0)
+}
+
+/** The character ranges of the line that match a term, in order, for highlighting. */
+export function matchRanges(line: string, terms: readonly SearchTerm[]): { start: number; end: number }[] {
+  const spans = tokenSpans(line)
+  const ranges = terms.flatMap((t) => phraseHits(spans, t).map(([a, b]) => ({ start: (spans[a] as TokenSpan).start, end: (spans[b] as TokenSpan).end })))
+  return ranges.sort((x, y) => x.start - y.start).filter((r, i, all) => i === 0 || r.start >= (all[i - 1] as { end: number }).end)
 }

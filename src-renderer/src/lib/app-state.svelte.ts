@@ -14,6 +14,8 @@ class AppState {
   /** Questions the backend is waiting on, oldest first: host keys to accept, secrets to type. */
   hostKeyPrompts = $state<HostKeyPrompt[]>([])
   secretPrompts = $state<SecretPrompt[]>([])
+  /** The view of the open case. */
+  view = $state<'hosts' | 'capture' | 'captures'>('hosts')
   /** The last error of an action that has no form to show it in. */
   error = $state<ContractError | null>(null)
 
