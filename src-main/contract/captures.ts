@@ -203,3 +203,62 @@ export const CaptureListFilter = z
     commandId: z.string().max(64).optional()
   })
   .strict()
+
+export type ImportLayout = 'sosreport' | 'collector' | 'must-gather' | 'files'
+
+export interface ImportPreviewItem {
+  /** Path inside the folder or archive. */
+  path: string
+  size: number
+  hostName: string | null
+  command: string | null
+  commandId: string | null
+  /** Imported as a capture, or left out for the reason given. */
+  take: boolean
+  reason: string | null
+}
+
+export interface ImportPreview {
+  path: string
+  bundleName: string
+  bundleKind: 'folder' | 'tar' | 'file'
+  layout: ImportLayout
+  /** The host the bundle says it came from (sosreport hostname, collector manifest), if any. */
+  hostName: string | null
+  items: ImportPreviewItem[]
+  /** Files of the bundle that are not outputs the workbench reads (logs of other services…). */
+  ignoredFiles: number
+  /** Entries refused while reading: links not followed, names leading outside, files too large. */
+  refused: { path: string; reason: string }[]
+  /** The archive broke off part way: what is listed came before. */
+  damage: string | null
+}
+
+export interface ImportResult {
+  preview: ImportPreview
+  captureIds: number[]
+  /** Items of the preview already imported from the same bundle earlier: not imported twice. */
+  alreadyImported: number
+  /** Items that were to be taken but could not be (unreadable…), with why. */
+  failed: { path: string; reason: string }[]
+  tookMs: number
+}
+
+export interface ImportProgress {
+  importId: string
+  phase: 'reading' | 'saving'
+  done: number
+  total: number
+}
+
+export const ImportPath = z.string().trim().min(1, 'Give the path of a file, folder or archive.').max(4096)
+export const ImportOverrides = {
+  hostName: z.string().trim().min(1).max(253).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'Not a host name.').nullable().optional(),
+  command: z.string().trim().min(1).max(2000).nullable().optional()
+}
+
+export interface CollectorScriptInfo {
+  fileName: string
+  script: string
+  leftOut: string[]
+}

@@ -4,6 +4,12 @@ import { themes, type Theme } from './vocabulary'
 import { Argv, HostKeyDecision, KnownHostsText, PromptId, SecretAnswer, SourceName, type ExecResult, type HostKeyPrompt, type KnownHostInfo, type KnownHostsImportResult, type SecretPrompt, type SshHostState } from './ssh'
 import { CaseName, CasePath, type CaseListEntry, type CaseSummary } from './cases'
 import {
+  ImportOverrides,
+  ImportPath,
+  type CollectorScriptInfo,
+  type ImportPreview,
+  type ImportProgress,
+  type ImportResult,
   CaptureId,
   CaptureListFilter,
   CaptureSetYaml,
@@ -124,7 +130,14 @@ export const methods = {
       .strict()
   },
   'captures.delete': { input: z.object({ id: CaptureId }).strict() },
-  'captures.search': { input: z.object({ query: SearchText, maxCaptures: z.number().int().min(1).max(500).optional() }).strict() }
+  'captures.search': { input: z.object({ query: SearchText, maxCaptures: z.number().int().min(1).max(500).optional() }).strict() },
+  /** What importing a file, folder or archive (on the backend's machine) would take. */
+  'captures.importPreview': { input: z.object({ path: ImportPath, ...ImportOverrides }).strict() },
+  'captures.import': { input: z.object({ path: ImportPath, ...ImportOverrides, importId: z.string().min(1).max(100).optional() }).strict() },
+  'captures.cancelImport': { input: z.object({ importId: z.string().min(1).max(100) }).strict() },
+  'captures.pickImportPath': { input: z.object({ folder: z.boolean() }).strict() },
+  /** The POSIX sh collector script for a capture set, for customers who give no SSH access. */
+  'captureSets.collectorScript': { input: z.object({ setId: z.string().min(1).max(64) }).strict() }
 } as const satisfies Record<string, { input: z.ZodType }>
 
 export interface MethodOutputs {
@@ -170,6 +183,11 @@ export interface MethodOutputs {
   'captures.flows': FlowWindow
   'captures.delete': { id: number }
   'captures.search': SearchResult
+  'captures.importPreview': ImportPreview
+  'captures.import': ImportResult
+  'captures.cancelImport': { cancelled: boolean }
+  'captures.pickImportPath': { path: string | null }
+  'captureSets.collectorScript': CollectorScriptInfo
 }
 
 export type MethodName = keyof typeof methods
@@ -198,6 +216,8 @@ export interface EventPayloads {
   'capture.item': CaptureItemProgress
   /** Captures were added or removed (a run saved one, an import ended, a delete). */
   'captures.changed': { caseId: string }
+  /** An import reading its bundle or saving its captures. */
+  'captures.importProgress': ImportProgress
 }
 export type EventName = keyof EventPayloads
 export interface BackendEvent<E extends EventName = EventName> {

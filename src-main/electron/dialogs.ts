@@ -17,6 +17,15 @@ export function nativeDialogs(window: () => BrowserWindow | null, casesDir: stri
       const opts = { title: 'New case', defaultPath: `${casesDir}/${suggestedName || 'case'}${caseFileExtension}`, filters }
       const r = w ? await dialog.showSaveDialog(w, opts) : await dialog.showSaveDialog(opts)
       return r.canceled || !r.filePath ? null : r.filePath
+    },
+    async pickImportPath(folder) {
+      const w = window()
+      const opts = {
+        title: folder ? 'Import a folder (unpacked sosreport, must-gather, outputs)' : 'Import a file or archive (sosreport, collector archive, output)',
+        properties: [folder ? ('openDirectory' as const) : ('openFile' as const)]
+      }
+      const r = w ? await dialog.showOpenDialog(w, opts) : await dialog.showOpenDialog(opts)
+      return r.canceled ? null : (r.filePaths[0] ?? null)
     }
   }
 }

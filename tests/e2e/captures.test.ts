@@ -1,11 +1,13 @@
 // Captures from the UI on the real lab: run the openshift-sdn set on two nodes, watch progress,
 // open a flow dump in the grid, and search every capture.
-import { chmodSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchChromium, shot } from '../helpers/browser'
 import { startServe, type ServeProcess } from '../helpers/serve'
+import { sample } from '../helpers/samples'
 import { tempDir } from '../helpers/tmp'
 import { WsClient } from '../helpers/ws-client'
 import { startLab, stopLab, type Lab } from '../lab/lab'
@@ -102,6 +104,37 @@ describe('captures view on the real lab', () => {
     await expect.poll(() => page.locator(`.tl.current[data-line="${lineNo}"]`).count()).toBe(1)
     expect(await page.locator(`.tl.current[data-line="${lineNo}"]`).textContent()).toContain(pod.ip)
     await shot(page, 'captures-raw-line')
+    expect(pageErrors).toEqual([])
+  })
+
+  it('imports a sosreport archive through the import dialog, with a preview', async () => {
+    const root = join(t.dir, 'sos', 'sosreport-infra7-2026-11-20-qwerty')
+    mkdirSync(join(root, 'sos_commands', 'openvswitch'), { recursive: true })
+    mkdirSync(join(root, 'sos_commands', 'networking'), { recursive: true })
+    writeFileSync(join(root, 'hostname'), 'infra7\n')
+    writeFileSync(join(root, 'sos_commands', 'openvswitch', 'ovs-ofctl_-O_OpenFlow13_dump-flows_br0'), sample('seed/ovs-ofctl-dump-flows-of13.txt'))
+    writeFileSync(join(root, 'sos_commands', 'networking', 'ip_addr_show'), sample('seed/ip-addr-show.txt'))
+    const archive = join(t.dir, 'sos', 'sosreport-infra7-2026-11-20-qwerty.tar.xz')
+    execFileSync('tar', ['-C', join(t.dir, 'sos'), '-cJf', archive, 'sosreport-infra7-2026-11-20-qwerty'])
+    await page.getByRole('button', { name: 'Clear' }).click()
+    await page.getByTestId('open-import').click()
+    await page.locator('input[name=import-path]').fill(archive)
+    await page.getByRole('button', { name: 'Preview' }).click()
+    await expect.poll(() => page.getByTestId('import-summary').textContent()).toMatch(/read as: sosreport.*host: infra7.*2 to import/)
+    await shot(page, 'captures-import-preview')
+    await page.getByTestId('do-import').click()
+    await expect.poll(() => page.getByTestId('import-result').textContent()).toMatch(/Imported 2 captures/)
+    await page.getByTestId('import-captures').getByRole('button', { name: 'Close', exact: true }).click()
+    await expect.poll(() => page.locator('[data-capture^="infra7/"]').count()).toBe(2)
+  })
+
+  it('shows the collector script of the set', async () => {
+    await page.getByTestId('nav-capture').click()
+    await page.getByRole('button', { name: 'Collector script…' }).click()
+    await expect.poll(() => page.getByTestId('collector-script').textContent()).toMatch(/^#!\/bin\/sh/)
+    expect(await page.getByTestId('collector-script').textContent()).toContain('run ovs-dump-flows 120 1')
+    await shot(page, 'captures-collector')
+    await page.getByTestId('collector-dialog').getByRole('button', { name: 'Close', exact: true }).click()
     expect(pageErrors).toEqual([])
   })
 })

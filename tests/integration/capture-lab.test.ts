@@ -1,6 +1,7 @@
 // Capture sets run against the real lab: real sshd, real Open vSwitch, real case files; and the backend killed mid-run.
 import Database from 'better-sqlite3'
-import { chmodSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { chmodSync, writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -179,6 +180,100 @@ describe('capture sets on the lab', () => {
     expect(caps.length).toBe(3)
     expect(caps.every((c) => c.status === 'cancelled')).toBe(true)
     await h.call('captureSets.delete', { id: 'slow' })
+  })
+})
+
+/** Parsed data without what changes from one minute to the next (counters, durations, ages, line numbers). */
+function stable(parserId: string | null, data: unknown): unknown {
+  if (parserId === 'ovs-ofctl.dump-flows') {
+    return ((data as { flows: { table: number; priority: number; matchCanon: string; actionsText: string; cookie: string }[] }).flows ?? [])
+      .map((f) => `${f.cookie} ${f.table} ${f.priority} ${f.matchCanon} ${f.actionsText}`)
+      .sort()
+  }
+  const volatile = new Set(['line', 'packets', 'bytes', 'duration', 'durationSeconds', 'idleAge', 'hardAge', 'statistics'])
+  return JSON.parse(JSON.stringify(data, (k, v) => (volatile.has(k) ? undefined : v)))
+}
+
+describe('offline imports give what the live capture gave', () => {
+  const compared = ['ip-addr', 'ip-route', 'ovs-vsctl-show', 'ovs-dump-flows', 'ovs-dump-ports-desc', 'iptables-save', 'ip-forward']
+  let live: Map<string, { parserId: string | null; data: unknown; records: number | null }>
+
+  async function parsedOf(id: number) {
+    const c = (await h.call('captures.get', { id })).capture
+    const text = (await h.call('captures.text', { id })).text
+    const p = parseOutput(c.parserId as never, text)
+    return { parserId: c.parserId, data: stable(c.parserId, p.data), records: c.records }
+  }
+
+  beforeAll(async () => {
+    const start = await h.call('capture.start', { setId: 'openshift-sdn', hostIds: [ids.node1] })
+    await waitForEvent(h, runEnded(start.run.id))
+    live = new Map()
+    for (const c of await h.call('captures.list', { runId: start.run.id })) if (c.commandId && compared.includes(c.commandId)) live.set(c.commandId, await parsedOf(c.id))
+    expect([...live.keys()].sort()).toEqual([...compared].sort())
+  })
+
+  it('the collector script, run on the node as a customer would, archives outputs that import to the same parsed data', async () => {
+    const { script, leftOut } = await h.call('captureSets.collectorScript', { setId: 'openshift-sdn' })
+    expect(leftOut).toHaveLength(1)
+    const out = join(t.dir, 'collected')
+    execFileSync('mkdir', ['-p', out])
+    const r = await h.call('ssh.exec', { hostId: ids.node1, argv: ['sh', '-c', script, 'sdnwb-collect.sh', '-o', out], timeoutMs: 120_000 })
+    expect(r.exitCode, r.stderr).toBe(0)
+    const archive = r.stdout.trim()
+    expect(archive).toMatch(new RegExp(`^${out}/sdnwb-.+\\.tar\\.gz$`))
+    const preview = await h.call('captures.importPreview', { path: archive })
+    expect(preview).toMatchObject({ layout: 'collector', bundleKind: 'tar', damage: null, refused: [] })
+    const imported = await h.call('captures.import', { path: archive })
+    expect(imported.failed).toEqual([])
+    const caps = (await h.call('captures.list', {})).filter((c) => imported.captureIds.includes(c.id))
+    expect(caps.length).toBe(12)
+    // The manifest names the node (its own host name), which is the case's host node1.
+    expect(imported.preview.hostName).toBe('node1')
+    expect(caps.every((c) => c.hostName === 'node1' && c.hostId === ids.node1)).toBe(true)
+    for (const id of compared) {
+      const c = caps.find((x) => x.commandId === id)!
+      expect(c, id).toBeDefined()
+      expect(c.status, `${id}: ${c.error}`).toBe('ok')
+      expect(await parsedOf(c.id), id).toEqual(live.get(id))
+    }
+    const missing = caps.find((c) => c.commandId === 'node-log')!
+    expect(missing.source).toBe('imported')
+  })
+
+  it('a sosreport-shaped tree of the node (sos file names, hostname file), packed as .tar.xz, imports to the same parsed data', async () => {
+    const root = join(t.dir, 'sos', 'sosreport-node1-2026-11-25-lab')
+    const sosName: Record<string, [string, string[]]> = {
+      'ip-addr': ['networking/ip_addr_show', ['ip', 'addr', 'show']],
+      'ip-route': ['networking/ip_route_show', ['ip', 'route', 'show']],
+      'ovs-vsctl-show': ['openvswitch/ovs-vsctl_show', ['ovs-vsctl', 'show']],
+      'ovs-dump-flows': ['openvswitch/ovs-ofctl_-O_OpenFlow13_dump-flows_br0', ['ovs-ofctl', '-O', 'OpenFlow13', 'dump-flows', 'br0']],
+      'ovs-dump-ports-desc': ['openvswitch/ovs-ofctl_-O_OpenFlow13_dump-ports-desc_br0', ['ovs-ofctl', '-O', 'OpenFlow13', 'dump-ports-desc', 'br0']],
+      'iptables-save': ['networking/iptables-save', ['iptables-save']],
+      'ip-forward': ['kernel/sysctl_-a', ['sysctl', 'net.ipv4.ip_forward']]
+    }
+    for (const [file, argv] of Object.values(sosName)) {
+      const r = await h.call('ssh.exec', { hostId: ids.node1, argv })
+      expect(r.exitCode).toBe(0)
+      execFileSync('mkdir', ['-p', join(root, 'sos_commands', file.split('/')[0]!)])
+      writeFileSync(join(root, 'sos_commands', file), r.stdout)
+    }
+    writeFileSync(join(root, 'hostname'), 'node1\n')
+    execFileSync('mkdir', ['-p', join(root, 'sos_commands', 'yum')])
+    writeFileSync(join(root, 'sos_commands', 'yum', 'yum_list_installed'), 'not network\n')
+    const archive = join(t.dir, 'sos', 'sosreport-node1-2026-11-25-lab.tar.xz')
+    execFileSync('tar', ['-C', join(t.dir, 'sos'), '-cJf', archive, 'sosreport-node1-2026-11-25-lab'])
+    const imported = await h.call('captures.import', { path: archive })
+    expect(imported.preview).toMatchObject({ layout: 'sosreport', hostName: 'node1', ignoredFiles: 2 })
+    expect(imported.captureIds).toHaveLength(7)
+    const caps = (await h.call('captures.list', { hostName: 'node1' })).filter((c) => imported.captureIds.includes(c.id))
+    // Imported captures of node1 are tied to the case's host node1.
+    expect(caps.every((c) => c.hostId === ids.node1)).toBe(true)
+    for (const [id, [file]] of Object.entries(sosName)) {
+      const c = caps.find((x) => x.origin === `sosreport-node1-2026-11-25-lab.tar.xz:sosreport-node1-2026-11-25-lab/sos_commands/${file}`)!
+      expect(c, id).toBeDefined()
+      expect(await parsedOf(c.id), id).toEqual(live.get(id))
+    }
   })
 })
 

@@ -79,11 +79,15 @@ function sshdConfig(o: { listen: string; port: number; hostKey: string; pidFile:
  * /root is an empty tmpfs there too: the machine's own root dotfiles (here a .bashrc running
  * `pyenv init`, 0.7 s per command) must not leak into the lab's nodes.
  */
-function startSshd(config: string, log: string, netns?: string, ovsLogDir?: string): void {
-  // A node's /var/log is its own (an empty tmpfs) and holds its OVS log where a real node has it.
-  const varLog = ovsLogDir ? ` && mount -t tmpfs -o mode=0755 sdnlab-log /var/log && mkdir -p /var/log/openvswitch && mount --bind ${ovsLogDir} /var/log/openvswitch` : ''
-  const inner = `mount -t tmpfs -o mode=0755 sdnlab-run /run && mkdir -m 0755 /run/sshd && mount -t tmpfs -o mode=0700 sdnlab-root /root${varLog} && exec /usr/sbin/sshd -f ${config} -E ${log}`
-  const args = ['--mount', '--propagation', 'private', 'sh', '-c', inner]
+function startSshd(config: string, log: string, node?: { netns: string; ovsLogDir: string; hostname: string }): void {
+  // A node's /var/log is its own (an empty tmpfs) and holds its OVS log where a real node has it;
+  // its host name is its own too (UTS namespace), as a collector script run there would see it.
+  const nodeSetup = node
+    ? ` && mount -t tmpfs -o mode=0755 sdnlab-log /var/log && mkdir -p /var/log/openvswitch && mount --bind ${node.ovsLogDir} /var/log/openvswitch && hostname ${node.hostname}`
+    : ''
+  const inner = `mount -t tmpfs -o mode=0755 sdnlab-run /run && mkdir -m 0755 /run/sshd && mount -t tmpfs -o mode=0700 sdnlab-root /root${nodeSetup} && exec /usr/sbin/sshd -f ${config} -E ${log}`
+  const args = [...(node ? ['--uts'] : []), '--mount', '--propagation', 'private', 'sh', '-c', inner]
+  const netns = node?.netns
   if (netns) run('ip', ['netns', 'exec', netns, 'unshare', ...args])
   else run('unshare', args)
 }
@@ -240,7 +244,7 @@ export async function startLab(opts: { dir: string; nodes?: number; podsPerNode?
       const pidFile = join(sshDir, `sshd-${p.name}.pid`)
       const conf = join(sshDir, `sshd-${p.name}.conf`)
       writeFileSync(conf, sshdConfig({ listen: p.ip, port: 22, hostKey, pidFile, authorized, setEnv: `OVS_RUNDIR=${env.OVS_RUNDIR} OVS_DBDIR=${env.OVS_DBDIR} OVS_LOGDIR=${env.OVS_LOGDIR}` }))
-      startSshd(conf, join(sshDir, `sshd-${p.name}.log`), netns, join(ovsDir, 'log'))
+      startSshd(conf, join(sshDir, `sshd-${p.name}.log`), { netns, ovsLogDir: join(ovsDir, 'log'), hostname: p.name })
       lab.created.pidFiles.push(pidFile)
       lab.nodes.push({ ...p, netns, ovsDir, sshdPidFile: pidFile, hostKeyPub: readFileSync(hostKey + '.pub', 'utf8').trim() })
       if (p.index === 1) {
@@ -248,7 +252,7 @@ export async function startLab(opts: { dir: string; nodes?: number; podsPerNode?
         const kbdPid = join(sshDir, 'sshd-kbd.pid')
         const kbdConf = join(sshDir, 'sshd-kbd.conf')
         writeFileSync(kbdConf, sshdConfig({ listen: p.ip, port: 2022, hostKey, pidFile: kbdPid, authorized, pamKeyboardOnly: true }))
-        startSshd(kbdConf, join(sshDir, 'sshd-kbd.log'), netns, join(ovsDir, 'log'))
+        startSshd(kbdConf, join(sshDir, 'sshd-kbd.log'), { netns, ovsLogDir: join(ovsDir, 'log'), hostname: p.name })
         lab.created.pidFiles.push(kbdPid)
         lab.kbdInteractive = { address: p.ip, port: 2022, pidFile: kbdPid }
       }
@@ -358,7 +362,7 @@ export function startNodeSshd(lab: Lab, node: string): void {
   const n = lab.nodes.find((x) => x.name === node)
   if (!n) throw new Error(`lab: no node ${node}`)
   rmSync(n.sshdPidFile, { force: true })
-  startSshd(join(lab.dir, 'ssh', `sshd-${node}.conf`), join(lab.dir, 'ssh', `sshd-${node}.log`), n.netns, join(n.ovsDir, 'log'))
+  startSshd(join(lab.dir, 'ssh', `sshd-${node}.conf`), join(lab.dir, 'ssh', `sshd-${node}.log`), { netns: n.netns, ovsLogDir: join(n.ovsDir, 'log'), hostname: node })
   waitForPidFile(n.sshdPidFile, `sshd of ${node}`)
 }
 

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3'
 import fc from 'fast-check'
 import { readdirSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { HostInput } from '../../src-main/contract'
 import { planCapture, podOfNode, renderArgv, type PlanHost } from '../../src-main/core/capture/capture-set'
 import { lineCount, splitChunks } from '../../src-main/core/capture/chunks'
@@ -15,7 +15,7 @@ import type { NewCapture } from '../../src-main/node/store/capture-store'
 import { caseApplicationId, caseMigrations } from '../../src-main/node/store/case-schema'
 import { hostInput } from '../helpers/hosts'
 import { sample } from '../helpers/samples'
-import { tempDir } from '../helpers/tmp'
+import { useTempCase } from '../helpers/temp-case'
 
 const setsDir = resolve(__dirname, '../../resources/capture-sets')
 
@@ -174,56 +174,47 @@ describe('parsed views', () => {
 })
 
 describe('capture store', () => {
-  let t: ReturnType<typeof tempDir>
-  let db: CaseDb
-  beforeEach(() => {
-    t = tempDir()
-    db = CaseDb.create(join(t.dir, 'c.sdncase'), 'c', 'test')
-  })
-  afterEach(() => {
-    db.close()
-    t.cleanup()
-  })
+  const c = useTempCase()
 
   it('saves, lists, returns the exact text and searches with matching lines', () => {
     const flows = sample('seed/ovs-ofctl-dump-flows-of13.txt')
     const big = Array.from({ length: 3000 }, (_, i) => `line ${i} nothing to see`).join('\n') + '\nthe needle 10.131.4.7 is here\n'
-    const a = db.captures.save(newCapture({ hostName: 'node1', commandId: 'flows', command: 'ovs-ofctl -O OpenFlow13 dump-flows br0', stdout: flows }))
-    const b = db.captures.save(newCapture({ hostName: 'node2', commandId: 'log', command: 'cat log', stdout: big, status: 'failed', exitCode: 1, stderr: 'oops' }))
-    expect(db.captures.text(a.id)).toBe(flows)
-    expect(db.captures.text(b.id)).toBe(big)
+    const a = c.db.captures.save(newCapture({ hostName: 'node1', commandId: 'flows', command: 'ovs-ofctl -O OpenFlow13 dump-flows br0', stdout: flows }))
+    const b = c.db.captures.save(newCapture({ hostName: 'node2', commandId: 'log', command: 'cat log', stdout: big, status: 'failed', exitCode: 1, stderr: 'oops' }))
+    expect(c.db.captures.text(a.id)).toBe(flows)
+    expect(c.db.captures.text(b.id)).toBe(big)
     expect(b).toMatchObject({ stdoutLines: 3001, status: 'failed', exitCode: 1, stderrBytes: 4 })
-    expect(db.captures.list({ hostName: 'NODE2' }).map((c) => c.id)).toEqual([b.id])
-    expect(db.summary().captureCount).toBe(2)
+    expect(c.db.captures.list({ hostName: 'NODE2' }).map((c) => c.id)).toEqual([b.id])
+    expect(c.db.summary().captureCount).toBe(2)
 
-    const r = db.captures.search('10.131.4.7')
+    const r = c.db.captures.search('10.131.4.7')
     expect(r.hits.map((h) => h.capture.id)).toEqual([b.id])
     expect(r.hits[0]!.lines).toEqual([{ line: 3001, text: 'the needle 10.131.4.7 is here', from: 0, matches: [{ start: 11, end: 21 }] }])
-    const long = db.captures.save(newCapture({ stdout: 'x'.repeat(5000) + ' 10.9.9.9 ' + 'y'.repeat(3000) + '\n' }))
-    const cut = db.captures.search('10.9.9.9').hits.find((h) => h.capture.id === long.id)!.lines[0]!
+    const long = c.db.captures.save(newCapture({ stdout: 'x'.repeat(5000) + ' 10.9.9.9 ' + 'y'.repeat(3000) + '\n' }))
+    const cut = c.db.captures.search('10.9.9.9').hits.find((h) => h.capture.id === long.id)!.lines[0]!
     expect(cut.from).toBe(5001 - 16)
     expect(cut.text.length).toBe(1000)
     expect(cut.text.slice(cut.matches[0]!.start, cut.matches[0]!.end)).toBe('10.9.9.9')
-    expect(db.captures.search('10.131.4.70').hits).toEqual([])
-    expect(db.captures.search('needle nothing').hits).toEqual([])
-    expect(db.captures.search('"nothing to see"').hits[0]!.moreLines).toBe(true)
+    expect(c.db.captures.search('10.131.4.70').hits).toEqual([])
+    expect(c.db.captures.search('needle nothing').hits).toEqual([])
+    expect(c.db.captures.search('"nothing to see"').hits[0]!.moreLines).toBe(true)
 
-    db.captures.delete(b.id)
-    expect(db.captures.search('needle').hits).toEqual([])
-    expect(() => db.captures.text(b.id)).toThrow(/does not exist/)
+    c.db.captures.delete(b.id)
+    expect(c.db.captures.search('needle').hits).toEqual([])
+    expect(() => c.db.captures.text(b.id)).toThrow(/does not exist/)
   })
 
   it('marks runs a dead process left running as interrupted, keeping their captures', () => {
-    const run = db.captures.createRun({ setId: 's', setTitle: 'S', setVersion: 1, ovsVia: 'host', planned: 3 })
-    db.captures.save(newCapture({ runId: run.id, stdout: 'x\n' }))
-    const path = db.path
-    db.close()
-    db = CaseDb.open(path)
-    expect(db.captures.getRun(run.id)).toMatchObject({ status: 'interrupted', saved: 1, planned: 3 })
+    const run = c.db.captures.createRun({ setId: 's', setTitle: 'S', setVersion: 1, ovsVia: 'host', planned: 3 })
+    c.db.captures.save(newCapture({ runId: run.id, stdout: 'x\n' }))
+    const path = c.db.path
+    c.db.close()
+    c.db = CaseDb.open(path)
+    expect(c.db.captures.getRun(run.id)).toMatchObject({ status: 'interrupted', saved: 1, planned: 3 })
   })
 
   it('a case file from before captures (schema 1) gains them when opened, keeping its hosts', () => {
-    const old = join(t.dir, 'old.sdncase')
+    const old = join(c.dir, 'old.sdncase')
     const raw = new Database(old)
     raw.exec(caseMigrations.find((m) => m.version === 1)!.sql)
     raw.pragma(`application_id = ${caseApplicationId}`)

@@ -18,6 +18,7 @@ import { defaultResourcesDir } from '../paths'
 export interface Dialogs {
   pickOpenPath(): Promise<string | null>
   pickSavePath(suggestedName: string): Promise<string | null>
+  pickImportPath(folder: boolean): Promise<string | null>
 }
 
 export interface BackendOptions {
@@ -75,7 +76,9 @@ export class Backend {
       ssh: this.ssh,
       sets: new CaptureSetLibrary(join(resourcesDir, 'capture-sets'), join(opts.dataDir, 'capture-sets')),
       log: opts.log,
-      emit: (name, payload) => this.emit(name, payload)
+      emit: (name, payload) => this.emit(name, payload),
+      dialogs: opts.dialogs ?? null,
+      version: opts.version
     })
     this.dispatch = createDispatcher(this.handlers(), opts.log)
   }

@@ -9,7 +9,10 @@ import type { Logger } from '../log'
 import type { SshManager } from '../ssh/ssh-manager'
 import { AppError } from '../store/app-error'
 import type { CaseDb } from '../store/case-db'
+import type { Dialogs } from './backend'
 import type { Handlers } from './dispatcher'
+import { importCaptures, previewImport } from '../capture/import/importer'
+import { collectorScript } from '../../core/capture/collector-script'
 
 export type CaptureMethod = Extract<keyof Handlers, `capture${string}`>
 
@@ -19,6 +22,8 @@ export interface CaptureContext {
   sets: CaptureSetLibrary
   log: Logger
   emit<E extends EventName>(name: E, payload: EventPayloads[E]): void
+  dialogs: Dialogs | null
+  version: string
 }
 
 function planHost(h: Host): PlanHost {
@@ -30,6 +35,7 @@ export class CaptureService {
   private readonly runners = new Map<number, CaptureRunner>()
   /** The last parsed outputs (a 100k-flow dump takes a few hundred ms to parse; the grid pages through it). */
   private readonly parsed = new Map<number, ParsedOutput | null>()
+  private readonly imports = new Map<string, AbortController>()
 
   constructor(private readonly ctx: CaptureContext) {}
 
@@ -37,6 +43,8 @@ export class CaptureService {
   caseClosing(): void {
     for (const r of this.runners.values()) r.cancel()
     this.runners.clear()
+    for (const a of this.imports.values()) a.abort()
+    this.imports.clear()
     this.parsed.clear()
   }
 
@@ -126,7 +134,54 @@ export class CaptureService {
         this.changed(db)
         return { id }
       },
-      'captures.search': ({ query, maxCaptures }) => this.ctx.requireCase().captures.search(query, { maxCaptures })
+      'captures.search': ({ query, maxCaptures }) => this.ctx.requireCase().captures.search(query, { maxCaptures }),
+
+      'captures.importPreview': ({ path, hostName, command }) => {
+        this.ctx.requireCase()
+        return previewImport(path, { hostName, command })
+      },
+      'captures.import': async ({ path, hostName, command, importId }) => {
+        const db = this.ctx.requireCase()
+        const id = importId ?? `import-${Date.now()}`
+        if (this.imports.has(id)) throw new AppError('conflict', `An import with id ${id} is already running.`)
+        const ac = new AbortController()
+        this.imports.set(id, ac)
+        let last = 0
+        try {
+          const hosts = db.listHosts()
+          const resolve = (name: string) => {
+            const n = name.toLowerCase()
+            const short = (s: string) => s.toLowerCase().split('.')[0]
+            return (hosts.find((h) => h.name.toLowerCase() === n) ?? hosts.find((h) => short(h.name) === short(name)))?.id ?? null
+          }
+          const result = await importCaptures(db.captures, resolve, path, {
+            hostName,
+            command,
+            signal: ac.signal,
+            onProgress: (phase, done, total) => {
+              // At most ten progress events a second: a big archive reads in many chunks.
+              const now = Date.now()
+              if (now - last < 100 && done < total) return
+              last = now
+              this.ctx.emit('captures.importProgress', { importId: id, phase, done, total })
+            }
+          })
+          if (result.captureIds.length > 0) this.changed(db)
+          return result
+        } finally {
+          this.imports.delete(id)
+        }
+      },
+      'captures.cancelImport': ({ importId }) => {
+        const ac = this.imports.get(importId)
+        ac?.abort()
+        return { cancelled: ac !== undefined }
+      },
+      'captures.pickImportPath': async ({ folder }) => {
+        if (!this.ctx.dialogs) throw new AppError('unavailable', 'File dialogs exist only in the desktop app. Type the path of the file, folder or archive instead.')
+        return { path: await this.ctx.dialogs.pickImportPath(folder) }
+      },
+      'captureSets.collectorScript': ({ setId }) => collectorScript(this.ctx.sets.get(setId).set, { generatedAt: new Date().toISOString(), version: this.ctx.version })
     }
   }
 }

@@ -188,6 +188,11 @@ export class CaptureStore {
     this.db.transaction(() => this.db.prepare('DELETE FROM captures WHERE id = ?').run(id))()
   }
 
+  /** Where imported captures came from ("<bundle>:<path>"), to import each file once. */
+  importedOrigins(): Set<string> {
+    return new Set(this.db.prepare("SELECT origin FROM captures WHERE source = 'imported' AND origin IS NOT NULL").pluck().all() as string[])
+  }
+
   count(): number {
     return (this.db.prepare('SELECT count(*) AS n FROM captures').get() as { n: number }).n
   }

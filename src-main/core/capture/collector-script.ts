@@ -1,0 +1,179 @@
+import { shellQuote } from '../shell/quote'
+import { collectorFormat } from './import-map'
+import { placeholdersIn, type CaptureCommand, type CaptureSet } from './capture-set'
+
+/**
+ * Whether a command only reads state: the collector runs unattended at a customer's site, so only
+ * commands known to be read-only go in. Returns why not, or null.
+ */
+export function readOnlyProblem(argv: readonly string[]): string | null {
+  const [tool = '', ...args] = argv
+  const words = args.filter((a) => !a.startsWith('-'))
+  const first = words[0] ?? ''
+  switch (tool.split('/').pop()) {
+    case 'ovs-ofctl': {
+      // "-O OpenFlow13": the version is not the subcommand.
+      const sub = args.find((a, i) => !a.startsWith('-') && args[i - 1] !== '-O' && args[i - 1] !== '--protocols') ?? ''
+      return /^(dump-flows|dump-ports|dump-ports-desc|dump-tables|dump-groups|dump-meters|show|dump-desc|queue-stats)$/.test(sub) ? null : 'ovs-ofctl: only dump-* and show read'
+    }
+    case 'ovs-vsctl':
+      return /^(show|list|get|find|list-br|list-ports|list-ifaces)$/.test(first) ? null : 'ovs-vsctl: only show, list, get and find read'
+    case 'ovs-appctl':
+      return /^(ofproto\/trace|dpif\/show|dpif\/dump-flows|vlog\/list|bond\/show|fdb\/show|coverage\/show|memory\/show|version|ofproto\/list)$/.test(first) ? null : 'ovs-appctl: only trace, show and list commands read'
+    case 'ovs-dpctl':
+      return /^(show|dump-flows|dump-dps)$/.test(first) ? null : 'ovs-dpctl: only show and dump read'
+    case 'ip': {
+      const verb = words[1] ?? 'show'
+      return /^(a|addr|address|r|route|l|link|n|neigh|neighbor|rule|netns|maddr|tunnel)$/.test(first) && /^(show|list|ls|get|lst)$/.test(verb) ? null : 'ip: only show/list read'
+    }
+    case 'sysctl':
+      return args.some((a) => a === '-w' || a.includes('=') || a === '-p' || a === '--system') ? 'sysctl: writing' : null
+    case 'oc':
+    case 'kubectl': {
+      const verb = words.find((w) => /^(get|describe|logs|version|whoami|adm|exec|rsh|delete|apply|edit|patch|create|replace|scale|label|annotate)$/.test(w))
+      if (verb === 'get' || verb === 'describe' || verb === 'logs' || verb === 'version' || verb === 'whoami') return null
+      if (verb === 'adm' && args.includes('manage-node') && args.includes('--list-pods') && !args.some((a) => /^--(schedulable|evacuate|drain)/.test(a))) return null
+      return `${tool}: only get, describe and logs read`
+    }
+    case 'iptables-save':
+    case 'ip6tables-save':
+    case 'journalctl':
+    case 'tail':
+    case 'cat':
+    case 'hostname':
+    case 'uname':
+    case 'date':
+    case 'echo':
+    case 'printf':
+    case 'true':
+      return null
+    case 'brctl':
+      return /^show/.test(first) ? null : 'brctl: only show reads'
+    case 'ethtool':
+      return args.some((a) => /^-(s|K|A|C|G|L|E|P|W|f|r)$|^--(change|features|offload|set)/.test(a)) ? 'ethtool: a changing option' : null
+    default:
+      return `${tool}: not known to be read-only`
+  }
+}
+
+/** One argument, with {node} and {address} taken from the machine the script runs on. */
+function scriptArg(arg: string): string {
+  if (placeholdersIn(arg).length === 0) return shellQuote(arg)
+  return arg
+    .split(/(\{node\}|\{address\})/)
+    .filter((p) => p !== '')
+    .map((p) => (p === '{node}' ? '"$HOST"' : p === '{address}' ? '"$ADDR"' : shellQuote(p)))
+    .join('')
+}
+
+function runLine(c: CaptureCommand): string {
+  const display = c.argv.map(shellQuote).join(' ')
+  return `run ${c.id} ${c.timeoutSeconds} ${c.sudo ? 1 : 0} ${shellQuote(display)} ${c.argv.map(scriptArg).join(' ')}`
+}
+
+export interface CollectorScript {
+  fileName: string
+  script: string
+  /** Commands of the set left out, and why. */
+  leftOut: string[]
+}
+
+/**
+ * A POSIX sh script for a customer to run on each node without the workbench: the set's read-only
+ * node commands (and, with -m on a master, its oc commands), one archive with a manifest.
+ */
+export function collectorScript(set: CaptureSet, opts: { generatedAt: string; version: string }): CollectorScript {
+  const leftOut: string[] = []
+  const why = (c: CaptureCommand): string | null => {
+    if (c.on === 'node-from-master') return 'needs the pod of the node, found through a master (run it live)'
+    if (c.argv.some((a) => /[\t\n\r]/.test(a))) return 'an argument holds a tab or line break'
+    return readOnlyProblem(c.argv)
+  }
+  const take = (c: CaptureCommand): boolean => {
+    const no = why(c)
+    if (no) leftOut.push(`${c.id}: ${no}`)
+    return no === null
+  }
+  const taken = set.commands.filter(take)
+  const node = taken.filter((c) => c.on === 'node')
+  const master = taken.filter((c) => c.on === 'master')
+  const header = [
+    '#!/bin/sh',
+    `# SDN Workbench collector for "${set.title.replace(/[\r\n]/g, ' ')}" (set ${set.id}, version ${set.version}), made ${opts.generatedAt} by SDN Workbench ${opts.version}.`,
+    '# Every command in it only reads state. It writes one archive; send that archive back to the engineer.',
+    '#',
+    `# Usage: sh sdnwb-collect-${set.id}.sh [-m] [-o DIR]`,
+    '#   run it as root (or as a user with passwordless sudo) on each node;',
+    '#   -m      on one master (logged in with oc), also collect the cluster-wide oc outputs',
+    '#   -o DIR  where to write the archive (default /tmp)',
+    '#',
+    `# Node commands: ${node.map((c) => c.id).join(', ') || 'none'}`,
+    `# Master commands (-m): ${master.map((c) => c.id).join(', ') || 'none'}`,
+    ...(leftOut.length ? [`# Left out: ${leftOut.join('; ')}`] : [])
+  ]
+  const body = `set -u
+umask 077
+OUT=/tmp
+MASTER=0
+while [ $# -gt 0 ]; do
+  case $1 in
+    -m) MASTER=1 ;;
+    -o) shift; OUT=\${1:?-o needs a folder} ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    *) echo "unknown option: $1 (see -h)" >&2; exit 2 ;;
+  esac
+  shift
+done
+HOST=$(hostname 2>/dev/null || uname -n)
+ADDR=$(hostname -i 2>/dev/null | awk '{print $1}')
+STAMP=$(date -u +%Y%m%dT%H%M%SZ)
+NAME=sdnwb-$HOST-$STAMP
+DIR=$OUT/$NAME
+mkdir -p "$DIR" || { echo "cannot create $DIR" >&2; exit 1; }
+SUDO=
+if [ "$(id -u)" != 0 ]; then
+  if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then SUDO="sudo -n"
+  else echo "note: not root and no passwordless sudo: commands that need root will be recorded as failed" >&2; fi
+fi
+TIMEOUT=
+command -v timeout >/dev/null 2>&1 && TIMEOUT=timeout
+now() { t=$(date +%s%N 2>/dev/null); case $t in *N*|'') t=$(date +%s)000000000 ;; esac; echo "$t"; }
+M=$DIR/manifest.tsv
+{
+  echo '# ${collectorFormat}'
+  echo "# host: $HOST"
+  echo "# address: $ADDR"
+  echo ${shellQuote(`# set: ${set.id}`)}
+  echo '# set-version: ${set.version}'
+  echo "# started: $STAMP"
+  echo "# user: $(id -un 2>/dev/null)"
+  echo "# master: $MASTER"
+} > "$M"
+# run ID SECONDS NEEDS_ROOT COMMAND_LINE ARGV...: output to ID.out/ID.err, one manifest line.
+run() {
+  id=$1; secs=$2; root=$3; line=$4; shift 4
+  pre=
+  [ -n "$TIMEOUT" ] && pre="$TIMEOUT $secs"
+  [ "$root" = 1 ] && [ -n "$SUDO" ] && pre="$pre $SUDO"
+  s=$(now)
+  $pre "$@" >"$DIR/$id.out" 2>"$DIR/$id.err" </dev/null
+  rc=$?
+  e=$(now)
+  printf '%s\\t%s\\t%s\\t%s\\t%s\\n' "$id" "$rc" "$s" "$e" "$line" >> "$M"
+  printf '  %-24s exit %s\\n' "$id" "$rc" >&2
+}
+echo "collecting on $HOST into $DIR" >&2
+${node.map(runLine).join('\n')}
+if [ "$MASTER" = 1 ]; then
+${master.map((c) => '  ' + runLine(c)).join('\n') || '  :'}
+fi
+if tar -C "$OUT" -czf "$OUT/$NAME.tar.gz" "$NAME"; then
+  rm -rf "$DIR"
+  echo "$OUT/$NAME.tar.gz"
+else
+  echo "tar failed: the outputs are in $DIR" >&2
+  exit 1
+fi
+`
+  return { fileName: `sdnwb-collect-${set.id}.sh`, script: header.join('\n') + '\n' + body, leftOut }
+}

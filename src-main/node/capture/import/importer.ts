@@ -1,0 +1,242 @@
+import type { CaptureStatus, ImportPreview, ImportPreviewItem, ImportResult } from '../../../contract'
+import {
+  detectLayout,
+  inferFromFileName,
+  mapMustGather,
+  mapSosreport,
+  nodeNameFromPodYaml,
+  parseCollectorManifest,
+  sosHostName,
+  under,
+  type CollectorRecord
+} from '../../../core/capture/import-map'
+import { parseCapture } from '../../../core/capture/parsed-view'
+import { AppError } from '../../store/app-error'
+import type { CaptureStore } from '../../store/capture-store'
+import { openBundle, type Bundle } from './bundle'
+
+export interface ImportOptions {
+  /** The host and command the engineer gives (a plain file), overriding what the bundle suggests. */
+  hostName?: string | null | undefined
+  command?: string | null | undefined
+  maxFileBytes?: number | undefined
+  signal?: AbortSignal | undefined
+  onProgress?: ((phase: 'reading' | 'saving', done: number, total: number) => void) | undefined
+}
+
+/** What one taken item needs beyond the preview row. */
+interface PlannedItem extends ImportPreviewItem {
+  startedAt: string | null
+  durationMs: number | null
+  exitCode: number | null
+  status: CaptureStatus
+  error: string | null
+  stderrPath: string | null
+}
+
+const defaultMaxFile = 256 * 1024 * 1024
+
+/** Files worth keeping while an archive streams by, whatever its layout turns out to be. */
+function worthKeeping(path: string): boolean {
+  const p = path.replace(/^\.\//, '')
+  const depth = p.split('/').length
+  const base = p.split('/').pop() ?? ''
+  if (base === 'manifest.tsv' || (/\.(out|err)$/.test(base) && depth <= 2)) return true
+  if (p.includes('sos_commands/') || (base === 'hostname' && depth <= 3)) return true
+  if (/(^|\/)(var\/log\/openvswitch\/|proc\/sys\/net\/ipv4\/ip_forward$|proc\/net\/dev$|etc\/sysconfig\/iptables$)/.test(p)) return true
+  if (/(^|\/)namespaces\/openshift-sdn\/|(^|\/)cluster-scoped-resources\/(network\.openshift\.io|core\/nodes)\//.test(p)) return true
+  return inferFromFileName(base).command !== null
+}
+
+function iso(ms: number | null | undefined): string | null {
+  return ms ? new Date(ms).toISOString() : null
+}
+
+function collectorItem(root: string, r: CollectorRecord, host: string | null, sizes: Map<string, number>): PlannedItem {
+  const out = root ? `${root}/${r.id}.out` : `${r.id}.out`
+  const err = root ? `${root}/${r.id}.err` : `${r.id}.err`
+  const timedOut = r.exitCode === 124
+  const duration = r.startedNs !== null && r.finishedNs !== null ? Math.round((r.finishedNs - r.startedNs) / 1e6) : null
+  return {
+    path: out,
+    size: sizes.get(out) ?? 0,
+    hostName: host,
+    command: r.command,
+    commandId: r.id,
+    take: sizes.has(out),
+    reason: sizes.has(out) ? null : 'the manifest names it, the archive does not hold it',
+    startedAt: r.startedNs !== null ? new Date(Math.floor(r.startedNs / 1e6)).toISOString() : null,
+    durationMs: duration,
+    exitCode: timedOut ? null : r.exitCode,
+    status: r.exitCode === 0 ? 'ok' : timedOut ? 'error' : 'failed',
+    error: timedOut ? 'timed out in the collector (timeout exit 124)' : null,
+    stderrPath: sizes.has(err) ? err : null
+  }
+}
+
+function plainItem(path: string, size: number, mtimeMs: number | null | undefined, hostName: string | null, command: string | null, commandId: string | null, skip: string | null): PlannedItem {
+  const missing = !command ? 'say which command wrote it' : !hostName ? 'say which host it is from' : null
+  const reason = skip ?? missing
+  return { path, size, hostName, command, commandId, take: reason === null, reason, startedAt: iso(mtimeMs), durationMs: null, exitCode: null, status: 'ok', error: null, stderrPath: null }
+}
+
+async function text(bundle: Bundle, path: string): Promise<string | null> {
+  const b = await bundle.read(path)
+  return b ? b.toString('utf8') : null
+}
+
+/** Decides, for every file of the bundle, whether it is a capture and of what. */
+async function plan(bundle: Bundle, opts: ImportOptions): Promise<{ preview: Omit<ImportPreview, 'path'>; items: PlannedItem[] }> {
+  const { layout, root } = detectLayout(bundle.entries)
+  const files = bundle.entries.filter((e) => e.kind === 'file')
+  const sizes = new Map(files.map((f) => [f.path, f.size]))
+  const items: PlannedItem[] = []
+  let ignored = 0
+  let hostName: string | null = null
+  const max = opts.maxFileBytes ?? defaultMaxFile
+  const tooBig = (size: number) => (size > max ? `${size} bytes, over the ${max}-byte limit per file` : null)
+
+  if (layout === 'collector') {
+    const manifestPath = root ? `${root}/manifest.tsv` : 'manifest.tsv'
+    const m = parseCollectorManifest((await text(bundle, manifestPath)) ?? '')
+    if (m.problems.length > 0 && m.records.length === 0) throw new AppError('invalid_input', `${bundle.name}: ${manifestPath} is not a collector manifest (${m.problems[0]?.message}).`)
+    hostName = opts.hostName ?? m.meta.host ?? null
+    for (const r of m.records) items.push(collectorItem(root, r, hostName, sizes))
+    ignored = files.length - items.length - items.filter((i) => i.stderrPath).length - 1
+  } else if (layout === 'sosreport') {
+    const hostFile = (await text(bundle, root ? `${root}/hostname` : 'hostname')) ?? (await text(bundle, root ? `${root}/sos_commands/host/hostname` : 'sos_commands/host/hostname'))
+    hostName = opts.hostName ?? sosHostName(hostFile, root || bundle.name)
+    for (const f of files) {
+      const rel = under(root, f.path)
+      if (rel === null) continue
+      const m = mapSosreport(rel)
+      if ('skip' in m) {
+        ignored++
+        continue
+      }
+      items.push(plainItem(f.path, f.size, f.mtimeMs, hostName, m.command, m.commandId, tooBig(f.size) ?? (f.size === 0 ? 'empty' : null)))
+    }
+  } else if (layout === 'must-gather') {
+    const nodes = new Map<string, string | null>()
+    for (const f of files) {
+      const rel = under(root, f.path)
+      const pod = rel && /^namespaces\/openshift-sdn\/pods\/([^/]+)\/\1\.yaml$/.exec(rel)
+      if (pod) nodes.set(pod[1] as string, nodeNameFromPodYaml((await text(bundle, f.path)) ?? ''))
+    }
+    for (const f of files) {
+      const rel = under(root, f.path)
+      if (rel === null) continue
+      const m = mapMustGather(rel, (pod) => nodes.get(pod) ?? null)
+      if ('skip' in m) {
+        ignored++
+        continue
+      }
+      items.push(plainItem(f.path, f.size, f.mtimeMs, opts.hostName ?? m.hostName ?? 'cluster', m.command, null, tooBig(f.size)))
+    }
+  } else {
+    const single = files.length === 1
+    for (const f of files) {
+      const guess = inferFromFileName(f.path)
+      const command = (single ? opts.command : null) ?? guess.command
+      if (!command && !single) {
+        ignored++
+        continue
+      }
+      items.push(plainItem(f.path, f.size, f.mtimeMs, opts.hostName ?? guess.hostName, command, null, tooBig(f.size)))
+    }
+  }
+  return {
+    preview: {
+      bundleName: bundle.name,
+      bundleKind: bundle.kind,
+      layout,
+      hostName,
+      items: items.map(({ path, size, hostName: h, command, commandId, take, reason }) => ({ path, size, hostName: h, command, commandId, take, reason })),
+      ignoredFiles: Math.max(0, ignored),
+      refused: bundle.refused,
+      damage: bundle.damage
+    },
+    items
+  }
+}
+
+function bundleOptions(opts: ImportOptions) {
+  return {
+    maxFileBytes: opts.maxFileBytes ?? defaultMaxFile,
+    keep: worthKeeping,
+    signal: opts.signal,
+    onProgress: opts.onProgress ? (done: number, total: number) => opts.onProgress?.('reading', done, total) : undefined
+  }
+}
+
+export async function previewImport(path: string, opts: ImportOptions = {}): Promise<ImportPreview> {
+  const bundle = await openBundle(path, bundleOptions(opts))
+  return { path, ...(await plan(bundle, opts)).preview }
+}
+
+/**
+ * Imports every taken item as a capture, each in its own transaction (an import stopped half way
+ * keeps what it saved). Items already imported from the same bundle are not imported again.
+ */
+export async function importCaptures(store: CaptureStore, resolveHostId: (name: string) => number | null, path: string, opts: ImportOptions = {}): Promise<ImportResult> {
+  const started = performance.now()
+  const bundle = await openBundle(path, bundleOptions(opts))
+  const { preview, items } = await plan(bundle, opts)
+  const taken = items.filter((i) => i.take)
+  const known = store.importedOrigins()
+  const captureIds: number[] = []
+  const failed: ImportResult['failed'] = []
+  let already = 0
+  for (const [n, it] of taken.entries()) {
+    if (opts.signal?.aborted) {
+      failed.push(...taken.slice(n).map((i) => ({ path: i.path, reason: 'not imported: the import was cancelled' })))
+      break
+    }
+    opts.onProgress?.('saving', n, taken.length)
+    const origin = `${bundle.name}:${it.path}`
+    if (known.has(origin)) {
+      already++
+      continue
+    }
+    const data = await bundle.read(it.path)
+    if (!data) {
+      failed.push({ path: it.path, reason: 'could not be read (too large, or changed since it was listed)' })
+      continue
+    }
+    const stdout = data.toString('utf8')
+    if (data.subarray(0, 8192).includes(0)) {
+      failed.push({ path: it.path, reason: 'a binary file, not command output' })
+      continue
+    }
+    const stderr = it.stderrPath ? ((await text(bundle, it.stderrPath)) ?? '') : ''
+    const command = it.command as string
+    const parsed = stdout.length > 0 ? parseCapture(command, stdout, null) : null
+    const hostName = it.hostName as string
+    const saved = store.save({
+      runId: null,
+      hostId: resolveHostId(hostName),
+      hostName,
+      viaHostName: null,
+      commandId: it.commandId,
+      title: null,
+      command,
+      source: 'imported',
+      origin,
+      startedAt: it.startedAt ?? new Date().toISOString(),
+      durationMs: it.durationMs,
+      status: it.status,
+      exitCode: it.exitCode,
+      signal: null,
+      errorKind: it.error ? 'timeout' : null,
+      error: it.error,
+      stdout,
+      stderr,
+      truncated: false,
+      parse: parsed ? { parserId: parsed.parser, records: parsed.records, diagnostics: parsed.diagnostics } : null
+    })
+    captureIds.push(saved.id)
+    known.add(origin)
+  }
+  opts.onProgress?.('saving', taken.length, taken.length)
+  return { preview: { path, ...preview }, captureIds, alreadyImported: already, failed, tookMs: Math.round(performance.now() - started) }
+}

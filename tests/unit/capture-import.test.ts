@@ -1,0 +1,182 @@
+import { execFileSync } from 'node:child_process'
+import { createWriteStream, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { pipeline } from 'node:stream/promises'
+import { createGzip } from 'node:zlib'
+import tar from 'tar-stream'
+import { describe, expect, it } from 'vitest'
+import { collectorScript, readOnlyProblem } from '../../src-main/core/capture/collector-script'
+import { detectLayout, inferFromFileName, mapSosreport, parseCollectorManifest, sosHostName } from '../../src-main/core/capture/import-map'
+import { parseCaptureSetYaml } from '../../src-main/node/capture/capture-sets'
+import { importCaptures, previewImport } from '../../src-main/node/capture/import/importer'
+import { sample } from '../helpers/samples'
+import { useTempCase } from '../helpers/temp-case'
+
+const c = useTempCase()
+
+const flows = sample('lab/node1-dump-flows-of13.txt')
+const ipAddr = sample('lab/node1-ip-addr.txt')
+
+/** A tar(.gz) built entry by entry, so hostile archives can be made on purpose. */
+async function makeTar(path: string, entries: { name: string; body?: string; type?: 'file' | 'symlink' | 'directory'; linkname?: string }[], gzip = true): Promise<void> {
+  const pack = tar.pack()
+  for (const e of entries) {
+    if (e.type === 'symlink') pack.entry({ name: e.name, type: 'symlink', linkname: e.linkname ?? '/etc/passwd' })
+    else if (e.type === 'directory') pack.entry({ name: e.name, type: 'directory' })
+    else pack.entry({ name: e.name }, e.body ?? '')
+  }
+  pack.finalize()
+  if (gzip) await pipeline(pack, createGzip(), createWriteStream(path))
+  else await pipeline(pack, createWriteStream(path))
+}
+
+function sosTree(dir: string): void {
+  const root = join(dir, 'sosreport-node1-2026-11-25-abcdef')
+  mkdirSync(join(root, 'sos_commands/openvswitch'), { recursive: true })
+  mkdirSync(join(root, 'sos_commands/networking'), { recursive: true })
+  mkdirSync(join(root, 'sos_commands/yum'), { recursive: true })
+  mkdirSync(join(root, 'var/log/openvswitch'), { recursive: true })
+  writeFileSync(join(root, 'hostname'), 'node1.example.com\n')
+  writeFileSync(join(root, 'sos_commands/openvswitch/ovs-ofctl_-O_OpenFlow13_dump-flows_br0'), flows)
+  writeFileSync(join(root, 'sos_commands/networking/ip_-d_address'), ipAddr)
+  writeFileSync(join(root, 'sos_commands/yum/yum_list_installed'), 'bash.x86_64\n')
+  writeFileSync(join(root, 'var/log/openvswitch/ovs-vswitchd.log'), '2026-11-25T10:00:00Z|00001|vlog|INFO|opened log file\n')
+  symlinkSync('/etc/shadow', join(root, 'sos_commands/networking/evil-link'))
+}
+
+describe('import mapping', () => {
+  it('recognises layouts and sos command names', () => {
+    expect(detectLayout([{ path: 'sosreport-x/sos_commands/networking/ip_route', size: 1, kind: 'file' }])).toEqual({ layout: 'sosreport', root: 'sosreport-x' })
+    expect(detectLayout([{ path: 'sdnwb-n1-1/manifest.tsv', size: 1, kind: 'file' }])).toEqual({ layout: 'collector', root: 'sdnwb-n1-1' })
+    expect(detectLayout([{ path: 'a/b.txt', size: 1, kind: 'file' }]).layout).toBe('files')
+    expect(mapSosreport('sos_commands/openvswitch/ovs-ofctl_-O_OpenFlow13_dump-flows_br0')).toEqual({ command: 'ovs-ofctl -O OpenFlow13 dump-flows br0', commandId: null })
+    expect(mapSosreport('sos_commands/yum/yum_list')).toEqual({ skip: 'sos plugin "yum" is not about the network' })
+    expect(sosHostName(null, 'sosreport-node7.example.com-2026-11-25-abc')).toBe('node7.example.com')
+    expect(sosHostName('node1\n', 'x')).toBe('node1')
+    expect(inferFromFileName('node1-dump-flows-of13.txt')).toEqual({ hostName: 'node1', command: 'ovs-ofctl -O OpenFlow13 dump-flows br0' })
+    expect(inferFromFileName('infra-2_ip-route.txt')).toEqual({ hostName: 'infra-2', command: 'ip route' })
+    expect(inferFromFileName('ovs-vsctl_-t_5_show')).toEqual({ hostName: null, command: 'ovs-vsctl -t 5 show' })
+    expect(inferFromFileName('holiday.jpg')).toEqual({ hostName: null, command: null })
+  })
+
+  it('reads a collector manifest and says what is wrong with a bad one', () => {
+    const m = parseCollectorManifest('# sdn-workbench-collector 1\n# host: node1\n# set: openshift-sdn\nip-addr\t0\t1000000000\t1050000000\tip addr show\nbroken line\n')
+    expect(m.meta).toMatchObject({ host: 'node1', set: 'openshift-sdn' })
+    expect(m.records).toEqual([{ id: 'ip-addr', exitCode: 0, startedNs: 1e9, finishedNs: 1.05e9, command: 'ip addr show' }])
+    expect(m.problems).toEqual([{ line: 5, message: expect.stringMatching(/tab-separated/) }])
+    expect(parseCollectorManifest('hello').problems[0]!.message).toMatch(/not a collector manifest/)
+  })
+})
+
+describe('collector script', () => {
+  const set = (() => {
+    const r = parseCaptureSetYaml(readFileSync(resolve(__dirname, '../../resources/capture-sets/openshift-sdn.yaml'), 'utf8'))
+    if ('problems' in r) throw new Error(r.problems.join())
+    return r.set
+  })()
+
+  it('holds only read-only commands and is valid POSIX sh', () => {
+    const s = collectorScript(set, { generatedAt: 'now', version: 'test' })
+    const f = join(c.dir, 'c.sh')
+    writeFileSync(f, s.script)
+    execFileSync('sh', ['-n', f])
+    expect(s.script).toContain("run ovs-dump-flows 120 1 'ovs-ofctl -O OpenFlow13 dump-flows br0' ovs-ofctl -O OpenFlow13 dump-flows br0")
+    expect(s.leftOut).toEqual(['sdn-pod-log: needs the pod of the node, found through a master (run it live)'])
+    for (const bad of [['ovs-ofctl', 'del-flows', 'br0'], ['ovs-vsctl', 'del-br', 'br0'], ['ip', 'route', 'del', 'default'], ['sysctl', '-w', 'net.ipv4.ip_forward=0'], ['oc', 'delete', 'pod', 'x'], ['rm', '-rf', '/']]) {
+      expect(readOnlyProblem(bad), bad.join(' ')).not.toBeNull()
+    }
+    const hostile = { ...set, commands: [...set.commands, { id: 'evil', title: 'x', on: 'node' as const, argv: ['ovs-ofctl', 'del-flows', 'br0'], sudo: true, ovs: true, timeoutSeconds: 5 }] }
+    const s2 = collectorScript(hostile, { generatedAt: 'now', version: 'test' })
+    expect(s2.script).not.toContain('del-flows br0')
+    expect(s2.leftOut.join()).toMatch(/evil: ovs-ofctl: only dump-\* and show read/)
+  })
+
+  it('quotes every argument: a hostile value stays one literal argument', () => {
+    const evil = { ...set, commands: [{ id: 'x', title: 'x', on: 'node' as const, argv: ['printf', '%s', "/tmp/a'; touch /tmp/pwned; echo '$(id)`id`"], sudo: false, ovs: false, timeoutSeconds: 5 }] }
+    const s = collectorScript(evil, { generatedAt: 'now', version: 'test' })
+    const out = join(c.dir, 'out')
+    mkdirSync(out)
+    execFileSync('sh', ['-c', s.script, 'collect', '-o', out], { stdio: 'pipe' })
+    const archive = readdirSync(out).find((f) => f.endsWith('.tar.gz'))!
+    const listing = execFileSync('tar', ['-xzOf', join(out, archive), '--wildcards', '*/x.out'], { encoding: 'utf8' })
+    expect(listing).toBe("/tmp/a'; touch /tmp/pwned; echo '$(id)`id`")
+    expect(() => execFileSync('test', ['-e', '/tmp/pwned'])).toThrow()
+  })
+})
+
+describe('importing bundles', () => {
+  it('imports an unpacked sosreport: host from its hostname file, network outputs only, links not followed', async () => {
+    sosTree(c.dir)
+    const path = join(c.dir, 'sosreport-node1-2026-11-25-abcdef')
+    const p = await previewImport(path)
+    expect(p).toMatchObject({ layout: 'sosreport', hostName: 'node1.example.com', bundleKind: 'folder' })
+    expect(p.items.filter((i) => i.take).map((i) => i.command).sort()).toEqual(['cat /var/log/openvswitch/ovs-vswitchd.log', 'ip -d address', 'ovs-ofctl -O OpenFlow13 dump-flows br0'])
+    expect(p.refused).toEqual([{ path: 'sos_commands/networking/evil-link', reason: 'a symbolic link, not followed' }])
+    expect(p.ignoredFiles).toBeGreaterThanOrEqual(2)
+    const r = await importCaptures(c.db.captures, () => null, path)
+    expect(r.captureIds).toHaveLength(3)
+    const fl = c.db.captures.list().find((c) => c.command.includes('dump-flows'))!
+    expect(fl).toMatchObject({ source: 'imported', hostName: 'node1.example.com', parserId: 'ovs-ofctl.dump-flows', diagnosticCount: 0, origin: 'sosreport-node1-2026-11-25-abcdef:sos_commands/openvswitch/ovs-ofctl_-O_OpenFlow13_dump-flows_br0' })
+    expect(c.db.captures.text(fl.id)).toBe(flows)
+    // The same bundle again: nothing twice.
+    const again = await importCaptures(c.db.captures, () => null, path)
+    expect(again).toMatchObject({ captureIds: [], alreadyImported: 3 })
+  })
+
+  it('imports the same tree as .tar.xz and .tar.gz, read in memory (nothing extracted)', async () => {
+    sosTree(c.dir)
+    for (const [flag, ext] of [['-cJf', 'tar.xz'], ['-czf', 'tar.gz']] as const) {
+      const archive = join(c.dir, `sos.${ext}`)
+      execFileSync('tar', ['-C', c.dir, flag, archive, 'sosreport-node1-2026-11-25-abcdef'])
+      const p = await previewImport(archive)
+      expect(p, ext).toMatchObject({ layout: 'sosreport', bundleKind: 'tar', hostName: 'node1.example.com', damage: null })
+      expect(p.items.filter((i) => i.take)).toHaveLength(3)
+      expect(p.refused.map((r) => r.reason)).toEqual(['a link to /etc/shadow, not followed'])
+    }
+  })
+
+  it('refuses entries that lead outside, reports links and huge files, and writes nothing outside the case', async () => {
+    const archive = join(c.dir, 'evil.tar.gz')
+    await makeTar(archive, [
+      { name: 'x/sos_commands/networking/ip_route', body: 'default via 10.0.0.1 dev eth0\n' },
+      { name: '../../etc/cron.d/evil', body: '* * * * * root rm -rf /\n' },
+      { name: '/etc/evil-abs', body: 'x' },
+      { name: 'x/sos_commands/networking/link', type: 'symlink', linkname: '../../../../etc/passwd' },
+      { name: 'x/sos_commands/networking/ip_-s_link', body: 'y'.repeat(5000) }
+    ])
+    const before = readdirSync(c.dir).sort()
+    const r = await importCaptures(c.db.captures, () => null, archive, { hostName: 'node9', maxFileBytes: 1000 })
+    expect(r.preview.refused.map((x) => x.path).sort()).toEqual(['../../etc/cron.d/evil', '/etc/evil-abs', 'x/sos_commands/networking/ip_-s_link', 'x/sos_commands/networking/link'].sort())
+    expect(r.captureIds).toHaveLength(1)
+    expect(r.preview.items.find((i) => i.path.endsWith('ip_-s_link'))).toMatchObject({ take: false, reason: expect.stringMatching(/over the 1000-byte limit/) })
+    expect(readdirSync(c.dir).sort()).toEqual(before)
+  })
+
+  it('a damaged archive: a clear error when nothing is readable, a partial import that says so otherwise', async () => {
+    const junk = join(c.dir, 'junk.tar.gz')
+    writeFileSync(junk, Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 1, 2, 3, 4, 5, 6, 7]))
+    await expect(previewImport(junk)).rejects.toThrow(/junk\.tar\.gz is damaged/)
+    const good = join(c.dir, 'good.tar')
+    await makeTar(good, [{ name: 's/sos_commands/networking/ip_route', body: 'default via 10.0.0.1 dev eth0\n' }, { name: 's/sos_commands/networking/ip_-d_address', body: ipAddr.repeat(20) }], false)
+    const cut = join(c.dir, 'cut.tar')
+    const full = execFileSync('cat', [good])
+    writeFileSync(cut, full.subarray(0, 1536))
+    const p = await previewImport(cut)
+    expect(p.damage).toMatch(/damaged after 1 entries/)
+    expect(p.items.map((i) => i.path)).toEqual(['s/sos_commands/networking/ip_route'])
+  })
+
+  it('a single file: the engineer says host and command, or the name does; gz is unpacked', async () => {
+    const f = join(c.dir, 'node3-dump-flows-of13.txt')
+    writeFileSync(f, flows)
+    expect((await previewImport(f)).items[0]).toMatchObject({ hostName: 'node3', command: 'ovs-ofctl -O OpenFlow13 dump-flows br0', take: true })
+    const odd = join(c.dir, 'capture.log')
+    writeFileSync(odd, ipAddr)
+    expect((await previewImport(odd)).items[0]).toMatchObject({ take: false, reason: 'say which command wrote it' })
+    execFileSync('gzip', ['-k', odd])
+    const r = await importCaptures(c.db.captures, () => null, odd + '.gz', { hostName: 'node4', command: 'ip addr' })
+    const cap = c.db.captures.get(r.captureIds[0]!)
+    expect(cap).toMatchObject({ hostName: 'node4', command: 'ip addr', parserId: 'ip.addr', diagnosticCount: 0 })
+    expect(c.db.captures.text(cap.id)).toBe(ipAddr)
+  })
+})
