@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import { diffFlows } from '../../src-main/core/flows/diff'
 import { parseDumpFlows } from '../../src-main/core/parse/ovs-dump-flows'
 import { dumpText, mutate, sdnFlows } from '../helpers/flowgen'
+import { benchCaptures, benchImportAndSearch } from './captures'
 
 const runs = Number(process.env.BENCH_RUNS ?? 7)
 const gc = (globalThis as { gc?: () => void }).gc
@@ -83,4 +84,9 @@ if (which.status === 0) {
   console.log(`ratio ours / ovs-ofctl:      ${ratio.toFixed(2)}   (target <= 0.50)  ${ratio <= 0.5 ? 'MET' : 'MISSED'}`)
 } else {
   console.log('ovs-ofctl not installed: no peer timing (apt-get install openvswitch-switch)')
+}
+
+if (process.env.BENCH_SKIP_CAPTURES !== '1') {
+  benchCaptures()
+  await benchImportAndSearch()
 }

@@ -78,7 +78,9 @@ export class SshManager {
       keepaliveMs: 15_000,
       promptTimeoutMs: 5 * 60_000,
       channelsPerHost: 8,
-      maxParallelCommands: 16,
+      // Commands in flight over all hosts: a capture of 20 nodes (3 at a time each) runs at once; the
+      // cap bounds memory, as outputs are held until saved (a big cluster's dump-flows is ~20 MB).
+      maxParallelCommands: 48,
       defaultCommandTimeoutMs: 120_000,
       maxOutputBytes: 512 * 1024 * 1024,
       ...opts,

@@ -87,7 +87,56 @@ const maxStoredDiagnostics = 200
 
 /** Captures of one case file: each saved in its own transaction, its output chunked and indexed. */
 export class CaptureStore {
+  /** Each capture's chunk ids, first to last, sorted by first: maps index hits to captures without a join. */
+  private chunkRanges: { captureId: number; first: number; last: number }[] | null = null
+
   constructor(private readonly db: Database.Database) {}
+
+  /**
+   * The matching chunks grouped by capture, newest capture first, chunks in order. A capture's chunks are
+   * written in one transaction, so their ids run without gaps; the check below keeps that honest.
+   */
+  private groupByCapture(chunkIds: readonly number[]): Map<number, number[]> {
+    if (!this.chunkRanges) {
+      const rows = this.db
+        .prepare('SELECT capture_id AS captureId, min(id) AS first, max(id) AS last, count(*) AS n FROM capture_chunks GROUP BY capture_id ORDER BY first')
+        .all() as { captureId: number; first: number; last: number; n: number }[]
+      if (rows.some((r) => r.last - r.first + 1 !== r.n)) return this.groupByJoin(chunkIds)
+      this.chunkRanges = rows
+    }
+    const ranges = this.chunkRanges
+    const groups = new Map<number, number[]>()
+    for (const id of chunkIds) {
+      let lo = 0
+      let hi = ranges.length - 1
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1
+        const r = ranges[mid] as { captureId: number; first: number; last: number }
+        if (id < r.first) hi = mid - 1
+        else if (id > r.last) lo = mid + 1
+        else {
+          const list = groups.get(r.captureId)
+          if (list) list.push(id)
+          else groups.set(r.captureId, [id])
+          break
+        }
+      }
+    }
+    return new Map([...groups.entries()].sort((a, b) => b[0] - a[0]))
+  }
+
+  private groupByJoin(chunkIds: readonly number[]): Map<number, number[]> {
+    const capOf = this.db.prepare('SELECT capture_id FROM capture_chunks WHERE id = ?').pluck()
+    const groups = new Map<number, number[]>()
+    for (const id of chunkIds) {
+      const c = capOf.get(id) as number | undefined
+      if (c === undefined) continue
+      const list = groups.get(c)
+      if (list) list.push(id)
+      else groups.set(c, [id])
+    }
+    return new Map([...groups.entries()].sort((a, b) => b[0] - a[0]))
+  }
 
   /** Runs left 'running' by a process that died are marked interrupted (their finished captures stay). */
   markInterruptedRuns(): number {
@@ -142,6 +191,7 @@ export class CaptureStore {
       }
       return captureId
     })()
+    this.chunkRanges = null
     return this.get(id)
   }
 
@@ -186,6 +236,7 @@ export class CaptureStore {
   delete(id: number): void {
     this.get(id)
     this.db.transaction(() => this.db.prepare('DELETE FROM captures WHERE id = ?').run(id))()
+    this.chunkRanges = null
   }
 
   /** Where imported captures came from ("<bundle>:<path>"), to import each file once. */
@@ -207,32 +258,22 @@ export class CaptureStore {
     const maxLines = opts.maxLinesPerCapture ?? 20
     const q = parseSearchQuery(query)
     if (!q) return { query, hits: [], moreCaptures: 0, tookMs: 0 }
-    let hitRows: { capture_id: number; id: number }[]
+    let chunkIds: number[]
     try {
-      hitRows = this.db
-        .prepare(
-          `SELECT ch.capture_id, ch.id FROM capture_fts f JOIN capture_chunks ch ON ch.id = f.rowid
-           WHERE capture_fts MATCH ? ORDER BY ch.capture_id DESC, ch.seq`
-        )
-        .all(q.fts) as { capture_id: number; id: number }[]
+      chunkIds = this.db.prepare('SELECT rowid FROM capture_fts WHERE capture_fts MATCH ? ORDER BY rowid').pluck().all(q.fts) as number[]
     } catch (err) {
       throw new AppError('invalid_input', `The search "${query}" could not be run: ${(err as Error).message}. Use words, "quoted phrases" and a trailing * for a prefix.`)
     }
-    const byCapture = new Map<number, number[]>()
-    for (const r of hitRows) {
-      const list = byCapture.get(r.capture_id)
-      if (list) list.push(r.id)
-      else byCapture.set(r.capture_id, [r.id])
-    }
+    const byCapture = this.groupByCapture(chunkIds)
     const chunkStmt = this.db.prepare('SELECT first_line, text FROM capture_chunks WHERE id = ?')
     const hits: SearchHit[] = []
     let examined = 0
-    for (const [captureId, chunkIds] of byCapture) {
+    for (const [captureId, ids] of byCapture) {
       if (hits.length >= maxCaptures) break
       examined++
       const lines: SearchHit['lines'] = []
       let more = false
-      for (const chunkId of chunkIds) {
+      for (const chunkId of ids) {
         const ch = chunkStmt.get(chunkId) as { first_line: number; text: string }
         const ls = ch.text.split('\n')
         for (let i = 0; i < ls.length; i++) {
