@@ -7,6 +7,7 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchChromium, shot } from '../helpers/browser'
 import { startServe, type ServeProcess } from '../helpers/serve'
+import { dumpText, sdnFlows } from '../helpers/flowgen'
 import { sample } from '../helpers/samples'
 import { tempDir } from '../helpers/tmp'
 import { WsClient } from '../helpers/ws-client'
@@ -126,6 +127,52 @@ describe('captures view on the real lab', () => {
     await expect.poll(() => page.getByTestId('import-result').textContent()).toMatch(/Imported 2 captures/)
     await page.getByTestId('import-captures').getByRole('button', { name: 'Close', exact: true }).click()
     await expect.poll(() => page.locator('[data-capture^="infra7/"]').count()).toBe(2)
+  })
+
+  it('a user set: a shipped set copied, a mistake shown, saved, and run', async () => {
+    await page.getByTestId('nav-capture').click()
+    await page.getByTestId('new-set').click()
+    const yaml = (on: string) => `id: lab-quick\ntitle: Lab quick\nversion: 1\ncommands:\n  - id: flows\n    title: Flows\n    on: ${on}\n    argv: [ovs-ofctl, -O, OpenFlow13, dump-flows, br0]\n`
+    await page.getByTestId('set-yaml').fill(yaml('everywhere'))
+    await page.getByTestId('set-editor').getByRole('button', { name: 'Save' }).click()
+    await expect.poll(() => page.getByTestId('set-errors').textContent()).toMatch(/commands\[0\]\.on: on is one of: node, master, node-from-master/)
+    await shot(page, 'captures-set-editor')
+    await page.getByTestId('set-yaml').fill(yaml('node'))
+    await page.getByTestId('set-editor').getByRole('button', { name: 'Save' }).click()
+    await expect.poll(() => page.getByTestId('capture-set').inputValue()).toBe('lab-quick')
+    // The hosts left out earlier (master1) are still left out.
+    expect(await page.getByTestId('pick-master1').isChecked()).toBe(false)
+    await page.getByTestId('pick-node2').uncheck()
+    const before = await page.getByTestId('capture-progress').getAttribute('data-run-id')
+    await page.getByTestId('start-capture').click()
+    await expect.poll(() => page.getByTestId('capture-progress').getAttribute('data-run-id')).not.toBe(before)
+    await expect.poll(() => page.getByTestId('run-status').textContent(), { timeout: 30_000 }).toBe('finished')
+    expect(await page.locator('[data-cell]').evaluateAll((cs) => cs.map((c) => `${c.getAttribute('data-cell')} ${c.getAttribute('data-state')}`))).toEqual(['node1/flows ok'])
+  })
+
+  it('opens a 100,000-flow capture: the grid shows its first screen, scrolls, and filters', async () => {
+    const file = join(t.dir, 'big1-dump-flows-of13.txt')
+    writeFileSync(file, dumpText(sdnFlows({ pods: 23_000, nodes: 2_000, services: 1_971, seed: 1 }), { duration: 1000 }))
+    const r = await ws.call('captures.import', { path: file })
+    expect(r.captureIds).toHaveLength(1)
+    await page.getByTestId('nav-captures').click()
+    const item = page.locator('[data-capture^="big1/"]')
+    await expect.poll(() => item.count()).toBe(1)
+    const t0 = Date.now()
+    await item.click()
+    await expect.poll(() => page.getByTestId('flow-row').count(), { interval: 20 }).toBeGreaterThan(10)
+    const firstScreen = Date.now() - t0
+    expect(await page.getByTestId('flow-count').textContent()).toMatch(/^100,004 of 100,004 flows/)
+    // Rows in the DOM stay few: the grid is virtualized.
+    expect(await page.getByTestId('flow-row').count()).toBeLessThan(200)
+    const t1 = Date.now()
+    await page.locator('.flow-grid .scroller').evaluate((el) => el.scrollTo({ top: el.scrollHeight / 2 }))
+    await expect.poll(async () => Number((await page.getByTestId('flow-row').first().locator('span').first().textContent()) ?? 0), { interval: 20 }).toBeGreaterThan(40_000)
+    const scrolled = Date.now() - t1
+    await page.getByTestId('flow-text-filter').fill('10.129.29.56')
+    await expect.poll(() => page.getByTestId('flow-count').textContent()).toMatch(/^4 of 100,004 flows/)
+    console.log(`100k-flow grid: first screen ${firstScreen} ms after the click (parse in the backend included), middle of the table shown ${scrolled} ms after the scroll`)
+    await shot(page, 'captures-100k-grid')
   })
 
   it('shows the collector script of the set', async () => {

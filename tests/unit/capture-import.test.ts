@@ -166,6 +166,30 @@ describe('importing bundles', () => {
     expect(p.items.map((i) => i.path)).toEqual(['s/sos_commands/networking/ip_route'])
   })
 
+  it('imports a must-gather folder: openshift-sdn pod logs by the node their pod ran on, the SDN objects', async () => {
+    const mg = join(c.dir, 'must-gather.local.123', 'quay-io-openshift-must-gather-sha256-abc')
+    const pod = join(mg, 'namespaces/openshift-sdn/pods/sdn-x7k2p')
+    mkdirSync(join(pod, 'sdn/sdn/logs'), { recursive: true })
+    writeFileSync(join(pod, 'sdn-x7k2p.yaml'), 'apiVersion: v1\nkind: Pod\nspec:\n  nodeName: node2.example.com\n  containers: []\n')
+    writeFileSync(join(pod, 'sdn/sdn/logs/current.log'), 'I1125 10:00:00.000000 1 node.go:123] Starting openshift-sdn network plugin\n')
+    writeFileSync(join(pod, 'sdn/sdn/logs/previous.log'), 'E1125 09:00:00.000000 1 vnids.go:77] could not find VNID\n')
+    mkdirSync(join(mg, 'cluster-scoped-resources/network.openshift.io/hostsubnets'), { recursive: true })
+    writeFileSync(join(mg, 'cluster-scoped-resources/network.openshift.io/hostsubnets/node2.example.com.yaml'), 'host: node2.example.com\nhostIP: 10.0.0.2\nsubnet: 10.129.0.0/23\n')
+    mkdirSync(join(mg, 'namespaces/openshift-monitoring/pods/prom-0'), { recursive: true })
+    writeFileSync(join(mg, 'namespaces/openshift-monitoring/pods/prom-0/prom-0.yaml'), 'x: 1\n')
+    writeFileSync(join(mg, 'timestamp'), 'x\n')
+    const p = await previewImport(join(c.dir, 'must-gather.local.123'))
+    expect(p.layout).toBe('must-gather')
+    expect(p.items.filter((i) => i.take).map((i) => `${i.hostName} | ${i.command}`).sort()).toEqual([
+      'cluster | oc get hostsubnets node2.example.com -o yaml',
+      'node2.example.com | oc -n openshift-sdn logs sdn-x7k2p -c sdn',
+      'node2.example.com | oc -n openshift-sdn logs sdn-x7k2p -c sdn --previous'
+    ])
+    const r = await importCaptures(c.db.captures, () => null, join(c.dir, 'must-gather.local.123'))
+    expect(r.captureIds).toHaveLength(3)
+    expect(c.db.captures.search('VNID').hits[0]!.capture.command).toBe('oc -n openshift-sdn logs sdn-x7k2p -c sdn --previous')
+  })
+
   it('a single file: the engineer says host and command, or the name does; gz is unpacked', async () => {
     const f = join(c.dir, 'node3-dump-flows-of13.txt')
     writeFileSync(f, flows)

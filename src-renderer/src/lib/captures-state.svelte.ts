@@ -11,6 +11,8 @@ class CaptureState {
   /** The capture open in the Captures view, and the line to show first (from a search hit). */
   selected = $state<{ id: number; line: number | null } | null>(null)
   error = $state<ContractError | null>(null)
+  /** Hosts the engineer left out of the next capture (kept while moving between views). */
+  excluded = $state<number[]>([])
   private refreshTimer: ReturnType<typeof setTimeout> | null = null
 
   constructor() {
@@ -21,6 +23,7 @@ class CaptureState {
       else if (e.name === 'case.changed') {
         this.run = null
         this.selected = null
+        this.excluded = []
         this.captures = []
         void this.refresh()
       }

@@ -193,7 +193,7 @@ export async function importCaptures(store: CaptureStore, resolveHostId: (name: 
       break
     }
     opts.onProgress?.('saving', n, taken.length)
-    const origin = `${bundle.name}:${it.path}`
+    const origin = bundle.kind === 'file' ? bundle.name : `${bundle.name}:${it.path}`
     if (known.has(origin)) {
       already++
       continue
