@@ -106,19 +106,52 @@ describe('capture sets on the lab', () => {
     const text = (await h.call('captures.text', { id: f1.id })).text
     expect(parseOutput('ovs-ofctl.dump-flows', text).records).toBe(f1.records)
 
-    // The master has no `oc` here: each master command is recorded as failed, with its exit code and stderr.
-    const ocNodes = by('master1', 'oc-nodes')!
-    expect(ocNodes).toMatchObject({ status: 'failed', exitCode: 127 })
-    expect((await h.call('captures.get', { id: ocNodes.id })).stderr).toMatch(/oc: (command )?not found/)
-    // The SDN pod logs need the pod list from the master, which failed: not run, and said why.
+    // The master's oc (the lab's stand-in for the API) answers: the SDN objects parse.
+    expect(by('master1', 'oc-nodes')).toMatchObject({ status: 'ok', parserId: 'oc.get.nodes', records: 2, diagnosticCount: 0 })
+    expect(by('master1', 'oc-hostsubnets')).toMatchObject({ status: 'ok', parserId: 'oc.get.hostsubnets', records: 2, diagnosticCount: 0 })
+    expect(by('master1', 'oc-netnamespaces')).toMatchObject({ status: 'ok', parserId: 'oc.get.netnamespaces', diagnosticCount: 0 })
+    // The SDN pod log of each node is read on the master, from the pod the pod list puts on that node;
+    // the master itself runs no sdn pod in the lab: not run, and said why.
+    expect(by('master1', 'sdn-pods')).toMatchObject({ status: 'ok', records: 4 })
+    for (const node of ['node1', 'node2']) {
+      const log = by(node, 'sdn-pod-log')!
+      expect(log).toMatchObject({ status: 'ok', viaHostName: 'master1' })
+      expect(log.command).toMatch(/^oc -n openshift-sdn logs sdn-\w+ --since=2h$/)
+    }
     const progress = h.events.filter((e) => e.name === 'capture.item').map((e) => e.payload as CaptureItemProgress).filter((p) => p.runId === run.id)
     const podLog = progress.filter((p) => p.commandId === 'sdn-pod-log' && p.state === 'skipped')
-    expect(podLog.map((p) => p.hostName).sort()).toEqual(['master1', 'node1', 'node2'])
-    expect(podLog[0]?.message).toMatch(/listing the openshift-sdn pods on master1 failed/)
+    expect(podLog.map((p) => p.hostName)).toEqual(['master1'])
+    expect(podLog[0]?.message).toMatch(/no sdn pod runs on node master1/)
+    // A command that fails is recorded with its exit code and stderr: the lab has no kernel VXLAN device.
+    const vx = by('node1', 'ip-link-vxlan')!
+    expect(vx).toMatchObject({ status: 'failed', exitCode: 1 })
+    expect((await h.call('captures.get', { id: vx.id })).stderr).toMatch(/vxlan_sys_4789.*does not exist/)
     // Every item went queued -> running -> done (or skipped), and each done item names its saved capture.
     const done = progress.filter((p) => p.state === 'done')
     expect(done.length).toBe(caps.length)
     expect(new Set(done.map((p) => p.captureId))).toEqual(new Set(caps.map((c) => c.id)))
+  })
+
+  it('with OVS in the ovs pod (3.10+), the OVS commands run through oc exec on the master and give the same data', async () => {
+    const host = await h.call('capture.start', { setId: 'openshift-sdn', hostIds: [ids.node1, ids.node2] })
+    await waitForEvent(h, runEnded(host.run.id))
+    const pod = await h.call('capture.start', { setId: 'openshift-sdn', hostIds: [ids.node1, ids.node2], ovsVia: 'ovs-pod' })
+    await waitForEvent(h, runEnded(pod.run.id))
+    const hostCaps = await h.call('captures.list', { runId: host.run.id })
+    const podCaps = await h.call('captures.list', { runId: pod.run.id })
+    for (const node of ['node1', 'node2']) {
+      for (const cmd of ['ovs-vsctl-show', 'ovs-dump-flows', 'ovs-dump-ports-desc', 'ovs-list-interface']) {
+        const viaPod = podCaps.find((c) => c.hostName === node && c.commandId === cmd)!
+        const onHost = hostCaps.find((c) => c.hostName === node && c.commandId === cmd)!
+        expect(viaPod, `${node} ${cmd}`).toMatchObject({ status: 'ok', viaHostName: 'master1', hostId: ids[node] })
+        expect(viaPod.command).toMatch(/^oc -n openshift-sdn exec ovs-\w+ -- ovs-/)
+        expect(viaPod.parserId).toBe(onHost.parserId)
+        const [a, b] = await Promise.all([viaPod, onHost].map(async (c) => stable(c.parserId, parseOutput(c.parserId as never, (await h.call('captures.text', { id: c.id })).text).data)))
+        expect(a, `${node} ${cmd}`).toEqual(b)
+      }
+      // Commands that are not OVS commands still run on the node itself.
+      expect(podCaps.find((c) => c.hostName === node && c.commandId === 'ip-addr')).toMatchObject({ viaHostName: null, status: 'ok' })
+    }
   })
 
   it('a host that cannot be reached is recorded once and its other commands are not tried; the rest go on', async () => {

@@ -7,6 +7,7 @@ import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
+import { writeOcStandin } from './oc-standin'
 import { labFlows, labInventory, labPlan, type LabNodePlan } from './flows'
 
 export const labUser = 'sdnlab'
@@ -179,7 +180,9 @@ export async function startLab(opts: { dir: string; nodes?: number; podsPerNode?
 
     // Jump host: sshd on loopback in the host namespace.
     run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(sshDir, 'host_jump')])
-    writeFileSync(join(sshDir, 'sshd-jump.conf'), sshdConfig({ listen: '127.0.0.1', port: lab.jump.port, hostKey: join(sshDir, 'host_jump'), pidFile: lab.jump.sshdPidFile, authorized }))
+    // The jump host is also the lab's master: its sessions find the oc stand-in first on PATH.
+    const masterPath = `PATH=${join(dir, 'bin')}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`
+    writeFileSync(join(sshDir, 'sshd-jump.conf'), sshdConfig({ listen: '127.0.0.1', port: lab.jump.port, hostKey: join(sshDir, 'host_jump'), pidFile: lab.jump.sshdPidFile, authorized, setEnv: masterPath }))
     lab.jump.hostKeyPub = readFileSync(join(sshDir, 'host_jump.pub'), 'utf8').trim()
     startSshd(join(sshDir, 'sshd-jump.conf'), join(sshDir, 'sshd-jump.log'))
     lab.created.pidFiles.push(lab.jump.sshdPidFile)
@@ -258,6 +261,7 @@ export async function startLab(opts: { dir: string; nodes?: number; podsPerNode?
       }
       save(lab)
     }
+    writeOcStandin(dir, plan, new Map(lab.nodes.map((n) => [n.name, { netns: n.netns, ovsDir: n.ovsDir }])))
     waitForPidFile(lab.jump.sshdPidFile, 'jump sshd')
     for (const n of lab.nodes) waitForPidFile(n.sshdPidFile, `sshd of ${n.name}`)
     if (lab.kbdInteractive) waitForPidFile(lab.kbdInteractive.pidFile, 'keyboard-interactive sshd')
