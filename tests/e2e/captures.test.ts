@@ -176,6 +176,23 @@ describe('captures view on the real lab', () => {
     await shot(page, 'captures-100k-grid')
   })
 
+  it('a run still going after a page reload is shown again and can be cancelled from the UI', async () => {
+    await ws.call('captureSets.save', { yaml: 'id: slow\ntitle: Slow\nversion: 1\ncommands:\n  - {id: wait, title: Wait, on: node, argv: [sleep, "30"]}\n' })
+    const hosts = await ws.call('hosts.list', {})
+    const started = await ws.call('capture.start', { setId: 'slow', hostIds: [hosts.find((h) => h.name === 'node1')!.id] })
+    await page.reload()
+    await page.getByTestId('nav-capture').click()
+    await expect.poll(() => page.getByTestId('capture-progress').getAttribute('data-run-id')).toBe(String(started.run.id))
+    await expect.poll(() => page.getByTestId('run-status').textContent()).toBe('running')
+    await expect.poll(() => cell(page, 'node1', 'wait').getAttribute('data-state')).toBe('running')
+    await shot(page, 'captures-running')
+    const t0 = Date.now()
+    await page.getByTestId('cancel-capture').click()
+    await expect.poll(() => page.getByTestId('run-status').textContent()).toBe('cancelled')
+    expect(Date.now() - t0).toBeLessThan(3000)
+    expect(await cell(page, 'node1', 'wait').getAttribute('data-state')).toBe('cancelled')
+  })
+
   it('shows the collector script of the set', async () => {
     await page.getByTestId('nav-capture').click()
     await page.getByRole('button', { name: 'Collector script…' }).click()

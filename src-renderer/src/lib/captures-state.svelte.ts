@@ -51,6 +51,15 @@ class CaptureState {
   async refresh(): Promise<void> {
     const r = await call('captures.list', {})
     this.captures = r.ok ? r.value : []
+    // After a reload of the page, a run still going on in the backend is picked up again.
+    if (!this.run && r.ok) {
+      const runs = await call('capture.runs', {})
+      const live = runs.ok ? runs.value.find((x) => x.status === 'running') : undefined
+      if (live) {
+        const p = await call('capture.progress', { runId: live.id })
+        if (p.ok && p.value && !this.run) this.run = p.value
+      }
+    }
   }
 
   async loadSets(): Promise<void> {

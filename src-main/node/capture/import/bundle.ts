@@ -39,6 +39,16 @@ function startsWith(b: Buffer, magic: number[]): boolean {
   return magic.every((m, i) => b[i] === m)
 }
 
+/** Archive formats people send that are not read here: said plainly instead of imported as text. */
+function otherArchive(b: Buffer): string | null {
+  if (startsWith(b, [0x50, 0x4b, 0x03, 0x04])) return 'zip'
+  if (startsWith(b, [0x42, 0x5a, 0x68])) return 'bzip2'
+  if (startsWith(b, [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c])) return '7z'
+  if (startsWith(b, [0x28, 0xb5, 0x2f, 0xfd])) return 'zstd'
+  if (startsWith(b, [0x52, 0x61, 0x72, 0x21])) return 'rar'
+  return null
+}
+
 /** A tar header: "ustar" at 257, or a valid header checksum (old v7 tars). */
 function looksLikeTar(b: Buffer): boolean {
   if (b.length < 512) return false
@@ -110,6 +120,8 @@ export async function openBundle(path: string, opts: BundleOptions): Promise<Bun
   if (st.isDirectory()) return openFolder(path, opts)
   if (!st.isFile()) throw new AppError('invalid_input', `${path} is not a file or a folder.`)
   const magic = await head(path, 512)
+  const other = otherArchive(magic)
+  if (other) throw new AppError('invalid_input', `${basename(path)} is a ${other} archive, which the workbench does not read. Unpack it and import the folder, or pack it as .tar.gz or .tar.xz.`)
   const compressed = startsWith(magic, gzipMagic) || startsWith(magic, xzMagic)
   if (!compressed && looksLikeTar(magic)) return openTar(path, decompressed(path, magic, st.size, opts), opts)
   if (compressed) {
