@@ -1,27 +1,14 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { LineCounter, parseDocument } from 'yaml'
 import { CaptureSetSchema, type CaptureSetFileProblem, type CaptureSetInfo } from '../../contract'
 import type { CaptureSet } from '../../core/capture/capture-set'
 import { AppError } from '../store/app-error'
+import { parseYamlWith } from '../yaml'
 
 /** Reads a capture set from YAML: the set, or every problem with its line or field. */
 export function parseCaptureSetYaml(text: string): { set: CaptureSet } | { problems: string[] } {
-  const lineCounter = new LineCounter()
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, lineCounter })
-  if (doc.errors.length > 0) {
-    return { problems: doc.errors.map((e) => `line ${lineCounter.linePos(e.pos[0]).line}: ${e.message.split('\n')[0]}`) }
-  }
-  const r = CaptureSetSchema.safeParse(doc.toJS({ maxAliasCount: 50 }))
-  if (!r.success) {
-    return {
-      problems: r.error.issues.map((i) => {
-        const path = i.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '')
-        return path ? `${path}: ${i.message}` : i.message
-      })
-    }
-  }
-  return { set: r.data as CaptureSet }
+  const r = parseYamlWith(CaptureSetSchema, text)
+  return 'problems' in r ? r : { set: r.value as CaptureSet }
 }
 
 /** The shipped sets (resources/capture-sets, read-only) and the user's own (data dir), by id. */

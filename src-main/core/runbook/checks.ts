@@ -1,0 +1,185 @@
+import type { Flow } from '../flows/flow'
+import type { IpAddrResult, IpRoute } from '../parse/ip'
+import type { HostSubnet, OcPod } from '../parse/oc'
+import type { OfprotoTrace } from '../parse/ofproto-trace'
+import type { PortDesc } from '../parse/ovs-ports'
+import type { ParsedOutput } from '../parse/registry'
+import type { CheckParam, CheckSpec } from './model'
+
+/** What a step produced: its exit code, raw text, and the parse of it. */
+export interface StepEvidence {
+  exitCode: number | null
+  text: string
+  parsed: ParsedOutput | null
+  /** The capture that holds it (live or offline). */
+  captureId: number | null
+}
+
+export interface CheckResult {
+  expect: string
+  pass: boolean
+  /** Which data decided, in words. */
+  reason: string
+  /** Lines of the output that support the result. */
+  evidence: { line: number; text: string }[]
+  /** Values learned (a pod's node and IP, a HostSubnet's HostIP…), for later steps. */
+  facts: Record<string, string>
+}
+
+const str = (p: CheckParam | undefined): string => (p === undefined ? '' : String(p))
+
+function data<T>(ev: StepEvidence, key: string): T[] | null {
+  const d = ev.parsed?.data as Record<string, unknown> | null | undefined
+  const v = d?.[key]
+  return Array.isArray(v) ? (v as T[]) : null
+}
+
+const fail = (expect: string, reason: string, evidence: CheckResult['evidence'] = []): CheckResult => ({ expect, pass: false, reason, evidence, facts: {} })
+const pass = (expect: string, reason: string, evidence: CheckResult['evidence'] = [], facts: Record<string, string> = {}): CheckResult => ({ expect, pass: true, reason, evidence, facts })
+
+/** Items of a match written "ip,nw_dst=10.128.2.0/23" compared as a set against a flow's match items. */
+function matchItems(text: string): string[] {
+  return text.split(',').map((x) => x.trim()).filter(Boolean)
+}
+
+function noParse(expect: string, what: string): CheckResult {
+  return fail(expect, `the output could not be read as ${what}`)
+}
+
+/** Evaluates one check whose params have their placeholders already filled in. Never throws. */
+export function evaluateCheck(c: CheckSpec, params: Record<string, CheckParam>, ev: StepEvidence): CheckResult {
+  const e = c.expect
+  switch (c.type) {
+    case 'exit': {
+      const want = Number(params.equals ?? 0)
+      return ev.exitCode === want ? pass(e, `exit code ${want}`) : fail(e, ev.exitCode === null ? 'the command did not complete' : `exit code ${ev.exitCode}, expected ${want}`)
+    }
+    case 'contains':
+    case 'notContains': {
+      const text = str(params.text)
+      const lines = ev.text.split('\n')
+      const hits = lines.map((l, i) => ({ line: i + 1, text: l })).filter((l) => l.text.includes(text))
+      const found = hits.length > 0
+      const ok = c.type === 'contains' ? found : !found
+      return { expect: e, pass: ok, reason: found ? `"${text}" is in the output (line ${hits[0]?.line})` : `"${text}" is not in the output`, evidence: hits.slice(0, 5), facts: {} }
+    }
+    case 'sysctl': {
+      const values = (ev.parsed?.data as { values?: Record<string, string> } | null)?.values
+      if (!values) return noParse(e, 'sysctl output')
+      const key = str(params.key)
+      const got = values[key]
+      if (got === undefined) return fail(e, `${key} is not in the output`)
+      return got === str(params.equals) ? pass(e, `${key} = ${got}`) : fail(e, `${key} = ${got}, expected ${str(params.equals)}`)
+    }
+    case 'pod': {
+      const pods = data<OcPod>(ev, 'records')
+      if (!pods) return noParse(e, 'a pod list')
+      const name = str(params.name)
+      const ns = str(params.namespace)
+      const hit = pods.find((p) => p.name === name && (!ns || !p.namespace || p.namespace === ns))
+      if (!hit) return fail(e, `no pod ${name}${ns ? ` in namespace ${ns}` : ''} in the list`)
+      const as = str(params.as)
+      const ev1 = [{ line: hit.line, text: `${hit.namespace ?? ''} ${hit.name} ${hit.status ?? ''} ${hit.ip ?? ''} ${hit.node ?? ''}`.trim() }]
+      if (hit.status && hit.status !== 'Running') return fail(e, `pod ${name} is ${hit.status}, not Running`, ev1)
+      if (!hit.ip || !hit.node) return fail(e, `pod ${name} has no IP or node yet`, ev1)
+      return pass(e, `pod ${name} runs on ${hit.node} with IP ${hit.ip}`, ev1, { [`${as}Node`]: hit.node, [`${as}IP`]: hit.ip, [`${as}Namespace`]: hit.namespace ?? ns })
+    }
+    case 'hostsubnet': {
+      const subnets = data<HostSubnet>(ev, 'records')
+      if (!subnets) return noParse(e, 'a HostSubnet list')
+      const node = str(params.node)
+      const hit = subnets.find((s) => s.name === node || s.host === node)
+      if (!hit) return fail(e, `no HostSubnet for node ${node}`)
+      const as = str(params.as)
+      return pass(e, `${node} has subnet ${hit.subnet} on HostIP ${hit.hostIP}`, [{ line: hit.line, text: `${hit.name} ${hit.host} ${hit.hostIP} ${hit.subnet}` }], {
+        [`${as}Subnet`]: hit.subnet,
+        [`${as}HostIP`]: hit.hostIP
+      })
+    }
+    case 'flow': {
+      const flows = data<Flow>(ev, 'flows')
+      if (!flows) return noParse(e, 'a flow dump')
+      const table = Number(params.table)
+      const want = matchItems(str(params.match))
+      const actions = str(params.actions)
+      const hits = flows.filter((f) => {
+        if (f.table !== table) return false
+        const items = matchItems(f.matchText)
+        return want.every((w) => items.includes(w)) && (!actions || f.actionsText.includes(actions))
+      })
+      const present = params.expect !== 'absent'
+      const evid = hits.slice(0, 5).map((f) => ({ line: f.line, text: f.text.trim() }))
+      const what = `table ${table} flow${want.length ? ` matching ${want.join(',')}` : ''}${actions ? ` with actions containing ${actions}` : ''}`
+      const facts: Record<string, string> = {}
+      if (hits[0] && params.factField && params.as) {
+        const item = matchItems(hits[0].matchText).find((x) => x.startsWith(`${str(params.factField)}=`))
+        if (item) facts[str(params.as)] = item.slice(item.indexOf('=') + 1)
+      }
+      if (hits.length > 0) return { expect: e, pass: present, reason: `${hits.length} ${what}`, evidence: evid, facts }
+      const near = flows.filter((f) => f.table === table).slice(0, 3).map((f) => ({ line: f.line, text: f.text.trim() }))
+      return { expect: e, pass: !present, reason: `no ${what} (table ${table} has ${flows.filter((f) => f.table === table).length} flows)`, evidence: near, facts: {} }
+    }
+    case 'port': {
+      const ports = data<PortDesc>(ev, 'records')
+      if (!ports) return noParse(e, 'a port list')
+      const name = str(params.name)
+      const ofport = params.ofport === undefined ? null : Number(params.ofport)
+      const hit = ports.find((p) => (!name || p.name === name) && (ofport === null || p.ofport === ofport))
+      if (!hit) return fail(e, `no port${name ? ` named ${name}` : ''}${ofport !== null ? ` with number ${ofport}` : ''} on the bridge (${ports.length} ports)`)
+      return pass(e, `port ${hit.ofport}(${hit.name})`, [{ line: hit.line, text: `${hit.ofport}(${hit.name})` }], params.as ? { [str(params.as)]: String(hit.ofport) } : {})
+    }
+    case 'route': {
+      const routes = data<IpRoute>(ev, 'routes')
+      if (!routes) return noParse(e, 'a route table')
+      const dst = str(params.destination)
+      const dev = str(params.dev)
+      const hit = routes.find((r) => r.destination === dst && (!dev || r.dev === dev))
+      return hit ? pass(e, `route ${dst}${hit.dev ? ` dev ${hit.dev}` : ''}`, [{ line: hit.line, text: `${hit.destination} dev ${hit.dev ?? ''}` }]) : fail(e, `no route to ${dst}${dev ? ` on ${dev}` : ''} (${routes.length} routes)`)
+    }
+    case 'link': {
+      const links = (ev.parsed?.data as IpAddrResult | null)?.links
+      if (!Array.isArray(links)) return noParse(e, 'an interface list')
+      const name = str(params.name)
+      const hit = links.find((l) => l.name === name)
+      if (!hit) return fail(e, `no interface ${name}`)
+      const evid = [{ line: hit.line, text: `${hit.index}: ${hit.name} mtu ${hit.mtu ?? '?'} state ${hit.state ?? '?'}` }]
+      if (params.up === true && !(hit.flags.includes('UP') || hit.state === 'UP' || hit.state === 'UNKNOWN')) return fail(e, `${name} is down`, evid)
+      if (params.mtuAtMost !== undefined && (hit.mtu ?? Infinity) > Number(params.mtuAtMost)) return fail(e, `${name} has MTU ${hit.mtu}, more than ${params.mtuAtMost}`, evid)
+      const addr = hit.addresses.find((a) => a.family === 'inet')
+      return pass(e, `${name} mtu ${hit.mtu ?? '?'}${addr ? `, ${addr.address}/${addr.prefixLength}` : ''}`, evid, params.as && addr ? { [str(params.as)]: addr.address } : {})
+    }
+    case 'trace': {
+      const t = ev.parsed?.data as OfprotoTrace | null
+      if (!t?.verdict) return noParse(e, 'an ofproto/trace')
+      if (t.error) return fail(e, `the trace failed: ${t.error}`)
+      const v = t.verdict
+      if (params.reachesTable !== undefined) {
+        // The OpenFlow walk, not the datapath: a VXLAN output can fail later for routing reasons outside br0.
+        const table = Number(params.reachesTable)
+        const want = str(params.actionContains)
+        const steps = t.passes.flatMap((p) => p.steps).filter((st) => st.table === table)
+        const act = steps.flatMap((st) => st.actions).find((a) => !want || a.text.includes(want))
+        const after = v.failures.length ? ` (then: ${v.failures.join('; ')})` : ''
+        if (steps.length === 0) return fail(e, `the walk never reaches table ${table}; it ends in table ${v.lastTable ?? '?'}${v.dropped ? ', dropped' : ''}`)
+        if (!act) return fail(e, `table ${table} is reached but no action contains ${want}`, steps.map((st) => ({ line: st.line, text: `${st.table}. ${st.match ?? 'No match'}` })))
+        return pass(e, `table ${table}: ${act.text}${after}`, [{ line: act.line, text: act.text }])
+      }
+      const port = params.port === undefined ? null : Number(params.port)
+      const where = `table ${v.lastTable ?? '?'}`
+      if (params.verdict === 'drop') return v.dropped ? pass(e, `dropped in ${where}`) : fail(e, `not dropped: output to port ${v.outputPorts.join(',') || '?'}`)
+      if (v.dropped) return fail(e, `dropped in ${where}${v.failures.length ? ` (${v.failures.join('; ')})` : ''}`)
+      if (port !== null && !v.outputPorts.includes(port)) return fail(e, `output to port ${v.outputPorts.join(',') || 'none'}, expected port ${port}`)
+      return pass(e, `output to port ${v.outputPorts.join(',')}`)
+    }
+    case 'records': {
+      const n = ev.parsed?.records ?? 0
+      const min = params.min === undefined ? 1 : Number(params.min)
+      return n >= min ? pass(e, `${n} records`) : fail(e, `${n} records, expected at least ${min}`)
+    }
+    case 'same': {
+      const a = str(params.a)
+      const b = str(params.b)
+      return a === b ? pass(e, `both are ${a}`) : fail(e, `${a} is not ${b}`)
+    }
+  }
+}

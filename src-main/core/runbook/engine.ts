@@ -1,0 +1,225 @@
+// The runbook engine: a pure state machine. (runbook, state) -> the next action; (state, evidence or answer)
+// -> the next state. Deterministic, no clock, no I/O: the caller supplies times and evidence, so a run is
+// resumable from its saved state and every path is unit-testable.
+import type { Severity } from '../sdn/evidence'
+import { evaluateCheck, type CheckResult, type StepEvidence } from './checks'
+import type { CheckParam, FindingSpec, Outcome, Runbook, RunbookStep, StepWhere } from './model'
+
+export type StepResultKind = 'pass' | 'fail' | 'answered' | 'skipped'
+
+export interface StepRecord {
+  stepId: string
+  result: StepResultKind
+  /** The command as it ran (placeholders filled in), and on which target. */
+  argv: string[] | null
+  target: ResolvedTarget | null
+  checks: CheckResult[]
+  choice: string | null
+  /** Why a step was skipped ("declined: changes the cluster", "no capture of it offline"). */
+  note: string | null
+  captureIds: number[]
+  /** Facts this step taught (kept per step so stepping back forgets them). */
+  facts: Record<string, string>
+  at: string
+}
+
+export interface RunFinding {
+  stepId: string
+  severity: Severity
+  title: string
+  explain: string
+  /** The check results of the step that found it. */
+  evidence: { expect: string; reason: string; lines: { line: number; text: string }[] }[]
+  captureIds: number[]
+}
+
+export interface RunState {
+  runbookId: string
+  runbookVersion: number
+  inputs: Record<string, string>
+  history: StepRecord[]
+  /** The step to do next; null when the run is done. */
+  current: string | null
+  findings: RunFinding[]
+}
+
+export type ResolvedTarget = { kind: 'master' } | { kind: 'node'; node: string } | { kind: 'ovs'; node: string } | { kind: 'workstation' }
+
+export type NextAction =
+  | { kind: 'run'; step: RunbookStep; target: ResolvedTarget; argv: string[]; mutating: boolean }
+  | { kind: 'ask'; step: RunbookStep; question: string; choices: { id: string; label: string }[] }
+  | { kind: 'done'; findings: RunFinding[] }
+  | { kind: 'blocked'; step: RunbookStep; message: string }
+  /** A decide step: its checks compare facts; apply it with applyEvidence(…, null, …). */
+  | { kind: 'decide'; step: RunbookStep }
+
+const placeholder = /\{([A-Za-z][A-Za-z0-9]*)\}/g
+
+/** Inputs and everything learned so far, later steps overriding earlier ones. */
+export function knownValues(state: RunState): Record<string, string> {
+  const v: Record<string, string> = { ...state.inputs }
+  for (const r of state.history) Object.assign(v, r.facts)
+  return v
+}
+
+/** Fills {placeholders}; a value is inserted as it is, the caller quotes the argv as a whole. */
+export function fill(text: string, values: Record<string, string>): { text: string; missing: string[] } {
+  const missing: string[] = []
+  const out = text.replace(placeholder, (whole, name: string) => {
+    const v = values[name]
+    if (v === undefined) {
+      missing.push(name)
+      return whole
+    }
+    return v
+  })
+  return { text: out, missing }
+}
+
+export function startRun(rb: Runbook, inputs: Record<string, string>): { state: RunState } | { missing: string[] } {
+  const values: Record<string, string> = {}
+  const missing: string[] = []
+  for (const i of rb.inputs) {
+    const v = (inputs[i.id] ?? i.default ?? '').trim()
+    if (v) values[i.id] = v
+    else if (i.required) missing.push(i.id)
+  }
+  if (missing.length > 0) return { missing }
+  return { state: { runbookId: rb.id, runbookVersion: rb.version, inputs: values, history: [], current: rb.steps[0]?.id ?? null, findings: [] } }
+}
+
+function step(rb: Runbook, id: string): RunbookStep {
+  const s = rb.steps.find((x) => x.id === id)
+  if (!s) throw new Error(`runbook ${rb.id}: no step ${id}`)
+  return s
+}
+
+function resolveTarget(where: StepWhere, values: Record<string, string>): { target: ResolvedTarget | null; missing: string[] } {
+  switch (where.kind) {
+    case 'node':
+    case 'ovs': {
+      const f = fill(where.node, values)
+      return { target: { kind: where.kind, node: f.text }, missing: f.missing }
+    }
+    case 'master':
+    case 'workstation':
+      return { target: { kind: where.kind }, missing: [] }
+    default:
+      return { target: null, missing: [] }
+  }
+}
+
+function filledParams(params: Record<string, CheckParam>, values: Record<string, string>): { params: Record<string, CheckParam>; missing: string[] } {
+  const out: Record<string, CheckParam> = {}
+  const missing: string[] = []
+  for (const [k, v] of Object.entries(params)) {
+    if (typeof v !== 'string') {
+      out[k] = v
+      continue
+    }
+    const f = fill(v, values)
+    out[k] = f.text
+    missing.push(...f.missing)
+  }
+  return { params: out, missing }
+}
+
+/** What to do next. */
+export function nextAction(rb: Runbook, state: RunState): NextAction {
+  if (state.current === null) return { kind: 'done', findings: state.findings }
+  const s = step(rb, state.current)
+  const values = knownValues(state)
+  if (s.where.kind === 'manual') {
+    return { kind: 'ask', step: s, question: fill(s.question ?? '', values).text, choices: (s.choices ?? []).map((c) => ({ id: c.id, label: fill(c.label, values).text })) }
+  }
+  const { target, missing } = resolveTarget(s.where, values)
+  const argv = (s.command ?? []).map((a) => fill(a, values))
+  const gaps = [...new Set([...missing, ...argv.flatMap((a) => a.missing)])]
+  if (gaps.length > 0) return { kind: 'blocked', step: s, message: `step "${s.title}" needs ${gaps.map((g) => `{${g}}`).join(', ')}, which no earlier step or input gave` }
+  if (s.where.kind === 'decide') return { kind: 'decide', step: s }
+  return { kind: 'run', step: s, target: target as ResolvedTarget, argv: argv.map((a) => a.text), mutating: s.mutating }
+}
+
+function findingOf(spec: FindingSpec, stepId: string, values: Record<string, string>, checks: CheckResult[], captureIds: number[]): RunFinding {
+  return {
+    stepId,
+    severity: spec.severity,
+    title: fill(spec.title, values).text,
+    explain: fill(spec.explain, values).text,
+    evidence: checks.map((c) => ({ expect: c.expect, reason: c.reason, lines: c.evidence })),
+    captureIds
+  }
+}
+
+function advance(rb: Runbook, state: RunState, record: StepRecord, outcome: Outcome | undefined, checks: CheckResult[]): RunState {
+  const history = [...state.history, record]
+  const values = knownValues({ ...state, history })
+  const findings = outcome?.finding ? [...state.findings, findingOf(outcome.finding, record.stepId, values, checks, record.captureIds)] : state.findings
+  const next = outcome?.next ?? 'done'
+  if (next !== 'done') step(rb, next)
+  return { ...state, history, findings, current: next === 'done' ? null : next }
+}
+
+/**
+ * Applies the output of the current step: every check in order, facts gathered; the first failing check
+ * decides (its own fail outcome, else the step's); all passing take the pass outcome.
+ */
+export function applyEvidence(rb: Runbook, state: RunState, ev: StepEvidence | null, at: string, argv: string[] = [], target: ResolvedTarget | null = null): RunState {
+  if (state.current === null) return state
+  const s = step(rb, state.current)
+  const results: CheckResult[] = []
+  const facts: Record<string, string> = {}
+  let failed: { outcome: Outcome | undefined } | null = null
+  const evidence: StepEvidence = ev ?? { exitCode: null, text: '', parsed: null, captureId: null }
+  for (const c of s.checks) {
+    const { params } = filledParams(c.params, { ...knownValues(state), ...facts })
+    const r = evaluateCheck(c, params, evidence)
+    results.push(r)
+    Object.assign(facts, r.facts)
+    if (!r.pass) {
+      failed = { outcome: c.fail ?? s.fail }
+      break
+    }
+  }
+  const record: StepRecord = {
+    stepId: s.id,
+    result: failed ? 'fail' : 'pass',
+    argv: s.command ? argv : null,
+    target,
+    checks: results,
+    choice: null,
+    note: null,
+    captureIds: ev?.captureId != null ? [ev.captureId] : [],
+    facts,
+    at
+  }
+  return advance(rb, state, record, failed ? failed.outcome : s.pass, results)
+}
+
+export function applyAnswer(rb: Runbook, state: RunState, choiceId: string, at: string): RunState {
+  if (state.current === null) return state
+  const s = step(rb, state.current)
+  const c = (s.choices ?? []).find((x) => x.id === choiceId)
+  if (!c) throw new Error(`step ${s.id} has no choice ${choiceId}`)
+  const record: StepRecord = { stepId: s.id, result: 'answered', argv: null, target: null, checks: [], choice: c.id, note: null, captureIds: [], facts: {}, at }
+  return advance(rb, state, record, { next: c.next, finding: c.finding }, [])
+}
+
+/** The step is not done (declined, or nothing to check it against offline): its skip outcome, never a finding. */
+export function applySkip(rb: Runbook, state: RunState, note: string, at: string): RunState {
+  if (state.current === null) return state
+  const s = step(rb, state.current)
+  const record: StepRecord = { stepId: s.id, result: 'skipped', argv: null, target: null, checks: [], choice: null, note, captureIds: [], facts: {}, at }
+  const to = s.skip ?? { next: s.pass?.next ?? s.choices?.[0]?.next ?? 'done' }
+  return advance(rb, state, record, { next: to.next, finding: s.skip?.finding }, [])
+}
+
+/** Goes back to the n-th step taken (0-based): it and everything after are forgotten, findings too. */
+export function stepBack(state: RunState, n: number): RunState {
+  const kept = state.history.slice(0, n)
+  const target = state.history[n]
+  if (!target) return state
+  const keptIds = new Set(kept.map((r, i) => `${i}:${r.stepId}`))
+  const findings = state.findings.filter((f) => kept.some((r, i) => r.stepId === f.stepId && keptIds.has(`${i}:${r.stepId}`)))
+  return { ...state, history: kept, current: target.stepId, findings }
+}

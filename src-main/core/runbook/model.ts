@@ -1,0 +1,120 @@
+// Runbooks as data: a runbook is inputs + steps; a step runs a command somewhere (or asks a question),
+// checks the parsed output, and names the next step and, for a fault, a finding. The engine (engine.ts)
+// walks it as a pure state machine; checks.ts evaluates the declarative checks.
+import type { ParserId } from '../parse/registry'
+import type { Severity } from '../sdn/evidence'
+
+export const runbookInputTypes = ['pod', 'namespace', 'node', 'ip', 'port', 'url', 'hostname', 'text'] as const
+export type RunbookInputType = (typeof runbookInputTypes)[number]
+
+export interface RunbookInput {
+  id: string
+  label: string
+  type: RunbookInputType
+  required: boolean
+  help?: string | undefined
+  default?: string | undefined
+}
+
+/**
+ * Where a step runs, with {placeholders} from inputs and facts:
+ * master: any master; node: that node's shell; ovs: that node's Open vSwitch (on the node, or in its ovs pod
+ * from a master on 3.10+); workstation: the engineer's own machine (outside the cluster); manual: no command.
+ */
+export type StepWhere =
+  | { kind: 'master' }
+  | { kind: 'node'; node: string }
+  | { kind: 'ovs'; node: string }
+  | { kind: 'workstation' }
+  | { kind: 'manual' }
+  /** No command: the checks compare facts already learned (e.g. "both pods on the same node?"). */
+  | { kind: 'decide' }
+
+export const checkTypes = ['exit', 'contains', 'notContains', 'sysctl', 'pod', 'hostsubnet', 'flow', 'port', 'route', 'link', 'trace', 'records', 'same'] as const
+export type CheckType = (typeof checkTypes)[number]
+
+export type CheckParam = string | number | boolean
+
+export interface CheckSpec {
+  type: CheckType
+  /** What passing means, in words ("ip_forward is 1"); shown with the result. */
+  expect: string
+  params: Record<string, CheckParam>
+  /** Where to go when this check fails (else the step's fail outcome). */
+  fail?: Outcome | undefined
+}
+
+export interface FindingSpec {
+  severity: Severity
+  title: string
+  /** What it means and what to do, in our words; {placeholders} allowed. */
+  explain: string
+}
+
+export interface Outcome {
+  /** A step id, or "done". */
+  next: string
+  finding?: FindingSpec | undefined
+}
+
+export interface Choice {
+  id: string
+  label: string
+  next: string
+  finding?: FindingSpec | undefined
+}
+
+export interface RunbookStep {
+  id: string
+  title: string
+  /** Short markdown: why this step, what it tells. */
+  why: string
+  where: StepWhere
+  /** The command as an argument list with {placeholders}; quoted as a whole when sent. */
+  command?: string[] | undefined
+  parser?: ParserId | undefined
+  /** Changes the cluster: never run without an explicit confirmation. */
+  mutating: boolean
+  checks: CheckSpec[]
+  pass?: Outcome | undefined
+  fail?: Outcome | undefined
+  /** Where to go when the step is skipped or cannot be checked (default: the pass outcome's next, no finding). */
+  skip?: Outcome | undefined
+  /** Manual steps: a question and its answers. */
+  question?: string | undefined
+  choices?: Choice[] | undefined
+}
+
+export interface Runbook {
+  id: string
+  title: string
+  version: number
+  /** The guide section it follows ("S7 Debugging Local Networking", or "beyond the guide"). */
+  section: string
+  summary: string
+  inputs: RunbookInput[]
+  steps: RunbookStep[]
+}
+
+/** The structural rules a schema cannot state: unique ids, known next steps, placeholders that will exist. */
+export function runbookProblems(rb: Runbook): string[] {
+  const problems: string[] = []
+  const ids = new Set<string>()
+  for (const s of rb.steps) {
+    if (ids.has(s.id)) problems.push(`step id "${s.id}" is used twice`)
+    ids.add(s.id)
+  }
+  const known = (next: string) => next === 'done' || ids.has(next)
+  for (const s of rb.steps) {
+    const outs: [string, Outcome | undefined][] = [['pass', s.pass], ['fail', s.fail], ['skip', s.skip], ...s.checks.map((c, i) => [`checks[${i}].fail`, c.fail] as [string, Outcome | undefined])]
+    for (const [where, o] of outs) if (o && !known(o.next)) problems.push(`step "${s.id}" ${where}: no step "${o.next}"`)
+    for (const c of s.choices ?? []) if (!known(c.next)) problems.push(`step "${s.id}" choice "${c.id}": no step "${c.next}"`)
+    if (s.where.kind === 'manual' && !(s.question && s.choices?.length)) problems.push(`step "${s.id}": a manual step needs a question and choices`)
+    if (s.where.kind !== 'manual' && s.where.kind !== 'decide' && !s.command) problems.push(`step "${s.id}": runs on ${s.where.kind} but has no command`)
+    if (s.where.kind === 'decide' && (s.command || s.checks.length === 0)) problems.push(`step "${s.id}": a decide step has checks and no command`)
+    if (s.command && !s.pass) problems.push(`step "${s.id}": no pass outcome`)
+    if (s.checks.length > 0 && !s.fail && s.checks.some((c) => !c.fail)) problems.push(`step "${s.id}": a check can fail but the step has no fail outcome`)
+  }
+  if (rb.steps.length === 0) problems.push('no steps')
+  return problems
+}

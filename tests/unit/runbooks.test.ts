@@ -1,0 +1,235 @@
+import { execFileSync } from 'node:child_process'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { parseCapture } from '../../src-main/core/capture/parsed-view'
+import { applyAnswer, applyEvidence, applySkip, nextAction, startRun, stepBack, type RunState } from '../../src-main/core/runbook/engine'
+import type { Runbook } from '../../src-main/core/runbook/model'
+import { commandLine } from '../../src-main/core/shell/quote'
+import { parseRunbookYaml } from '../../src-main/node/runbook/runbook-library'
+import { labFlows, labInventory, labPlan, type LabNodePlan } from '../lab/flows'
+
+const dir = resolve(__dirname, '../../resources/runbooks')
+const files = readdirSync(dir).filter((f) => f.endsWith('.yaml'))
+const runbooks = new Map<string, Runbook>()
+for (const f of files) {
+  const r = parseRunbookYaml(readFileSync(join(dir, f), 'utf8'))
+  if ('runbook' in r) runbooks.set(r.runbook.id, r.runbook)
+}
+
+/** Every edge of a runbook's graph: step, the outcome that leaves it, and where it goes. */
+function edges(rb: Runbook): Set<string> {
+  const out = new Set<string>()
+  for (const s of rb.steps) {
+    if (s.pass) out.add(`${s.id}:pass->${s.pass.next}`)
+    if (s.fail) out.add(`${s.id}:fail->${s.fail.next}`)
+    if (s.skip) out.add(`${s.id}:skip->${s.skip.next}`)
+    s.checks.forEach((c, i) => c.fail && out.add(`${s.id}:check${i}->${c.fail.next}`))
+    for (const c of s.choices ?? []) out.add(`${s.id}:choice-${c.id}->${c.next}`)
+  }
+  // A step whose checks all carry their own fail outcome never takes the step's fail outcome.
+  for (const s of rb.steps) if (s.fail && s.checks.length > 0 && s.checks.every((c) => c.fail)) out.delete(`${s.id}:fail->${s.fail.next}`)
+  return out
+}
+
+const visited = new Map<string, Set<string>>()
+
+/** The edge the last applied step took. */
+function record(rb: Runbook, before: RunState, after: RunState): void {
+  const r = after.history[after.history.length - 1]!
+  const s = rb.steps.find((x) => x.id === r.stepId)!
+  const next = after.current ?? 'done'
+  let kind: string
+  if (r.result === 'answered') kind = `choice-${r.choice}`
+  else if (r.result === 'skipped') kind = 'skip'
+  else if (r.result === 'pass') kind = 'pass'
+  else {
+    const i = r.checks.findIndex((c) => !c.pass)
+    kind = s.checks[i]?.fail ? `check${i}` : 'fail'
+  }
+  const set = visited.get(rb.id) ?? new Set<string>()
+  set.add(`${r.stepId}:${kind}->${next}`)
+  visited.set(rb.id, set)
+  expect(before.history.length + 1).toBe(after.history.length)
+}
+
+interface World {
+  exec(stepId: string, target: { kind: string; node?: string }, argv: string[]): { text: string; exitCode: number }
+}
+
+/** Runs a runbook to the end against a world that answers each command. */
+function walk(rb: Runbook, inputs: Record<string, string>, world: World, answers: Record<string, string> = {}): RunState {
+  const started = startRun(rb, inputs)
+  if ('missing' in started) throw new Error(`missing inputs ${started.missing.join()}`)
+  let state = started.state
+  for (let guard = 0; guard < 100; guard++) {
+    const a = nextAction(rb, state)
+    const before = state
+    if (a.kind === 'done') return state
+    if (a.kind === 'blocked') throw new Error(a.message)
+    if (a.kind === 'ask') state = applyAnswer(rb, state, answers[a.step.id] ?? a.choices[0]!.id, 't')
+    else if (a.kind === 'decide') state = applyEvidence(rb, state, null, 't')
+    else {
+      const { text, exitCode } = world.exec(a.step.id, a.target, a.argv)
+      const parsed = parseCapture(commandLine(a.argv), text, a.step.parser)
+      state = applyEvidence(rb, state, { exitCode, text, parsed, captureId: guard + 1 }, 't', a.argv, a.target)
+    }
+    record(rb, before, state)
+  }
+  throw new Error('runbook did not end')
+}
+
+// ---- a small cluster for pod-to-pod, with faults on demand ----
+
+interface Faults {
+  noPod?: string
+  noHostSubnet?: string
+  ipForward?: string
+  deleteFlows?: Record<string, RegExp[]>
+  traceStopsAt30?: boolean
+}
+
+function cluster(f: Faults = {}): { plan: LabNodePlan[]; world: World } {
+  const plan = labPlan(2, 3)
+  const pods = ['NAMESPACE   NAME          READY   STATUS    RESTARTS   AGE   IP            NODE']
+  for (const n of plan) for (const p of n.pods) if (p.name !== f.noPod) pods.push(`${p.vnid === 0xabcdef ? 'proj-a' : 'proj-b'}      ${p.name}   1/1     Running   0          1m    ${p.ip}   ${n.name}`)
+  const subnets = labInventory(plan).hostSubnets.split('\n').filter((l) => !f.noHostSubnet || !l.startsWith(f.noHostSubnet + ' ')).join('\n')
+  const node = (name: string) => plan.find((n) => n.name === name)!
+  const podByIp = (ip: string) => plan.flatMap((n) => n.pods.map((p) => ({ p, n }))).find((x) => x.p.ip === ip)!
+  const world: World = {
+    exec(stepId, target, argv) {
+      const cmd = argv.join(' ')
+      if (cmd.startsWith('oc get pods')) return { text: pods.join('\n') + '\n', exitCode: 0 }
+      if (cmd.startsWith('oc get hostsubnets')) return { text: subnets, exitCode: 0 }
+      if (cmd.startsWith('sysctl')) return { text: `net.ipv4.ip_forward = ${f.ipForward ?? '1'}\n`, exitCode: 0 }
+      const n = node(target.node!)
+      if (cmd.includes('dump-flows')) {
+        const del = f.deleteFlows?.[n.name] ?? []
+        return { text: labFlows(n, plan).split('\n').filter((l) => !del.some((re) => re.test(l))).join('\n'), exitCode: 0 }
+      }
+      if (cmd.includes('ofproto/trace')) {
+        const m = /nw_src=([\d.]+),nw_dst=([\d.]+)/.exec(argv[3] ?? '')!
+        const src = podByIp(m[1]!)
+        const dst = podByIp(m[2]!)
+        const head = `Flow: ${argv[3]}\n\nbridge("br0")\n-------------\n 0. ip, priority 100\n    goto_table:20\n20. ip,in_port=${src.p.ofport},nw_src=${src.p.ip}, priority 100\n    load:0x${src.p.vnid.toString(16)}->NXM_NX_REG0[]\n    goto_table:21\n21. priority 0\n    goto_table:30\n`
+        if (f.traceStopsAt30) return { text: head + '30. ip, priority 0\n    drop\n\nFinal flow: unchanged\nMegaflow: recirc_id=0,ip\nDatapath actions: drop\n', exitCode: 0 }
+        if (src.n === dst.n) {
+          const t70 = `30. ip,nw_dst=${n.subnet}, priority 200\n    goto_table:70\n70. ip,nw_dst=${dst.p.ip}, priority 100\n    load:0x${dst.p.vnid.toString(16)}->NXM_NX_REG1[]\n    load:0x${dst.p.ofport.toString(16)}->NXM_NX_REG2[]\n    goto_table:80\n`
+          const end = src.p.vnid === dst.p.vnid ? `80. reg0=0x${src.p.vnid.toString(16)},reg1=0x${dst.p.vnid.toString(16)}, priority 100\n    output:NXM_NX_REG2[]\n     -> output port is ${dst.p.ofport}\n\nFinal flow: x\nMegaflow: x\nDatapath actions: ${dst.p.ofport + 1}\n` : `80. priority 0\n    drop\n\nFinal flow: x\nMegaflow: x\nDatapath actions: drop\n`
+          return { text: head + t70 + end, exitCode: 0 }
+        }
+        const t90 = `30. ip,nw_dst=10.128.0.0/14, priority 100\n    goto_table:90\n90. ip,nw_dst=${dst.n.subnet}, priority 100\n    move:NXM_NX_REG0[]->NXM_NX_TUN_ID[0..31]\n     -> NXM_NX_TUN_ID[0..31] is now 0x${src.p.vnid.toString(16)}\n    set_field:${dst.n.ip}->tun_dst\n    output:1\n     -> output to native tunnel\n     >> native tunnel routing failed\n\nFinal flow: x\nMegaflow: x\nDatapath actions: drop\n`
+        return { text: head + t90, exitCode: 0 }
+      }
+      throw new Error(`${stepId}: no answer for ${cmd}`)
+    }
+  }
+  return { plan, world }
+}
+
+const remote = { srcPod: 'node1-pod1', srcNamespace: 'proj-a', dstPod: 'node2-pod1', dstNamespace: 'proj-a' }
+const local = { srcPod: 'node1-pod1', srcNamespace: 'proj-a', dstPod: 'node1-pod2', dstNamespace: 'proj-a' }
+
+describe('runbook files', () => {
+  it('every runbook validates against the schema', () => {
+    expect(files.length).toBeGreaterThan(0)
+    for (const f of files) {
+      const r = parseRunbookYaml(readFileSync(join(dir, f), 'utf8'))
+      expect('problems' in r ? r.problems : [], f).toEqual([])
+    }
+  })
+
+  it('a broken runbook is reported with where the problem is', () => {
+    const r = parseRunbookYaml('id: x\ntitle: X\nversion: 1\nsection: s\nsummary: s\nsteps:\n  - {id: a, title: A, why: w, where: master, command: [hostname], pass: {next: nowhere}}\n  - {id: a, title: B, why: w, where: manual}\n')
+    const text = 'problems' in r ? r.problems.join('\n') : ''
+    expect(text).toMatch(/step id "a" is used twice/)
+    expect(text).toMatch(/no step "nowhere"/)
+    expect(text).toMatch(/a manual step needs a question and choices/)
+  })
+})
+
+describe('pod-to-pod engine paths', () => {
+  const rb = () => runbooks.get('pod-to-pod')!
+
+  it('healthy, pods on two nodes: every check passes, no finding', () => {
+    const s = walk(rb(), remote, cluster().world)
+    expect(s.findings).toEqual([])
+    expect(s.history.map((h) => h.stepId)).toEqual(['locate-pods', 'subnets', 'src-forwarding', 'src-pod-flows', 'same-node', 'src-remote-flows', 'remote-trace', 'dst-flows'])
+    expect(s.history.find((h) => h.stepId === 'remote-trace')!.argv).toEqual(['ovs-appctl', 'ofproto/trace', 'br0', 'in_port=3,ip,nw_src=10.128.0.2,nw_dst=10.128.2.2'])
+  })
+
+  it("the planted fault: node1's table 90 flow for node2's subnet deleted is found and named", () => {
+    const s = walk(rb(), remote, cluster({ deleteFlows: { node1: [/^table=90, priority=100.*nw_dst=10\.128\.2\.0\/23/] } }).world)
+    expect(s.findings.map((f) => f.title)).toEqual(["node1 has no table 90 flow for node2's subnet 10.128.2.0/23"])
+    expect(s.findings[0]!.explain).toContain('set_field:10.200.1.2->tun_dst')
+    expect(s.findings[0]!.evidence[0]!.reason).toMatch(/no table 90 flow matching ip,nw_dst=10\.128\.2\.0\/23/)
+  })
+
+  it('ARP flow missing, trace not reaching table 90, destination flows missing: each named', () => {
+    expect(walk(rb(), remote, cluster({ deleteFlows: { node1: [/^table=50, priority=100/] } }).world).findings.map((f) => f.title)).toEqual([
+      "node1 has no table 50 (ARP) flow for node2's subnet 10.128.2.0/23"
+    ])
+    expect(walk(rb(), remote, cluster({ traceStopsAt30: true }).world).findings.map((f) => f.title)).toEqual(['The trace on node1 does not reach node2'])
+    expect(walk(rb(), remote, cluster({ deleteFlows: { node2: [/^table=10, priority=100/] } }).world).findings.map((f) => f.title)).toEqual(['node2 drops VXLAN from node1 (10.200.0.2)'])
+    expect(walk(rb(), remote, cluster({ deleteFlows: { node2: [/^table=70, priority=100, ip, nw_dst=10\.128\.2\.2,/] } }).world).findings.map((f) => f.title)).toEqual([
+      'br0 on node2 has no flows for pod node2-pod1 (10.128.2.2)'
+    ])
+  })
+
+  it('a missing pod, a missing HostSubnet, IP forwarding off, the source pod without flows', () => {
+    expect(walk(rb(), remote, cluster({ noPod: 'node2-pod1' }).world).findings.map((f) => f.title)).toEqual(['A pod of the path is not running'])
+    expect(walk(rb(), remote, cluster({ noHostSubnet: 'node2' }).world).findings.map((f) => f.title)).toEqual(['A node has no HostSubnet'])
+    const fwd = walk(rb(), remote, cluster({ ipForward: '0' }).world)
+    expect(fwd.findings.map((f) => f.title)).toEqual(['IP forwarding is off on node1'])
+    expect(fwd.current).toBeNull()
+    expect(walk(rb(), remote, cluster({ deleteFlows: { node1: [/in_port=3, nw_src=10\.128\.0\.2,/] } }).world).findings.map((f) => f.title)).toEqual([
+      'br0 on node1 has no flows for pod node1-pod1 (10.128.0.2)'
+    ])
+  })
+
+  it('pods on the same node: traced through br0; another project is dropped in table 80', () => {
+    const ok = walk(rb(), local, cluster().world)
+    expect(ok.findings).toEqual([])
+    expect(ok.history.map((h) => h.stepId).slice(-2)).toEqual(['same-node', 'local-trace'])
+    const iso = walk(rb(), { ...local, dstPod: 'node1-pod3', dstNamespace: 'proj-b' }, cluster().world)
+    expect(iso.findings.map((f) => f.title)).toEqual(['br0 on node1 drops node1-pod1 -> node1-pod3'])
+    expect(iso.findings[0]!.evidence[0]!.reason).toMatch(/dropped in table 80/)
+  })
+
+  it('steps back, forgets what came after, and resumes from a saved state', () => {
+    const s = walk(rb(), remote, cluster({ ipForward: '0' }).world)
+    const back = stepBack(s, 2)
+    expect(back.current).toBe('src-forwarding')
+    expect(back.findings).toEqual([])
+    const saved = JSON.parse(JSON.stringify(back)) as RunState
+    const a = nextAction(rb(), saved)
+    expect(a).toMatchObject({ kind: 'run', target: { kind: 'node', node: 'node1' }, argv: ['sysctl', 'net.ipv4.ip_forward'] })
+    const skipped = applySkip(rb(), saved, 'no capture of it offline', 't')
+    expect(skipped.current).toBe('src-pod-flows')
+    expect(skipped.history[2]).toMatchObject({ result: 'skipped', note: 'no capture of it offline' })
+  })
+
+  it('a hostile input is one quoted value in the command, never executed', () => {
+    const evil = "x'; touch /tmp/sdnwb-pwned; echo $(id) `id` |"
+    const rb2: Runbook = { ...rb(), steps: [{ id: 'd', title: 'd', why: 'w', where: { kind: 'master' }, command: ['oc', 'describe', 'pod', '{srcPod}', '-n', '{srcNamespace}'], mutating: false, checks: [], pass: { next: 'done' } }] }
+    const st = startRun(rb2, { ...remote, srcPod: evil, srcNamespace: '$(reboot)' })
+    if ('missing' in st) throw new Error('inputs')
+    const a = nextAction(rb2, st.state)
+    if (a.kind !== 'run') throw new Error(a.kind)
+    expect(a.argv).toEqual(['oc', 'describe', 'pod', evil, '-n', '$(reboot)'])
+    const out = execFileSync('sh', ['-c', commandLine(['printf', '%s\\n', ...a.argv.slice(1)])], { encoding: 'utf8' })
+    expect(out.split('\n').slice(0, 5)).toEqual(['describe', 'pod', evil, '-n', '$(reboot)'])
+    expect(existsSync('/tmp/sdnwb-pwned')).toBe(false)
+  })
+})
+
+describe('coverage', () => {
+  // Runs last (tests of a file run in order): every path through every runbook was taken above.
+  it('every edge of every runbook is taken by an engine test', () => {
+    for (const rb of runbooks.values()) {
+      const missing = [...edges(rb)].filter((e) => !visited.get(rb.id)?.has(e))
+      expect(missing, `${rb.id}: paths no test takes`).toEqual([])
+      expect(visited.get(rb.id)?.size ?? 0).toBeGreaterThan(0)
+    }
+  })
+})
