@@ -3,6 +3,8 @@ import { HostImportFormat, HostImportText, HostInput, type Host, type HostImport
 import { themes, type Theme } from './vocabulary'
 import { Argv, HostKeyDecision, KnownHostsText, PromptId, SecretAnswer, SourceName, type ExecResult, type HostKeyPrompt, type KnownHostInfo, type KnownHostsImportResult, type SecretPrompt, type SshHostState } from './ssh'
 import { CaseName, CasePath, type CaseListEntry, type CaseSummary } from './cases'
+import { NoteText, RunId, RunInputs, type FindingView, type RunSummary, type RunView } from './runs'
+import type { Runbook } from './runbooks'
 import {
   ImportOverrides,
   ImportPath,
@@ -137,7 +139,28 @@ export const methods = {
   'captures.cancelImport': { input: z.object({ importId: z.string().min(1).max(100) }).strict() },
   'captures.pickImportPath': { input: z.object({ folder: z.boolean() }).strict() },
   /** The POSIX sh collector script for a capture set, for customers who give no SSH access. */
-  'captureSets.collectorScript': { input: z.object({ setId: z.string().min(1).max(64) }).strict() }
+  'captureSets.collectorScript': { input: z.object({ setId: z.string().min(1).max(64) }).strict() },
+
+  'runbooks.list': { input: NoInput },
+  'runbooks.get': { input: z.object({ id: z.string().min(1).max(64) }).strict() },
+  /** Starts a run: live (commands over SSH) or offline (the case's captures answer the steps). */
+  'runs.start': {
+    input: z
+      .object({ runbookId: z.string().min(1).max(64), inputs: RunInputs, mode: z.enum(['live', 'offline']), ovsVia: z.enum(['host', 'ovs-pod']).default('host') })
+      .strict()
+  },
+  'runs.list': { input: NoInput },
+  'runs.get': { input: z.object({ runId: RunId }).strict() },
+  /** Runs the current step (live) or evaluates it on the best capture (offline); mutating steps need confirm. */
+  'runs.execute': { input: z.object({ runId: RunId, confirm: z.boolean().optional() }).strict() },
+  'runs.useCapture': { input: z.object({ runId: RunId, captureId: CaptureId }).strict() },
+  'runs.submitOutput': { input: z.object({ runId: RunId, text: z.string().max(64 * 1024 * 1024), exitCode: z.number().int().min(0).max(255) }).strict() },
+  'runs.answer': { input: z.object({ runId: RunId, choiceId: z.string().min(1).max(64) }).strict() },
+  'runs.skip': { input: z.object({ runId: RunId, note: z.string().trim().min(1).max(2000) }).strict() },
+  'runs.back': { input: z.object({ runId: RunId, index: z.number().int().min(0) }).strict() },
+  'runs.note': { input: z.object({ runId: RunId, stepIndex: z.number().int().min(0).nullable().optional(), text: NoteText }).strict() },
+  'runs.delete': { input: z.object({ runId: RunId }).strict() },
+  'findings.list': { input: NoInput }
 } as const satisfies Record<string, { input: z.ZodType }>
 
 export interface MethodOutputs {
@@ -188,6 +211,20 @@ export interface MethodOutputs {
   'captures.cancelImport': { cancelled: boolean }
   'captures.pickImportPath': { path: string | null }
   'captureSets.collectorScript': CollectorScriptInfo
+  'runbooks.list': { runbooks: Runbook[]; problems: { file: string; message: string }[] }
+  'runbooks.get': Runbook
+  'runs.start': RunView
+  'runs.list': RunSummary[]
+  'runs.get': RunView
+  'runs.execute': RunView
+  'runs.useCapture': RunView
+  'runs.submitOutput': RunView
+  'runs.answer': RunView
+  'runs.skip': RunView
+  'runs.back': RunView
+  'runs.note': RunView
+  'runs.delete': { runId: number }
+  'findings.list': FindingView[]
 }
 
 export type MethodName = keyof typeof methods
@@ -218,6 +255,8 @@ export interface EventPayloads {
   'captures.changed': { caseId: string }
   /** An import reading its bundle or saving its captures. */
   'captures.importProgress': ImportProgress
+  /** A run changed (a step applied, a note, deleted): its view and the findings may differ. */
+  'runs.changed': { runId: number }
 }
 export type EventName = keyof EventPayloads
 export interface BackendEvent<E extends EventName = EventName> {

@@ -32,6 +32,7 @@ const Step = z
     command: z.array(z.string().min(1).max(2000)).min(1).max(100).optional(),
     parser: z.enum(parserIds).optional(),
     mutating: z.boolean().default(false),
+    sudo: z.boolean().optional(),
     checks: z.array(Check).max(50).default([]),
     pass: Outcome.optional(),
     fail: Outcome.optional(),

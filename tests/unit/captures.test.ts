@@ -13,6 +13,7 @@ import { parseCaptureSetYaml } from '../../src-main/node/capture/capture-sets'
 import { CaseDb } from '../../src-main/node/store/case-db'
 import type { NewCapture } from '../../src-main/node/store/capture-store'
 import { caseApplicationId, caseMigrations } from '../../src-main/node/store/case-schema'
+import { latestVersion } from '../../src-main/node/store/migrate'
 import { hostInput } from '../helpers/hosts'
 import { sample } from '../helpers/samples'
 import { useTempCase } from '../helpers/temp-case'
@@ -224,7 +225,7 @@ describe('capture store', () => {
     const opened = CaseDb.open(old)
     try {
       opened.createHost(HostInput.parse(hostInput({ name: 'n1' })))
-      expect(opened.summary()).toMatchObject({ schemaVersion: 2, hostCount: 1, captureCount: 0 })
+      expect(opened.summary()).toMatchObject({ schemaVersion: latestVersion(caseMigrations), hostCount: 1, captureCount: 0 })
       const c = opened.captures.save(newCapture({ stdout: 'hello 10.1.2.3\n' }))
       expect(opened.captures.search('10.1.2.3').hits[0]!.capture.id).toBe(c.id)
     } finally {

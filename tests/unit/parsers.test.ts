@@ -84,6 +84,20 @@ describe('parsers on the real samples', () => {
     check(r.data)
   })
 
+  it('reads a trace step whose flow has a cookie (HostSubnet flows), found on the lab', () => {
+    const text = [
+      'Flow: ip,in_port=3,nw_src=10.128.0.2,nw_dst=10.128.2.2', '', 'bridge("br0")', '-------------',
+      ' 0. ip, priority 100', '    goto_table:20',
+      '30. ip,nw_dst=10.128.0.0/14, priority 100', '    goto_table:90',
+      '90. ip,nw_dst=10.128.2.0/23, priority 100, cookie 0x1002', '    set_field:10.200.1.2->tun_dst', '    output:1', '     -> output to native tunnel', '     >> native tunnel routing failed',
+      '', 'Final flow: unchanged', 'Megaflow: recirc_id=0,ip', 'Datapath actions: drop', ''
+    ].join('\n')
+    const t = parseOfprotoTrace(text)
+    expect(t.diagnostics).toEqual([])
+    expect(t.passes[0]!.steps.map((s) => [s.table, s.priority, s.cookie])).toEqual([[0, 100, null], [30, 100, null], [90, 100, '0x1002']])
+    expect(t.verdict).toMatchObject({ dropped: true, lastTable: 90, failures: ['native tunnel routing failed'] })
+  })
+
   it('reports what is wrong in malformed output', () => {
     const err = parseOfprotoTrace(sample('lab/hostns-trace-error-bad-ct_state-syntax.txt'))
     expect(err.error).toMatch(/wildcards not allowed here/)

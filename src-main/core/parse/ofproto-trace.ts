@@ -13,6 +13,8 @@ export interface TraceStep {
   /** The matched flow's match ("ip,in_port=5,nw_src=…"), '' when it matches everything; null for "No match". */
   match: string | null
   priority: number | null
+  /** The flow's cookie when it is not 0 (HostSubnet flows carry one). */
+  cookie: string | null
   actions: TraceAction[]
 }
 
@@ -48,7 +50,8 @@ export interface OfprotoTrace {
   diagnostics: Diagnostic[]
 }
 
-const stepRe = /^(\d+)\.\s+(.*?)(?:,\s*priority\s+(\d+)|\s*priority\s+(\d+))$/
+// "90. ip,nw_dst=10.128.2.0/23, priority 100, cookie 0x1002": OVS adds the cookie when it is not 0.
+const stepRe = /^(\d+)\.\s+(.*?)(?:,\s*priority\s+(\d+)|\s*priority\s+(\d+))(?:,\s*cookie\s+(0x[0-9a-fA-F]+))?$/
 const noMatchRe = /^(\d+)\.\s+No match\.?/
 
 /** `ovs-appctl ofproto/trace BR FLOW` (with or without --ct-next): the table walk and its outcome. Never throws. */
@@ -97,14 +100,14 @@ export function parseOfprotoTrace(text: string): OfprotoTrace {
     if ((m = /^Megaflow:\s*(.*)$/.exec(t))) return void (p.megaflow = (m[1] as string).trim())
     if ((m = /^Datapath actions:\s*(.*)$/.exec(t))) return void (p.datapathActions = (m[1] as string).trim())
     if ((m = noMatchRe.exec(t))) {
-      step = { line, table: Number(m[1]), match: null, priority: null, actions: [] }
+      step = { line, table: Number(m[1]), match: null, priority: null, cookie: null, actions: [] }
       p.steps.push(step)
       action = null
       return
     }
     if ((m = stepRe.exec(t))) {
       const match = (m[2] as string).trim()
-      step = { line, table: Number(m[1]), match: match === '' ? '' : match.replace(/,$/, ''), priority: Number(m[3] ?? m[4]), actions: [] }
+      step = { line, table: Number(m[1]), match: match === '' ? '' : match.replace(/,$/, ''), priority: Number(m[3] ?? m[4]), cookie: m[5] ?? null, actions: [] }
       p.steps.push(step)
       action = null
       return

@@ -64,7 +64,7 @@ const ocKinds: Record<string, OcKind> = {
 }
 
 /** Drops wrappers that run the real command elsewhere: sudo, oc exec/rsh, ip netns exec, nsenter, chroot, env, timeout. */
-function innerCommand(words: string[]): string[] {
+export function innerCommand(words: string[]): string[] {
   let w = words
   for (let guard = 0; guard < 10; guard++) {
     const head = w[0]

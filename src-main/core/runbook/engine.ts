@@ -172,8 +172,9 @@ export function applyEvidence(rb: Runbook, state: RunState, ev: StepEvidence | n
   let failed: { outcome: Outcome | undefined } | null = null
   const evidence: StepEvidence = ev ?? { exitCode: null, text: '', parsed: null, captureId: null }
   for (const c of s.checks) {
-    const { params } = filledParams(c.params, { ...knownValues(state), ...facts })
-    const r = evaluateCheck(c, params, evidence)
+    const values = { ...knownValues(state), ...facts }
+    const { params } = filledParams(c.params, values)
+    const r = evaluateCheck({ ...c, expect: fill(c.expect, values).text }, params, evidence)
     results.push(r)
     Object.assign(facts, r.facts)
     if (!r.pass) {

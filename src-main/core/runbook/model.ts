@@ -75,6 +75,8 @@ export interface RunbookStep {
   parser?: ParserId | undefined
   /** Changes the cluster: never run without an explicit confirmation. */
   mutating: boolean
+  /** Needs root on the node (sudo -n when the login user is not root); OVS steps always do. */
+  sudo?: boolean | undefined
   checks: CheckSpec[]
   pass?: Outcome | undefined
   fail?: Outcome | undefined

@@ -13,6 +13,8 @@ import { createDispatcher, type Dispatch, type Handlers } from './dispatcher'
 import { CaptureService } from './capture-handlers'
 import { CaptureSetLibrary } from '../capture/capture-sets'
 import { defaultResourcesDir } from '../paths'
+import { RunbookService } from '../runbook/runbook-service'
+import { RunbookLibrary } from '../runbook/runbook-library'
 
 /** Native file dialogs, offered only by the Electron shell. */
 export interface Dialogs {
@@ -56,6 +58,7 @@ export class Backend {
   private current: CaseDb | null = null
   private readonly listeners = new Set<(e: BackendEvent) => void>()
   private readonly captures: CaptureService
+  private readonly runbooks: RunbookService
 
   constructor(private readonly opts: BackendOptions) {
     mkdirSync(opts.dataDir, { recursive: true })
@@ -79,6 +82,13 @@ export class Backend {
       emit: (name, payload) => this.emit(name, payload),
       dialogs: opts.dialogs ?? null,
       version: opts.version
+    })
+    this.runbooks = new RunbookService({
+      requireCase: () => this.requireCase(),
+      ssh: this.ssh,
+      library: new RunbookLibrary(join(resourcesDir, 'runbooks')),
+      log: opts.log,
+      emit: (name, payload) => this.emit(name, payload)
     })
     this.dispatch = createDispatcher(this.handlers(), opts.log)
   }
@@ -119,6 +129,7 @@ export class Backend {
     if (this.current && this.current !== next) {
       // Host ids belong to a case: its runs, sessions, prompts and cached secrets end with it.
       this.captures.caseClosing()
+      this.runbooks.caseClosing()
       this.ssh.closeAll()
       this.current.close()
     }
@@ -274,7 +285,8 @@ export class Backend {
         return { added, alreadyKnown: entries.length - added, problems }
       },
 
-      ...this.captures.handlers()
+      ...this.captures.handlers(),
+      ...this.runbooks.handlers()
     }
   }
 }

@@ -1,10 +1,10 @@
-import type { CaptureItemProgress, CaptureRun, CaptureRunProgress, CaptureStatus, ExecResult, SshErrorKind } from '../../contract'
+import type { CaptureItemProgress, CaptureRun, CaptureRunProgress, ExecResult, SshErrorKind } from '../../contract'
 import { planCapture, podOfNode, renderArgv, type CaptureSet, type OvsVia, type PlanHost, type PlannedCapture, type SdnPod } from '../../core/capture/capture-set'
-import { parseCapture } from '../../core/capture/parsed-view'
 import { commandLine } from '../../core/shell/quote'
 import { parseOutput } from '../../core/parse/registry'
 import type { Logger } from '../log'
-import type { CaptureStore, NewCapture } from '../store/capture-store'
+import type { CaptureStore } from '../store/capture-store'
+import { liveCapture, statusOf } from './live-capture'
 
 export interface CaptureExec {
   execWithId(execId: string, hostId: number, argv: readonly string[], opts: { sudo?: boolean; timeoutMs?: number }): Promise<ExecResult>
@@ -31,11 +31,6 @@ export interface CaptureRequest {
 
 /** Errors that mean the host cannot run anything now: the rest of its commands are not tried. */
 const hostLevel: ReadonlySet<SshErrorKind> = new Set(['unreachable', 'timeout', 'auth', 'host-key-changed', 'host-key-rejected', 'host-key-revoked', 'key-file', 'jump', 'dropped'])
-
-export function statusOf(r: ExecResult): CaptureStatus {
-  if (r.error) return r.error.kind === 'cancelled' ? 'cancelled' : 'error'
-  return r.exitCode === 0 ? 'ok' : 'failed'
-}
 
 /**
  * One run of a capture set: every planned command on its host, several hosts at once, each output
@@ -187,29 +182,7 @@ export class CaptureRunner {
     const status = statusOf(r)
     const message = r.error ? r.error.message : r.exitCode !== 0 ? `exit code ${r.exitCode ?? '?'}${r.signal ? ` (signal ${r.signal})` : ''}${r.stderr.trim() ? `: ${r.stderr.trim().split('\n')[0]}` : ''}` : null
     try {
-      const parsed = r.stdout.length > 0 ? parseCapture(r.command, r.stdout, it.parser) : null
-      const row: NewCapture = {
-        runId: this.run.id,
-        hostId: it.hostId,
-        hostName: it.hostName,
-        viaHostName: it.viaHostName,
-        commandId: it.commandId,
-        title: it.title,
-        command: r.command,
-        source: 'live',
-        origin: null,
-        startedAt: r.startedAt,
-        durationMs: r.durationMs,
-        status,
-        exitCode: r.exitCode,
-        signal: r.signal,
-        errorKind: r.error?.kind ?? null,
-        error: r.error?.message ?? null,
-        stdout: r.stdout,
-        stderr: r.stderr,
-        truncated: r.truncated,
-        parse: parsed ? { parserId: parsed.parser, records: parsed.records, diagnostics: parsed.diagnostics } : null
-      }
+      const { row } = liveCapture(r, { runId: this.run.id, hostId: it.hostId, hostName: it.hostName, viaHostName: it.viaHostName, commandId: it.commandId, title: it.title }, it.parser ?? null)
       const saved = this.deps.store.save(row)
       this.update(it.key, { state: 'done', status, captureId: saved.id, durationMs: r.durationMs, message })
     } catch (err) {

@@ -5,6 +5,7 @@ import type { CaseSummary, Host } from '../../contract'
 import type { ValidInput } from '../../contract'
 import { AppError } from './app-error'
 import { CaptureStore } from './capture-store'
+import { RunStore } from './run-store'
 import { caseApplicationId, caseMigrations } from './case-schema'
 import { createNew, openExisting, type DbKind } from './open-db'
 
@@ -45,12 +46,14 @@ function toHost(r: HostRow): Host {
 /** One open case file: the cluster inventory now; captures, runs and findings as they come. */
 export class CaseDb {
   readonly captures: CaptureStore
+  readonly runs: RunStore
 
   private constructor(
     readonly path: string,
     private readonly db: Database.Database
   ) {
     this.captures = new CaptureStore(db)
+    this.runs = new RunStore(db)
   }
 
   static create(path: string, name: string, createdBy: string): CaseDb {

@@ -90,5 +90,43 @@ export const caseMigrations: readonly Migration[] = [
         DELETE FROM capture_fts WHERE rowid = old.id;
       END;
     `
+  },
+  {
+    // Runbook runs: the engine's state as JSON (it is the engine's own, versioned with the runbook), notes
+    // per step, and the findings of every run in one table for the case.
+    version: 3,
+    sql: `
+      CREATE TABLE runbook_runs (
+        id              INTEGER PRIMARY KEY,
+        runbook_id      TEXT NOT NULL,
+        runbook_version INTEGER NOT NULL,
+        title           TEXT NOT NULL,
+        mode            TEXT NOT NULL CHECK (mode IN ('live', 'offline')),
+        ovs_via         TEXT NOT NULL CHECK (ovs_via IN ('host', 'ovs-pod')),
+        state           TEXT NOT NULL,
+        status          TEXT NOT NULL CHECK (status IN ('open', 'done')),
+        created_at      TEXT NOT NULL,
+        updated_at      TEXT NOT NULL
+      );
+      CREATE TABLE run_notes (
+        id         INTEGER PRIMARY KEY,
+        run_id     INTEGER NOT NULL REFERENCES runbook_runs(id) ON DELETE CASCADE,
+        step_index INTEGER,
+        text       TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );
+      CREATE TABLE findings (
+        id          INTEGER PRIMARY KEY,
+        run_id      INTEGER NOT NULL REFERENCES runbook_runs(id) ON DELETE CASCADE,
+        step_id     TEXT NOT NULL,
+        severity    TEXT NOT NULL CHECK (severity IN ('error', 'warning', 'info')),
+        title       TEXT NOT NULL,
+        explain     TEXT NOT NULL,
+        evidence    TEXT NOT NULL,
+        capture_ids TEXT NOT NULL,
+        created_at  TEXT NOT NULL
+      );
+      CREATE INDEX findings_by_run ON findings (run_id);
+    `
   }
 ]

@@ -1,0 +1,104 @@
+// The pod-to-pod runbook on the real lab with a planted fault: live over SSH (OVS on the node and in the
+// ovs pod), then offline against the captures the live run saved.
+import { chmodSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { RunView } from '../../src-main/contract'
+import { deleteFlows, startLab, stopLab, type Lab } from '../lab/lab'
+import { SshHarness } from '../helpers/ssh-harness'
+import { tempDir } from '../helpers/tmp'
+
+let t: ReturnType<typeof tempDir>
+let lab: Lab
+let h: SshHarness
+const ids: Record<string, number> = {}
+const inputs = { srcPod: 'node1-pod1', srcNamespace: 'proj-a', dstPod: 'node2-pod1', dstNamespace: 'proj-a' }
+
+async function runToEnd(v: RunView): Promise<RunView> {
+  let view = v
+  for (let i = 0; i < 30 && view.next.kind !== 'done'; i++) {
+    if (view.next.kind !== 'run') throw new Error(`stuck at ${JSON.stringify(view.next)}`)
+    view = await h.call('runs.execute', { runId: view.run.id })
+  }
+  return view
+}
+
+beforeAll(async () => {
+  t = tempDir('sdnwb-runbook-')
+  chmodSync(t.dir, 0o755)
+  lab = await startLab({ dir: join(t.dir, 'lab'), nodes: 2 })
+  h = new SshHarness(join(t.dir, 'wb'), { connectTimeoutMs: 2000 })
+  h.policy.hostKey = () => 'reject'
+  await h.call('case.create', { name: 'runbook lab' })
+  const known = [`[127.0.0.1]:${lab.jump.port} ${lab.jump.hostKeyPub}`, ...lab.nodes.map((n) => `${n.ip} ${n.hostKeyPub}`)].join('\n')
+  await h.call('knownHosts.import', { text: known, source: 'lab' })
+  ids.master1 = await h.addHost({ name: 'master1', address: '127.0.0.1', port: lab.jump.port, role: 'master', keyPath: lab.keys.ed25519 })
+  ids.node1 = await h.addHost({ name: 'node1', address: lab.nodes[0]!.ip, port: 22, keyPath: lab.keys.ed25519, jumpHostId: ids.master1 })
+  ids.node2 = await h.addHost({ name: 'node2', address: lab.nodes[1]!.ip, port: 22, keyPath: lab.keys.ed25519, jumpHostId: ids.master1 })
+})
+
+afterAll(() => {
+  h?.close()
+  if (lab) stopLab(lab)
+  t?.cleanup()
+})
+
+describe('pod-to-pod on the lab', () => {
+  it('healthy lab: every step passes live, no finding', async () => {
+    const v = await runToEnd(await h.call('runs.start', { runbookId: 'pod-to-pod', inputs, mode: 'live' }))
+    expect(v.state.findings).toEqual([])
+    expect(v.state.history.map((r) => `${r.stepId}:${r.result}`)).toEqual([
+      'locate-pods:pass', 'subnets:pass', 'src-forwarding:pass', 'src-pod-flows:pass', 'same-node:fail', 'src-remote-flows:pass', 'remote-trace:pass', 'dst-flows:pass'
+    ])
+    expect(v.run.status).toBe('done')
+  })
+
+  let liveFindings: string[] = []
+  it('planted fault (node1 table 90 flow for node2 deleted): found live, and named', async () => {
+    deleteFlows(lab, 'node1', 'table=90,ip,nw_dst=10.128.2.0/23')
+    const v = await runToEnd(await h.call('runs.start', { runbookId: 'pod-to-pod', inputs, mode: 'live' }))
+    liveFindings = v.state.findings.map((f) => f.title)
+    expect(liveFindings).toEqual(["node1 has no table 90 flow for node2's subnet 10.128.2.0/23"])
+    const f = v.state.findings[0]!
+    expect(f.explain).toContain('set_field:10.200.1.2->tun_dst')
+    expect(f.captureIds).toHaveLength(1)
+    const cap = await h.call('captures.get', { id: f.captureIds[0]! })
+    expect(cap.capture).toMatchObject({ hostName: 'node1', parserId: 'ovs-ofctl.dump-flows', source: 'live' })
+    const findings = await h.call('findings.list')
+    expect(findings.map((x) => x.title)).toContain(liveFindings[0])
+  })
+
+  it('the same runbook offline, on the captures the live run saved, reaches the same finding', async () => {
+    const v0 = await h.call('runs.start', { runbookId: 'pod-to-pod', inputs, mode: 'offline' })
+    expect(v0.next).toMatchObject({ kind: 'run', stepId: 'locate-pods' })
+    if (v0.next.kind === 'run') expect(v0.next.candidates.length).toBeGreaterThan(0)
+    const v = await runToEnd(v0)
+    expect(v.state.findings.map((f) => f.title)).toEqual(liveFindings)
+    // Every step was answered by a capture already in the case.
+    expect(v.state.history.filter((r) => r.stepId !== 'same-node').every((r) => r.captureIds.length === 1)).toBe(true)
+  })
+
+  it('with OVS in the ovs pods (3.10+): the OVS steps go through oc exec on the master and find the same fault', async () => {
+    const v = await runToEnd(await h.call('runs.start', { runbookId: 'pod-to-pod', inputs, mode: 'live', ovsVia: 'ovs-pod' }))
+    expect(v.state.findings.map((f) => f.title)).toEqual(liveFindings)
+    const flows = v.state.history.find((r) => r.stepId === 'src-remote-flows')!
+    const cap = await h.call('captures.get', { id: flows.captureIds[0]! })
+    expect(cap.capture.command).toMatch(/^oc -n openshift-sdn exec ovs-\w+ -- ovs-ofctl -O OpenFlow13 dump-flows br0$/)
+    expect(cap.capture).toMatchObject({ hostName: 'node1', viaHostName: 'master1' })
+  })
+
+  it('offline, a step with no capture says so and can be marked not checkable; stepping back forgets', async () => {
+    // Reverse direction: node2 is now the source; its ip_forward was never captured.
+    let v = await h.call('runs.start', { runbookId: 'pod-to-pod', inputs: { srcPod: 'node2-pod1', srcNamespace: 'proj-a', dstPod: 'node1-pod1', dstNamespace: 'proj-a' }, mode: 'offline' })
+    for (let i = 0; i < 10 && v.next.kind === 'run' && v.next.problem === null; i++) v = await h.call('runs.execute', { runId: v.run.id })
+    expect(v.next).toMatchObject({ kind: 'run', stepId: 'src-forwarding', hostName: 'node2' })
+    if (v.next.kind === 'run') expect(v.next.problem).toMatch(/^No capture of `sysctl net\.ipv4\.ip_forward` from node2 in this case\./)
+    await expect(h.call('runs.execute', { runId: v.run.id })).rejects.toThrow(/No capture/)
+    v = await h.call('runs.skip', { runId: v.run.id, note: 'not checkable offline' })
+    expect(v.state.history[2]).toMatchObject({ stepId: 'src-forwarding', result: 'skipped', note: 'not checkable offline' })
+    expect(v.next).toMatchObject({ kind: 'run', stepId: 'src-pod-flows' })
+    const back = await h.call('runs.back', { runId: v.run.id, index: 1 })
+    expect(back.next).toMatchObject({ kind: 'run', stepId: 'subnets' })
+    expect(back.state.history).toHaveLength(1)
+  })
+})
