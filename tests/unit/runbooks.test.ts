@@ -155,6 +155,7 @@ describe('pod-to-pod engine paths', () => {
     const s = walk(rb(), remote, cluster().world)
     expect(s.findings).toEqual([])
     expect(s.history.map((h) => h.stepId)).toEqual(['locate-pods', 'subnets', 'src-forwarding', 'src-pod-flows', 'same-node', 'src-remote-flows', 'remote-trace', 'dst-flows'])
+    expect(s.history[2]!.title).toBe('Does node1 forward IP?')
     expect(s.history.find((h) => h.stepId === 'remote-trace')!.argv).toEqual(['ovs-appctl', 'ofproto/trace', 'br0', 'in_port=3,ip,nw_src=10.128.0.2,nw_dst=10.128.2.2'])
   })
 

@@ -9,6 +9,8 @@ export type StepResultKind = 'pass' | 'fail' | 'answered' | 'skipped'
 
 export interface StepRecord {
   stepId: string
+  /** The step's title with what was known then filled in ("Does node1 forward IP?"). */
+  title: string
   result: StepResultKind
   /** The command as it ran (placeholders filled in), and on which target. */
   argv: string[] | null
@@ -46,8 +48,8 @@ export interface RunState {
 export type ResolvedTarget = { kind: 'master' } | { kind: 'node'; node: string } | { kind: 'ovs'; node: string } | { kind: 'workstation' }
 
 export type NextAction =
-  | { kind: 'run'; step: RunbookStep; target: ResolvedTarget; argv: string[]; mutating: boolean }
-  | { kind: 'ask'; step: RunbookStep; question: string; choices: { id: string; label: string }[] }
+  | { kind: 'run'; step: RunbookStep; title: string; target: ResolvedTarget; argv: string[]; mutating: boolean }
+  | { kind: 'ask'; step: RunbookStep; title: string; question: string; choices: { id: string; label: string }[] }
   | { kind: 'done'; findings: RunFinding[] }
   | { kind: 'blocked'; step: RunbookStep; message: string }
   /** A decide step: its checks compare facts; apply it with applyEvidence(…, null, …). */
@@ -130,14 +132,14 @@ export function nextAction(rb: Runbook, state: RunState): NextAction {
   const s = step(rb, state.current)
   const values = knownValues(state)
   if (s.where.kind === 'manual') {
-    return { kind: 'ask', step: s, question: fill(s.question ?? '', values).text, choices: (s.choices ?? []).map((c) => ({ id: c.id, label: fill(c.label, values).text })) }
+    return { kind: 'ask', step: s, title: fill(s.title, values).text, question: fill(s.question ?? '', values).text, choices: (s.choices ?? []).map((c) => ({ id: c.id, label: fill(c.label, values).text })) }
   }
   const { target, missing } = resolveTarget(s.where, values)
   const argv = (s.command ?? []).map((a) => fill(a, values))
   const gaps = [...new Set([...missing, ...argv.flatMap((a) => a.missing)])]
   if (gaps.length > 0) return { kind: 'blocked', step: s, message: `step "${s.title}" needs ${gaps.map((g) => `{${g}}`).join(', ')}, which no earlier step or input gave` }
   if (s.where.kind === 'decide') return { kind: 'decide', step: s }
-  return { kind: 'run', step: s, target: target as ResolvedTarget, argv: argv.map((a) => a.text), mutating: s.mutating }
+  return { kind: 'run', step: s, title: fill(s.title, values).text, target: target as ResolvedTarget, argv: argv.map((a) => a.text), mutating: s.mutating }
 }
 
 function findingOf(spec: FindingSpec, stepId: string, values: Record<string, string>, checks: CheckResult[], captureIds: number[]): RunFinding {
@@ -184,6 +186,7 @@ export function applyEvidence(rb: Runbook, state: RunState, ev: StepEvidence | n
   }
   const record: StepRecord = {
     stepId: s.id,
+    title: fill(s.title, knownValues(state)).text,
     result: failed ? 'fail' : 'pass',
     argv: s.command ? argv : null,
     target,
@@ -202,7 +205,7 @@ export function applyAnswer(rb: Runbook, state: RunState, choiceId: string, at: 
   const s = step(rb, state.current)
   const c = (s.choices ?? []).find((x) => x.id === choiceId)
   if (!c) throw new Error(`step ${s.id} has no choice ${choiceId}`)
-  const record: StepRecord = { stepId: s.id, result: 'answered', argv: null, target: null, checks: [], choice: c.id, note: null, captureIds: [], facts: {}, at }
+  const record: StepRecord = { stepId: s.id, title: fill(s.title, knownValues(state)).text, result: 'answered', argv: null, target: null, checks: [], choice: c.id, note: null, captureIds: [], facts: {}, at }
   return advance(rb, state, record, { next: c.next, finding: c.finding }, [])
 }
 
@@ -210,7 +213,7 @@ export function applyAnswer(rb: Runbook, state: RunState, choiceId: string, at: 
 export function applySkip(rb: Runbook, state: RunState, note: string, at: string): RunState {
   if (state.current === null) return state
   const s = step(rb, state.current)
-  const record: StepRecord = { stepId: s.id, result: 'skipped', argv: null, target: null, checks: [], choice: null, note, captureIds: [], facts: {}, at }
+  const record: StepRecord = { stepId: s.id, title: fill(s.title, knownValues(state)).text, result: 'skipped', argv: null, target: null, checks: [], choice: null, note, captureIds: [], facts: {}, at }
   const to = s.skip ?? { next: s.pass?.next ?? s.choices?.[0]?.next ?? 'done' }
   return advance(rb, state, record, { next: to.next, finding: s.skip?.finding }, [])
 }

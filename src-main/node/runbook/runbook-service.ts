@@ -73,7 +73,7 @@ export class RunbookService {
     if (target.kind === 'workstation') return { host: null, argv, sudo: false, aboutHost: null, whereText: 'your own machine', problem: 'This step runs on your own machine, outside the cluster: run it there and paste the output.' }
     if (target.kind === 'master') {
       const m = this.master(db)
-      return { host: m, argv, sudo: step.sudo ?? false, aboutHost: m?.name ?? null, whereText: m ? `a master (${m.name})` : 'a master', problem: m ? null : 'The case has no master host. Add one in Hosts, or use a capture.' }
+      return { host: m, argv, sudo: step.sudo ?? false, aboutHost: m?.name ?? null, whereText: 'a master', problem: m ? null : 'The case has no master host. Add one in Hosts, or use a capture.' }
     }
     const node = hosts.find((h) => sameHost(h, target.node)) ?? null
     if (target.kind === 'ovs' && ovsVia === 'ovs-pod') {
@@ -103,7 +103,7 @@ export class RunbookService {
     const a = nextAction(rb, state)
     if (a.kind === 'done') return { kind: 'done' }
     if (a.kind === 'blocked') return { kind: 'blocked', stepId: a.step.id, title: a.step.title, message: a.message }
-    if (a.kind === 'ask') return { kind: 'ask', stepId: a.step.id, title: a.step.title, why: a.step.why, question: a.question, choices: a.choices }
+    if (a.kind === 'ask') return { kind: 'ask', stepId: a.step.id, title: a.title, why: a.step.why, question: a.question, choices: a.choices }
     if (a.kind === 'decide') return { kind: 'blocked', stepId: a.step.id, title: a.step.title, message: 'internal: a decide step was not applied' }
     const p = this.place(db, a.step, a.target, a.argv, ovsVia, runId)
     const candidates = this.candidates(db, a.step, p.aboutHost, a.argv)
@@ -111,7 +111,7 @@ export class RunbookService {
     return {
       kind: 'run',
       stepId: a.step.id,
-      title: a.step.title,
+      title: a.title,
       why: a.step.why,
       whereText: p.whereText,
       hostName: mode === 'offline' ? p.aboutHost : (p.host?.name ?? null),

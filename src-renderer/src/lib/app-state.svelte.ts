@@ -15,7 +15,7 @@ class AppState {
   hostKeyPrompts = $state<HostKeyPrompt[]>([])
   secretPrompts = $state<SecretPrompt[]>([])
   /** The view of the open case. */
-  view = $state<'hosts' | 'capture' | 'captures'>('hosts')
+  view = $state<'hosts' | 'capture' | 'captures' | 'runbooks' | 'findings'>('hosts')
   /** The last error of an action that has no form to show it in. */
   error = $state<ContractError | null>(null)
 

@@ -1,0 +1,59 @@
+import type { ContractError, FindingView, Runbook, RunSummary, RunView } from '../../../src-main/contract'
+import { call, onBackendEvent } from './backend'
+
+/** Runbooks, the case's runs, the run on screen and the case's findings; changed by replies and events only. */
+class RunsState {
+  runbooks = $state<Runbook[]>([])
+  problems = $state<{ file: string; message: string }[]>([])
+  runs = $state<RunSummary[]>([])
+  current = $state<RunView | null>(null)
+  findings = $state<FindingView[]>([])
+  busy = $state(false)
+  error = $state<ContractError | null>(null)
+
+  constructor() {
+    onBackendEvent((e) => {
+      if (e.name === 'runs.changed') void this.refreshLists()
+      else if (e.name === 'case.changed') {
+        this.current = null
+        void this.refreshLists()
+      }
+    })
+  }
+
+  runbook(id: string): Runbook | undefined {
+    return this.runbooks.find((r) => r.id === id)
+  }
+
+  async load(): Promise<void> {
+    const r = await call('runbooks.list', {})
+    if (r.ok) {
+      this.runbooks = r.value.runbooks
+      this.problems = r.value.problems
+    }
+    await this.refreshLists()
+  }
+
+  async refreshLists(): Promise<void> {
+    const [runs, findings] = await Promise.all([call('runs.list', {}), call('findings.list', {})])
+    this.runs = runs.ok ? runs.value : []
+    this.findings = findings.ok ? findings.value : []
+  }
+
+  /** Every action on a run returns its new view; errors stay next to the step. */
+  async act(p: Promise<{ ok: true; value: RunView } | { ok: false; error: ContractError }>): Promise<boolean> {
+    this.busy = true
+    this.error = null
+    const r = await p
+    this.busy = false
+    if (r.ok) this.current = r.value
+    else this.error = r.error
+    return r.ok
+  }
+
+  open(runId: number): Promise<boolean> {
+    return this.act(call('runs.get', { runId }))
+  }
+}
+
+export const runs = new RunsState()

@@ -1,0 +1,105 @@
+// The pod-to-pod runbook from the UI on the real lab with a planted fault (node1's table 90 flow for node2's
+// subnet deleted): live, then offline on the captures the live run saved.
+import { chmodSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { launchChromium, shot } from '../helpers/browser'
+import { startServe, type ServeProcess } from '../helpers/serve'
+import { tempDir } from '../helpers/tmp'
+import { WsClient } from '../helpers/ws-client'
+import { deleteFlows, startLab, stopLab, type Lab } from '../lab/lab'
+
+let t: ReturnType<typeof tempDir>
+let lab: Lab
+let serve: ServeProcess
+let browser: Browser
+let page: Page
+let ws: WsClient
+const pageErrors: string[] = []
+const planted = "node1 has no table 90 flow for node2's subnet 10.128.2.0/23"
+
+beforeAll(async () => {
+  t = tempDir('sdnwb-e2e-rb-')
+  chmodSync(t.dir, 0o755)
+  lab = await startLab({ dir: join(t.dir, 'lab'), nodes: 2 })
+  deleteFlows(lab, 'node1', 'table=90,ip,nw_dst=10.128.2.0/23')
+  serve = await startServe(['--port', '0', '--data-dir', join(t.dir, 'data'), '--cases-dir', join(t.dir, 'cases')])
+  ws = await WsClient.connect(serve.url)
+  await ws.call('case.create', { name: 'Lab runbooks' })
+  const known = [`[127.0.0.1]:${lab.jump.port} ${lab.jump.hostKeyPub}`, ...lab.nodes.map((n) => `${n.ip} ${n.hostKeyPub}`)].join('\n')
+  await ws.call('knownHosts.import', { text: known, source: 'lab' })
+  const host = (name: string, address: string, port: number, role: string, jumpHostId: number | null) =>
+    ws.call('hosts.create', { host: { name, address, port, user: 'root', role, jumpHostId, authMethod: 'key', keyPath: lab.keys.ed25519 } })
+  const m = await host('master1', '127.0.0.1', lab.jump.port, 'master', null)
+  await host('node1', lab.nodes[0]!.ip, 22, 'compute', m.id)
+  await host('node2', lab.nodes[1]!.ip, 22, 'compute', m.id)
+  browser = await launchChromium()
+  page = await browser.newPage({ viewport: { width: 1400, height: 900 } })
+  page.on('pageerror', (e) => pageErrors.push(e.message))
+  await page.goto(serve.url)
+})
+
+afterAll(async () => {
+  ws?.close()
+  await browser?.close()
+  await serve?.stop()
+  if (lab) stopLab(lab)
+  t?.cleanup()
+})
+
+async function startRun(mode: 'live' | 'offline'): Promise<void> {
+  await page.getByTestId('nav-runbooks').click()
+  await page.locator('[data-runbook="pod-to-pod"]').click()
+  await page.locator('input[name=input-srcPod]').fill('node1-pod1')
+  await page.locator('input[name=input-srcNamespace]').fill('proj-a')
+  await page.locator('input[name=input-dstPod]').fill('node2-pod1')
+  await page.locator('input[name=input-dstNamespace]').fill('proj-a')
+  await page.getByTestId('runbook-start').locator(`input[type=radio][value=${mode}]`).check()
+  await page.getByTestId('start-run').click()
+  await expect.poll(() => page.getByTestId('current-step').getAttribute('data-step')).toBe('locate-pods')
+}
+
+/** Clicks the step button until the run is done, checking that each click moved the run on. */
+async function stepToEnd(): Promise<string[]> {
+  const seen: string[] = []
+  for (let i = 0; i < 20; i++) {
+    const step = (await page.getByTestId('current-step').getAttribute('data-step')) as string
+    if (step === 'done') return seen
+    seen.push(step)
+    await page.getByTestId('run-step').click()
+    await expect.poll(() => page.getByTestId('current-step').getAttribute('data-step'), { timeout: 30_000 }).not.toBe(step)
+  }
+  throw new Error(`run did not end: ${seen.join(' > ')}`)
+}
+
+describe('pod-to-pod runbook from the UI', () => {
+  it('live: each step runs over SSH and the planted missing table 90 flow is found and named', async () => {
+    await startRun('live')
+    await shot(page, 'runbook-first-step')
+    expect(await page.getByTestId('step-command').textContent()).toBe('oc get pods --all-namespaces -o wide')
+    const steps = await stepToEnd()
+    expect(steps).toEqual(['locate-pods', 'subnets', 'src-forwarding', 'src-pod-flows', 'src-remote-flows', 'dst-flows'])
+    expect(await page.getByTestId('finding-title').allTextContents()).toEqual([planted])
+    expect(await page.getByTestId('finding').first().textContent()).toContain('set_field:10.200.1.2->tun_dst')
+    expect(await page.locator('[data-testid=step-record][data-step=src-remote-flows]').getAttribute('data-result')).toBe('fail')
+    await shot(page, 'runbook-live-finding')
+  })
+
+  it('offline: the same runbook on the saved captures reaches the same finding', async () => {
+    await startRun('offline')
+    const steps = await stepToEnd()
+    expect(steps).toEqual(['locate-pods', 'subnets', 'src-forwarding', 'src-pod-flows', 'src-remote-flows', 'dst-flows'])
+    expect(await page.getByTestId('finding-title').allTextContents()).toEqual([planted])
+    await shot(page, 'runbook-offline-finding')
+  })
+
+  it('the findings view lists both runs\' findings; a finding opens its capture', async () => {
+    await page.getByTestId('nav-findings').click()
+    await expect.poll(() => page.getByTestId('finding-title').allTextContents()).toEqual([planted, planted])
+    await shot(page, 'runbook-findings')
+    await page.getByTestId('finding').first().getByRole('button', { name: /evidence: capture/ }).click()
+    await expect.poll(() => page.getByTestId('capture-detail').textContent()).toContain('ovs-ofctl -O OpenFlow13 dump-flows br0')
+    expect(pageErrors).toEqual([])
+  })
+})
