@@ -11,6 +11,7 @@ import { dumpText, sdnFlows } from '../helpers/flowgen'
 import { sample } from '../helpers/samples'
 import { tempDir } from '../helpers/tmp'
 import { WsClient } from '../helpers/ws-client'
+import { addLabHosts } from '../helpers/lab-case'
 import { startLab, stopLab, type Lab } from '../lab/lab'
 
 let t: ReturnType<typeof tempDir>
@@ -29,13 +30,7 @@ beforeAll(async () => {
   // The inventory is set up through the same backend API the UI uses; the capture itself is driven from the UI.
   ws = await WsClient.connect(serve.url)
   await ws.call('case.create', { name: 'Lab captures' })
-  const known = [`[127.0.0.1]:${lab.jump.port} ${lab.jump.hostKeyPub}`, ...lab.nodes.map((n) => `${n.ip} ${n.hostKeyPub}`)].join('\n')
-  await ws.call('knownHosts.import', { text: known, source: 'lab' })
-  const host = (name: string, address: string, port: number, role: string, jumpHostId: number | null) =>
-    ws.call('hosts.create', { host: { name, address, port, user: 'root', role, jumpHostId, authMethod: 'key', keyPath: lab.keys.ed25519 } })
-  const m = await host('master1', '127.0.0.1', lab.jump.port, 'master', null)
-  await host('node1', lab.nodes[0]!.ip, 22, 'compute', m.id)
-  await host('node2', lab.nodes[1]!.ip, 22, 'compute', m.id)
+  await addLabHosts((m, i) => ws.call(m, i), lab)
   browser = await launchChromium()
   page = await browser.newPage({ viewport: { width: 1400, height: 860 } })
   page.on('pageerror', (e) => pageErrors.push(e.message))

@@ -8,6 +8,7 @@ import { launchChromium, shot } from '../helpers/browser'
 import { startServe, type ServeProcess } from '../helpers/serve'
 import { tempDir } from '../helpers/tmp'
 import { WsClient } from '../helpers/ws-client'
+import { addLabHosts } from '../helpers/lab-case'
 import { deleteFlows, startLab, stopLab, type Lab } from '../lab/lab'
 
 let t: ReturnType<typeof tempDir>
@@ -27,13 +28,7 @@ beforeAll(async () => {
   serve = await startServe(['--port', '0', '--data-dir', join(t.dir, 'data'), '--cases-dir', join(t.dir, 'cases')])
   ws = await WsClient.connect(serve.url)
   await ws.call('case.create', { name: 'Lab runbooks' })
-  const known = [`[127.0.0.1]:${lab.jump.port} ${lab.jump.hostKeyPub}`, ...lab.nodes.map((n) => `${n.ip} ${n.hostKeyPub}`)].join('\n')
-  await ws.call('knownHosts.import', { text: known, source: 'lab' })
-  const host = (name: string, address: string, port: number, role: string, jumpHostId: number | null) =>
-    ws.call('hosts.create', { host: { name, address, port, user: 'root', role, jumpHostId, authMethod: 'key', keyPath: lab.keys.ed25519 } })
-  const m = await host('master1', '127.0.0.1', lab.jump.port, 'master', null)
-  await host('node1', lab.nodes[0]!.ip, 22, 'compute', m.id)
-  await host('node2', lab.nodes[1]!.ip, 22, 'compute', m.id)
+  await addLabHosts((m, i) => ws.call(m, i), lab)
   browser = await launchChromium()
   page = await browser.newPage({ viewport: { width: 1400, height: 900 } })
   page.on('pageerror', (e) => pageErrors.push(e.message))

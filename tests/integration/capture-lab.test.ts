@@ -13,6 +13,7 @@ import { startServe, type ServeProcess } from '../helpers/serve'
 import { SshHarness } from '../helpers/ssh-harness'
 import { tempDir } from '../helpers/tmp'
 import { WsClient } from '../helpers/ws-client'
+import { labKnownHosts } from '../helpers/lab-case'
 
 let t: ReturnType<typeof tempDir>
 let lab: Lab
@@ -20,9 +21,6 @@ let h: SshHarness
 let silent: Server
 const ids: Record<string, number> = {}
 
-function knownHostsText(l: Lab): string {
-  return [`[127.0.0.1]:${l.jump.port} ${l.jump.hostKeyPub}`, ...l.nodes.map((n) => `${n.ip} ${n.hostKeyPub}`)].join('\n') + '\n'
-}
 
 function runEnded(runId: number) {
   return (e: BackendEvent) => e.name === 'capture.run' && (e.payload as CaptureRun).id === runId && (e.payload as CaptureRun).status !== 'running'
@@ -48,7 +46,7 @@ beforeAll(async () => {
   h = new SshHarness(join(t.dir, 'wb'), { connectTimeoutMs: 2000 })
   h.policy.hostKey = () => 'reject'
   await h.call('case.create', { name: 'capture lab' })
-  await h.call('knownHosts.import', { text: knownHostsText(lab), source: 'lab' })
+  await h.call('knownHosts.import', { text: labKnownHosts(lab), source: 'lab' })
   const [n1, n2] = lab.nodes
   if (!n1 || !n2) throw new Error('lab has no nodes')
   ids.jump = await h.addHost({ name: 'master1', address: '127.0.0.1', port: lab.jump.port, role: 'master', keyPath: lab.keys.ed25519 })
@@ -321,7 +319,7 @@ describe('the backend killed mid-capture', () => {
     serve = await startServe(['--data-dir', join(dir, 'data'), '--cases-dir', join(dir, 'cases')])
     const ws = await WsClient.connect(serve.url)
     const kase = await ws.call('case.create', { name: 'killed' })
-    await ws.call('knownHosts.import', { text: knownHostsText(lab), source: 'lab' })
+    await ws.call('knownHosts.import', { text: labKnownHosts(lab), source: 'lab' })
     const mk = (name: string, address: string, port: number, jumpHostId: number | null, role = 'compute') =>
       ws.call('hosts.create', { host: { name, address, port, user: 'root', role, jumpHostId, authMethod: 'key', keyPath: lab.keys.ed25519 } })
     const jump = await mk('master1', '127.0.0.1', lab.jump.port, null, 'master')

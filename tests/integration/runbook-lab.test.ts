@@ -7,6 +7,7 @@ import type { RunView } from '../../src-main/contract'
 import { deleteFlows, startLab, stopLab, type Lab } from '../lab/lab'
 import { SshHarness } from '../helpers/ssh-harness'
 import { tempDir } from '../helpers/tmp'
+import { addLabHosts } from '../helpers/lab-case'
 
 let t: ReturnType<typeof tempDir>
 let lab: Lab
@@ -30,11 +31,7 @@ beforeAll(async () => {
   h = new SshHarness(join(t.dir, 'wb'), { connectTimeoutMs: 2000 })
   h.policy.hostKey = () => 'reject'
   await h.call('case.create', { name: 'runbook lab' })
-  const known = [`[127.0.0.1]:${lab.jump.port} ${lab.jump.hostKeyPub}`, ...lab.nodes.map((n) => `${n.ip} ${n.hostKeyPub}`)].join('\n')
-  await h.call('knownHosts.import', { text: known, source: 'lab' })
-  ids.master1 = await h.addHost({ name: 'master1', address: '127.0.0.1', port: lab.jump.port, role: 'master', keyPath: lab.keys.ed25519 })
-  ids.node1 = await h.addHost({ name: 'node1', address: lab.nodes[0]!.ip, port: 22, keyPath: lab.keys.ed25519, jumpHostId: ids.master1 })
-  ids.node2 = await h.addHost({ name: 'node2', address: lab.nodes[1]!.ip, port: 22, keyPath: lab.keys.ed25519, jumpHostId: ids.master1 })
+  Object.assign(ids, await addLabHosts((m, i) => h.call(m, i), lab))
 })
 
 afterAll(() => {
