@@ -98,4 +98,15 @@ describe('pod-to-pod on the lab', () => {
     expect(back.next).toMatchObject({ kind: 'run', stepId: 'subnets' })
     expect(back.state.history).toHaveLength(1)
   })
+  // Last: it captures node2's ip_forward, which the offline test above must not find.
+  it('local networking of node2, live (OVS in the ovs pod): every check passes; the firewall question is answered', async () => {
+    let v = await h.call('runs.start', { runbookId: 'local-networking', inputs: { node: 'node2' }, mode: 'live', ovsVia: 'ovs-pod' })
+    for (let i = 0; i < 10 && v.next.kind === 'run'; i++) v = await h.call('runs.execute', { runId: v.run.id })
+    expect(v.next).toMatchObject({ kind: 'ask', stepId: 'external' })
+    if (v.next.kind === 'ask') expect(v.next.question).toContain('10.200.1.2')
+    v = await h.call('runs.answer', { runId: v.run.id, choiceId: 'yes' })
+    expect(v.next.kind).toBe('done')
+    expect(v.state.findings).toEqual([])
+    expect(v.state.history.map((r) => `${r.stepId}:${r.result}`)).toEqual(['hostsubnet:pass', 'forwarding:pass', 'routes:pass', 'bridge:pass', 'ports:pass', 'flows:pass', 'iptables:pass', 'external:answered'])
+  })
 })

@@ -8,6 +8,7 @@ import type { Runbook } from '../../src-main/core/runbook/model'
 import { commandLine } from '../../src-main/core/shell/quote'
 import { parseRunbookYaml } from '../../src-main/node/runbook/runbook-library'
 import { labFlows, labInventory, labPlan, type LabNodePlan } from '../lab/flows'
+import { sample } from '../helpers/samples'
 
 const dir = resolve(__dirname, '../../resources/runbooks')
 const files = readdirSync(dir).filter((f) => f.endsWith('.yaml'))
@@ -221,6 +222,68 @@ describe('pod-to-pod engine paths', () => {
     const out = execFileSync('sh', ['-c', commandLine(['printf', '%s\\n', ...a.argv.slice(1)])], { encoding: 'utf8' })
     expect(out.split('\n').slice(0, 5)).toEqual(['describe', 'pod', evil, '-n', '$(reboot)'])
     expect(existsSync('/tmp/sdnwb-pwned')).toBe(false)
+  })
+})
+
+// ---- one node, from the real lab samples, with faults on demand ----
+
+interface NodeFaults {
+  noHostSubnet?: boolean
+  ipForward?: string
+  dropRoute?: string
+  noBridge?: boolean
+  swapPorts?: boolean
+  dropFlows?: RegExp
+  dropForwardRule?: boolean
+}
+
+function node1(f: NodeFaults = {}): World {
+  return {
+    exec(stepId, _target, argv) {
+      const cmd = argv.join(' ')
+      if (cmd === 'oc get hostsubnets') return { text: `NAME    HOST    HOST IP      SUBNET          EGRESS CIDRS   EGRESS IPS\n${f.noHostSubnet ? '' : 'node1   node1   10.200.0.2   10.129.0.0/23   []             []\n'}node2   node2   10.200.1.2   10.129.2.0/23   []             []\n`, exitCode: 0 }
+      if (cmd.startsWith('sysctl')) return { text: `net.ipv4.ip_forward = ${f.ipForward ?? '1'}\n`, exitCode: 0 }
+      if (cmd === 'ip route show') return { text: sample('lab/node1-ip-route.txt').split('\n').filter((l) => !f.dropRoute || !l.startsWith(f.dropRoute + ' ')).join('\n'), exitCode: 0 }
+      if (cmd === 'ovs-vsctl list-br') return { text: f.noBridge ? '' : 'br0\n', exitCode: 0 }
+      if (cmd.includes('dump-ports-desc')) {
+        const t = sample('lab/node1-dump-ports-desc-of13.txt')
+        return { text: f.swapPorts ? t.replace('1(vxlan0)', '1(tunX)') : t, exitCode: 0 }
+      }
+      if (cmd.includes('dump-flows')) return { text: sample('lab/node1-dump-flows-of13.txt').split('\n').filter((l) => !f.dropFlows || !f.dropFlows.test(l)).join('\n'), exitCode: 0 }
+      if (cmd === 'iptables-save') return { text: sample('lab/node1-iptables-save.txt').split('\n').filter((l) => !f.dropForwardRule || !l.startsWith('-A FORWARD ')).join('\n'), exitCode: 0 }
+      throw new Error(`${stepId}: no answer for ${cmd}`)
+    }
+  }
+}
+
+describe('local-networking engine paths', () => {
+  const rb = () => runbooks.get('local-networking')!
+
+  it('a healthy node: every check passes, and the external firewall question is asked', () => {
+    const s = walk(rb(), { node: 'node1' }, node1(), { external: 'yes' })
+    expect(s.findings).toEqual([])
+    expect(s.history.map((h) => `${h.stepId}:${h.result}`)).toEqual(['hostsubnet:pass', 'forwarding:pass', 'routes:pass', 'bridge:pass', 'ports:pass', 'flows:pass', 'iptables:pass', 'external:answered'])
+    expect(s.history[2]!.checks.map((c) => c.expect)).toEqual(['10.128.0.0/14 is routed to tun0', '10.129.0.0/23 is routed to tun0'])
+    expect(walk(rb(), { node: 'node1' }, node1(), { external: 'unknown' }).findings).toEqual([])
+  })
+
+  it('a node with every local fault at once: each one named, the run goes on to the end', () => {
+    const s = walk(rb(), { node: 'node1' }, node1({ ipForward: '0', dropRoute: '10.129.0.0/23', swapPorts: true, dropFlows: /table=10,/, dropForwardRule: true }), { external: 'no' })
+    expect(s.findings.map((f) => f.title)).toEqual([
+      'IP forwarding is off on node1',
+      'A pod network route is missing on node1',
+      'br0 on node1 lacks vxlan0 or tun0 at its port number',
+      'br0 on node1 accepts VXLAN from no other node',
+      "The SDN's FORWARD rule is missing on node1",
+      'VXLAN between the nodes is blocked outside the cluster'
+    ])
+    expect(s.findings[1]!.evidence[1]!.reason).toMatch(/no route to 10\.129\.0\.0\/23 on tun0/)
+  })
+
+  it('stops where nothing further can be checked: no HostSubnet, no br0, no SDN flows', () => {
+    expect(walk(rb(), { node: 'node1' }, node1({ noHostSubnet: true })).findings.map((f) => f.title)).toEqual(['node1 has no HostSubnet'])
+    expect(walk(rb(), { node: 'node1' }, node1({ noBridge: true })).findings.map((f) => f.title)).toEqual(['br0 is missing on node1'])
+    expect(walk(rb(), { node: 'node1' }, node1({ dropFlows: /table=253/ })).findings.map((f) => f.title)).toEqual(['br0 on node1 has no SDN version flow (table 253)'])
   })
 })
 
