@@ -12,7 +12,10 @@ export const systemDeps = [
   { file: '/usr/bin/sudo', pkg: 'sudo', why: 'sudo -n on lab nodes (and its password-required error)' },
   { file: '/usr/sbin/iptables-save', pkg: 'iptables', why: 'lab nodes carry openshift-sdn-style iptables rules' },
   { file: '/usr/bin/ip', pkg: 'iproute2', why: 'the lab creates network namespaces and veths' },
-  { file: '/usr/bin/unshare', pkg: 'util-linux', why: 'each lab sshd gets a private /run' }
+  { file: '/usr/bin/unshare', pkg: 'util-linux', why: 'each lab sshd gets a private /run' },
+  { file: '/usr/bin/ping', pkg: 'iputils-ping', why: 'the node-to-node runbook pings between lab nodes' },
+  { file: '/usr/bin/tracepath', pkg: 'iputils-tracepath', why: 'the node-to-node runbook traces the path between lab nodes' },
+  { file: '/usr/sbin/ethtool', pkg: 'ethtool', why: 'the node-to-node runbook reads the link of the node interface' }
 ]
 
 export function ensureSystemDeps(deps = systemDeps) {

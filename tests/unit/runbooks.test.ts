@@ -287,6 +287,101 @@ describe('local-networking engine paths', () => {
   })
 })
 
+const hostSubnets = 'NAME    HOST    HOST IP      SUBNET          EGRESS CIDRS   EGRESS IPS\nnode1   node1   10.200.0.2   10.129.0.0/23   []             []\nnode2   node2   10.200.1.2   10.129.2.0/23   []             []\n'
+
+describe('mtu engine paths', () => {
+  const rb = () => runbooks.get('mtu')!
+  // The real lab sample has tun0 at 1500 on a 1500 interface: the fault itself. 1450 is right.
+  const world = (tunMtu: number, subnets = hostSubnets): World => ({
+    exec(_id, _t, argv) {
+      if (argv[0] === 'oc') return { text: subnets, exitCode: 0 }
+      return { text: sample('lab/node1-ip-addr.txt').replace(/tun0: (<[^>]*>) mtu 1500/, `tun0: $1 mtu ${tunMtu}`), exitCode: 0 }
+    }
+  })
+
+  it('tun0 50 below the HostIP interface: fine; the configured MTU is asked with the numbers', () => {
+    const s = walk(rb(), { node: 'node1' }, world(1450), { config: 'yes' })
+    expect(s.findings).toEqual([])
+    expect(s.history[1]!.checks[0]!.reason).toBe('tun0 mtu 1450, eth0 (HostIP) mtu 1500: 50 bytes left for VXLAN')
+    const a = walk(rb(), { node: 'node1' }, world(1450), { config: 'no' })
+    expect(a.findings.map((f) => f.explain)).toEqual([expect.stringContaining('eth0 (1500)')])
+  })
+
+  it('tun0 at 1500 on a 1500 interface (the lab sample): found; no HostSubnet: stops', () => {
+    const s = walk(rb(), { node: 'node1' }, world(1500), { config: 'yes' })
+    expect(s.findings.map((f) => f.title)).toEqual(['The SDN MTU on node1 is too big for VXLAN'])
+    expect(s.findings[0]!.evidence[0]!.reason).toMatch(/only 0 bytes for 50 of VXLAN headers/)
+    expect(walk(rb(), { node: 'node3' }, world(1450)).findings.map((f) => f.title)).toEqual(['node3 has no HostSubnet'])
+  })
+})
+
+describe('node-to-node engine paths', () => {
+  const rb = () => runbooks.get('node-to-node')!
+  interface F { ping?: number; tracepath?: number; viaTun0?: boolean; noRoute?: boolean; lostIp?: boolean }
+  const world = (f: F = {}): World => ({
+    exec(_id, target, argv) {
+      const cmd = argv.join(' ')
+      if (cmd === 'oc get hostsubnets') return { text: hostSubnets, exitCode: 0 }
+      if (cmd === 'ip addr show') return { text: f.lostIp ? 'x' : `2: eth0: <UP> mtu 1500\n    inet ${target.node === 'node2' ? '10.200.1.2' : '10.200.0.2'}/24 scope global eth0\n`, exitCode: 0 }
+      if (argv[0] === 'ping') return { text: '', exitCode: f.ping ?? 0 }
+      if (argv[0] === 'tracepath') return { text: ' 1?: [LOCALHOST]\n', exitCode: f.tracepath ?? 0 }
+      if (cmd.startsWith('ip route get')) return f.noRoute ? { text: 'RTNETLINK answers: Network is unreachable\n', exitCode: 2 } : { text: `10.200.1.2 ${f.viaTun0 ? 'dev tun0' : 'dev eth0'} src 10.200.0.2 uid 0\n    cache\n`, exitCode: 0 }
+      throw new Error(cmd)
+    }
+  })
+  const io = { srcNode: 'node1', dstNode: 'node2' }
+
+  it('reachable: ping answers, route via the underlay, link confirmed', () => {
+    const s = walk(rb(), io, world(), { link: 'yes' })
+    expect(s.findings).toEqual([])
+    expect(s.history.map((h) => h.stepId)).toEqual(['subnets', 'host-ip', 'ping', 'route', 'link'])
+  })
+
+  it('no ping but tracepath gets through: no finding; neither: the nodes do not reach each other', () => {
+    expect(walk(rb(), io, world({ ping: 1 }), { link: 'yes' }).findings).toEqual([])
+    const s = walk(rb(), io, world({ ping: 1, tracepath: 1, noRoute: true }), { link: 'no' })
+    expect(s.findings.map((f) => f.title)).toEqual(['node1 does not reach node2 (10.200.1.2)', 'node1 has no usable route to 10.200.1.2', 'The link between node1 and node2 is down or mismatched'])
+    expect(walk(rb(), io, world({ viaTun0: true }), { link: 'yes' }).findings.map((f) => f.title)).toEqual(['node1 has no usable route to 10.200.1.2'])
+  })
+
+  it('a wrong HostSubnet: a node without one, or a HostIP the node no longer holds', () => {
+    expect(walk(rb(), { srcNode: 'node1', dstNode: 'node7' }, world()).findings.map((f) => f.title)).toEqual(['A node of the path has no HostSubnet'])
+    expect(walk(rb(), io, world({ lostIp: true })).findings.map((f) => f.title)).toEqual(['node2 does not hold its HostIP 10.200.1.2'])
+  })
+})
+
+describe('sdn-logs engine paths', () => {
+  const rb = () => runbooks.get('sdn-logs')!
+  const pods = 'NAME        READY   STATUS    RESTARTS   AGE   IP           NODE    NOMINATED NODE\novs-x7k2p   1/1     Running   0          3d    10.200.0.2   node1.example.com   <none>\nsdn-x7k2p   1/1     Running   0          3d    10.200.0.2   node1.example.com   <none>\n'
+  const world = (log: string, journal = 'Nov 25 node started\n'): World => ({
+    exec(_id, _t, argv) {
+      const cmd = argv.join(' ')
+      if (cmd.includes('get pods')) return { text: pods, exitCode: 0 }
+      if (cmd.includes('logs sdn-x7k2p')) return { text: log, exitCode: 0 }
+      if (argv[0] === 'journalctl') return { text: journal, exitCode: 0 }
+      throw new Error(cmd)
+    }
+  })
+  const ok = 'I1125 openshift-sdn network plugin ready\n'
+
+  it('finds the sdn pod of the node by its NODE column (short name too) and reads a clean log', () => {
+    const s = walk(rb(), { node: 'node1' }, world(ok))
+    expect(s.findings).toEqual([])
+    expect(s.history[1]!.argv).toEqual(['oc', '-n', 'openshift-sdn', 'logs', 'sdn-x7k2p'])
+  })
+
+  it('names each trouble message of the 3.11 SDN', () => {
+    expect(walk(rb(), { node: 'node1' }, world('W1125 Local networks conflict with SDN; this will eventually cause problems: x\n')).findings.map((f) => f.title)).toEqual(['A local network of node1 overlaps the SDN'])
+    expect(walk(rb(), { node: 'node1' }, world('E1125 SDN healthcheck detected unhealthy OVS server, restarting: x\n')).findings.map((f) => f.title)).toEqual(['OVS on node1 was restarted by the SDN health check'])
+    expect(walk(rb(), { node: 'node1' }, world("W1125 will restart pod 'a/b' due to update failure on restart: x\n")).findings.map((f) => f.title)).toEqual(['The SDN on node1 restarted pods it could not set up again'])
+  })
+
+  it('without an sdn pod on the node (before 3.10), reads the node service journal', () => {
+    expect(walk(rb(), { node: 'node9' }, world(ok)).history.map((h) => h.stepId)).toEqual(['sdn-pod', 'journal'])
+    expect(walk(rb(), { node: 'node9' }, world(ok, 'Local networks conflict with SDN; x\n')).findings.map((f) => f.title)).toEqual(['A local network of node9 overlaps the SDN'])
+  })
+})
+
 describe('coverage', () => {
   // Runs last (tests of a file run in order): every path through every runbook was taken above.
   it('every edge of every runbook is taken by an engine test', () => {

@@ -84,6 +84,16 @@ export function evaluateCheck(c: CheckSpec, params: Record<string, CheckParam>, 
       if (!hit.ip || !hit.node) return fail(e, `pod ${name} has no IP or node yet`, ev1)
       return pass(e, `pod ${name} runs on ${hit.node} with IP ${hit.ip}`, ev1, { [`${as}Node`]: hit.node, [`${as}IP`]: hit.ip, [`${as}Namespace`]: hit.namespace ?? ns })
     }
+    case 'podOnNode': {
+      // The daemonset pod of a node (sdn-…, ovs-…): by the NODE column, full or short host name.
+      const pods = data<OcPod>(ev, 'records')
+      if (!pods) return noParse(e, 'a pod list')
+      const node = str(params.node).toLowerCase()
+      const short = (x: string) => x.toLowerCase().split('.')[0]
+      const hit = pods.find((p) => p.name.startsWith(str(params.prefix)) && p.node !== null && (p.node.toLowerCase() === node || short(p.node) === short(node)))
+      if (!hit) return fail(e, `no ${str(params.prefix)}* pod runs on ${str(params.node)}`)
+      return pass(e, `${hit.name} runs on ${hit.node}`, [{ line: hit.line, text: `${hit.name} ${hit.status ?? ''} ${hit.node}` }], { [str(params.as)]: hit.name })
+    }
     case 'hostsubnet': {
       const subnets = data<HostSubnet>(ev, 'records')
       if (!subnets) return noParse(e, 'a HostSubnet list')
@@ -147,6 +157,22 @@ export function evaluateCheck(c: CheckSpec, params: Record<string, CheckParam>, 
       if (params.mtuAtMost !== undefined && (hit.mtu ?? Infinity) > Number(params.mtuAtMost)) return fail(e, `${name} has MTU ${hit.mtu}, more than ${params.mtuAtMost}`, evid)
       const addr = hit.addresses.find((a) => a.family === 'inet')
       return pass(e, `${name} mtu ${hit.mtu ?? '?'}${addr ? `, ${addr.address}/${addr.prefixLength}` : ''}`, evid, params.as && addr ? { [str(params.as)]: addr.address } : {})
+    }
+    case 'mtu': {
+      // The tunnel's MTU must leave room for the VXLAN overhead on the interface that holds the node's HostIP.
+      const links = (ev.parsed?.data as IpAddrResult | null)?.links
+      if (!Array.isArray(links)) return noParse(e, 'an interface list')
+      const hostIP = str(params.hostIP)
+      const primary = links.find((l) => l.addresses.some((a) => a.address === hostIP))
+      const tunnel = links.find((l) => l.name === str(params.tunnel))
+      if (!primary) return fail(e, `no interface holds the HostIP ${hostIP}`)
+      if (!tunnel) return fail(e, `no interface ${str(params.tunnel)}`)
+      const overhead = Number(params.overhead ?? 50)
+      const facts = { primaryIf: primary.name, primaryMtu: String(primary.mtu ?? ''), tunnelMtu: String(tunnel.mtu ?? '') }
+      const evid = [primary, tunnel].map((l) => ({ line: l.line, text: `${l.index}: ${l.name} mtu ${l.mtu ?? '?'}` }))
+      if (primary.mtu === null || tunnel.mtu === null) return { expect: e, pass: false, reason: 'an MTU is not shown', evidence: evid, facts }
+      const ok = tunnel.mtu + overhead <= primary.mtu
+      return { expect: e, pass: ok, reason: `${tunnel.name} mtu ${tunnel.mtu}, ${primary.name} (HostIP) mtu ${primary.mtu}: ${ok ? `${primary.mtu - tunnel.mtu} bytes left for VXLAN` : `only ${primary.mtu - tunnel.mtu} bytes for ${overhead} of VXLAN headers`}`, evidence: evid, facts }
     }
     case 'trace': {
       const t = ev.parsed?.data as OfprotoTrace | null

@@ -30,7 +30,7 @@ export type StepWhere =
   /** No command: the checks compare facts already learned (e.g. "both pods on the same node?"). */
   | { kind: 'decide' }
 
-export const checkTypes = ['exit', 'contains', 'notContains', 'sysctl', 'pod', 'hostsubnet', 'flow', 'port', 'route', 'link', 'trace', 'records', 'same'] as const
+export const checkTypes = ['exit', 'contains', 'notContains', 'sysctl', 'pod', 'podOnNode', 'hostsubnet', 'flow', 'port', 'route', 'link', 'mtu', 'trace', 'records', 'same'] as const
 export type CheckType = (typeof checkTypes)[number]
 
 export type CheckParam = string | number | boolean
