@@ -1,6 +1,7 @@
 // The pod-to-pod runbook on the real lab with a planted fault: live over SSH (OVS on the node and in the
 // ovs pod), then offline against the captures the live run saved.
 import { chmodSync } from 'node:fs'
+import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunView } from '../../src-main/contract'
@@ -98,6 +99,26 @@ describe('pod-to-pod on the lab', () => {
     expect(back.next).toMatchObject({ kind: 'run', stepId: 'subnets' })
     expect(back.state.history).toHaveLength(1)
   })
+  it('external access, from this machine (loopback only): curl, name resolution, the port', async () => {
+    const closed = await new Promise<number>((r) => {
+      const srv = createServer().listen(0, '127.0.0.1', () => {
+        const p = (srv.address() as { port: number }).port
+        srv.close(() => r(p))
+      })
+    })
+    let v = await h.call('runs.start', { runbookId: 'external-access', inputs: { url: `http://127.0.0.1:${closed}/app`, hostname: 'localhost', port: String(closed) }, mode: 'live' })
+    expect(v.next).toMatchObject({ kind: 'run', stepId: 'curl', hostName: 'workstation', problem: null })
+    v = await h.call('runs.execute', { runId: v.run.id })
+    v = await h.call('runs.execute', { runId: v.run.id })
+    expect(v.next).toMatchObject({ kind: 'ask', stepId: 'router-ip' })
+    if (v.next.kind === 'ask') expect(v.next.question).toContain('127.0.0.1')
+    v = await h.call('runs.answer', { runId: v.run.id, choiceId: 'yes' })
+    v = await h.call('runs.execute', { runId: v.run.id })
+    expect(v.state.findings.map((f) => f.title)).toEqual([`Nothing listens on 127.0.0.1:${closed}`])
+    const curl = await h.call('captures.get', { id: v.state.history[0]!.captureIds[0]! })
+    expect(curl.capture).toMatchObject({ hostName: 'workstation', status: 'failed', exitCode: 7 })
+  })
+
   // Last: it captures node2's ip_forward, which the offline test above must not find.
   it('local networking of node2, live (OVS in the ovs pod): every check passes; the firewall question is answered', async () => {
     let v = await h.call('runs.start', { runbookId: 'local-networking', inputs: { node: 'node2' }, mode: 'live', ovsVia: 'ovs-pod' })

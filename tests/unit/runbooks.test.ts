@@ -382,6 +382,81 @@ describe('sdn-logs engine paths', () => {
   })
 })
 
+describe('external-access engine paths (this machine)', () => {
+  const rb = () => runbooks.get('external-access')!
+  interface F { curl?: number; resolve?: string; connect?: 'ok' | 'refused' | 'timeout' }
+  const world = (f: F = {}): World => ({
+    exec(_id, target, argv) {
+      expect(target.kind).toBe('workstation')
+      if (argv[0] === 'curl' && argv[4]?.startsWith('telnet://')) {
+        const c = f.connect ?? 'ok'
+        return c === 'ok' ? { text: '*   Trying 10.0.0.9:80...\n* Connected to 10.0.0.9 (10.0.0.9) port 80 (#0)\n* Time-out\n', exitCode: 28 } : c === 'refused' ? { text: '* connect to 10.0.0.9 port 80 failed: Connection refused\n', exitCode: 7 } : { text: '*   Trying 10.0.0.9:80...\n* Connection timed out\n', exitCode: 28 }
+      }
+      if (argv[0] === 'curl') return { text: '< HTTP/1.1 503 Service Unavailable\n', exitCode: f.curl ?? 0 }
+      if (argv[0] === 'getent') return { text: f.resolve ?? '10.0.0.9      STREAM app.example.com\n10.0.0.9      DGRAM\n', exitCode: f.resolve === '' ? 2 : 0 }
+      throw new Error(argv.join(' '))
+    }
+  })
+  const io = { url: 'http://app.example.com/x', hostname: 'app.example.com', port: '80' }
+
+  it('works from here; does not resolve; resolves elsewhere', () => {
+    expect(walk(rb(), io, world()).findings.map((f) => f.title)).toEqual(['http://app.example.com/x answers from this machine'])
+    expect(walk(rb(), io, world({ curl: 6, resolve: '' })).findings.map((f) => f.title)).toEqual(['app.example.com does not resolve'])
+    expect(walk(rb(), io, world({ curl: 7 }), { 'router-ip': 'no' }).findings.map((f) => f.title)).toEqual(['app.example.com points at 10.0.0.9, which runs no router'])
+  })
+
+  it('the router port: answers, refuses, or times out', () => {
+    expect(walk(rb(), io, world({ curl: 28 }), { 'router-ip': 'yes' }).findings.map((f) => f.title)).toEqual(['The router\'s port answers at 10.0.0.9:80'])
+    expect(walk(rb(), io, world({ curl: 7, connect: 'refused' }), { 'router-ip': 'unknown' }).findings.map((f) => f.title)).toEqual(['Nothing listens on 10.0.0.9:80'])
+    expect(walk(rb(), io, world({ curl: 28, connect: 'timeout' }), { 'router-ip': 'yes' }).findings.map((f) => f.title)).toEqual(['10.0.0.9:80 does not answer'])
+  })
+})
+
+describe('router engine paths', () => {
+  const rb = () => runbooks.get('router')!
+  interface F { noEndpoints?: boolean; elsewhere?: boolean; noRoute?: boolean }
+  const world = (f: F = {}): World => ({
+    exec(_id, _t, argv) {
+      if (argv[2] === 'endpoints') return { text: f.noEndpoints ? 'No resources found.\n' : 'NAMESPACE   NAME     ENDPOINTS       AGE\ndefault     router   10.128.0.4:80   3d\n', exitCode: 0 }
+      if (argv[2] === 'pods') {
+        expect(argv[5]).toBe('--template={{range .items}}HostIP: {{.status.hostIP}}   PodIP: {{.status.podIP}}{{"\\n"}}{{end}}')
+        return { text: `HostIP: ${f.elsewhere ? '192.168.1.7' : '10.0.0.9'}   PodIP: 10.128.0.4\n`, exitCode: 0 }
+      }
+      if (argv[2] === 'route') return { text: `NAMESPACE   NAME   HOST/PORT   PATH   SERVICES   PORT   TERMINATION   WILDCARD\nproj-a   app   ${f.noRoute ? 'other.example.com' : 'app.example.com'}    /      app   8080                 None\n`, exitCode: 0 }
+      throw new Error(argv.join(' '))
+    }
+  })
+  const io = { hostname: 'app.example.com', routerIP: '10.0.0.9' }
+
+  it('routers ready, on the right host, with a route; or not', () => {
+    expect(walk(rb(), io, world()).findings.map((f) => f.title)).toEqual(['A route serves app.example.com'])
+    expect(walk(rb(), io, world({ noEndpoints: true })).findings.map((f) => f.title)).toEqual(['No router is ready'])
+    expect(walk(rb(), io, world({ elsewhere: true, noRoute: true })).findings.map((f) => f.title)).toEqual(['No router runs on 10.0.0.9', 'No route for app.example.com'])
+  })
+
+  it('an input inside a pattern is matched literally, not as a regular expression', () => {
+    expect(walk(rb(), { hostname: 'app.example.com', routerIP: '10.0.0.9' }, world()).history[1]!.result).toBe('pass')
+    // "10x0x0x9" would match the pattern if the dots of the input were regular expression wildcards.
+    const w: World = { exec: (id, t, argv) => (argv[2] === 'pods' ? { text: 'HostIP: 10x0x0x9   PodIP: 1.2.3.4\n', exitCode: 0 } : world().exec(id, t, argv)) }
+    expect(walk(rb(), io, w).history[1]!.result).toBe('fail')
+  })
+})
+
+describe('diagnostics engine paths', () => {
+  const rb = () => runbooks.get('diagnostics')!
+  it('NetworkCheck is marked as changing the cluster; its errors become a finding', () => {
+    const st = startRun(rb(), {})
+    if ('missing' in st) throw new Error('inputs')
+    expect(nextAction(rb(), st.state)).toMatchObject({ kind: 'run', mutating: true })
+    const clean: World = { exec: () => ({ text: '[Note] Running diagnostic: NetworkCheck\n       Description: Create a pod on all schedulable nodes and run network diagnostics from the application standpoint\n[Note] Summary of diagnostics execution (version v3.11.0):\n[Note] Completed with no errors or warnings seen.\n', exitCode: 0 }) }
+    expect(walk(rb(), {}, clean).findings).toEqual([])
+    const bad: World = { exec: () => ({ text: 'ERROR: [DNet2005 from diagnostic NetworkDiagnostic@openshift/origin/pkg/oc/cli/admin/diagnostics/diagnostics/cluster/network/run_pod.go:171]\n       Setting up test environment for network diagnostics failed\n', exitCode: 1 }) }
+    const s = walk(rb(), {}, bad)
+    expect(s.findings.map((f) => f.title)).toEqual(['NetworkCheck reported errors'])
+    expect(s.findings[0]!.evidence[0]!.lines[0]!.text).toMatch(/^ERROR: \[DNet2005/)
+  })
+})
+
 describe('coverage', () => {
   // Runs last (tests of a file run in order): every path through every runbook was taken above.
   it('every edge of every runbook is taken by an engine test', () => {

@@ -63,6 +63,21 @@ export function evaluateCheck(c: CheckSpec, params: Record<string, CheckParam>, 
       const ok = c.type === 'contains' ? found : !found
       return { expect: e, pass: ok, reason: found ? `"${text}" is in the output (line ${hits[0]?.line})` : `"${text}" is not in the output`, evidence: hits.slice(0, 5), facts: {} }
     }
+    case 'matches': {
+      // A regular expression written in the runbook (never from an input), tried on each line.
+      let re: RegExp
+      try {
+        re = new RegExp(str(params.regex))
+      } catch {
+        return fail(e, `the runbook's pattern ${str(params.regex)} is not a valid regular expression`)
+      }
+      const lines = ev.text.split('\n')
+      const i = lines.findIndex((l) => re.test(l))
+      if (i < 0) return fail(e, `no line matches ${str(params.regex)}`)
+      const m = re.exec(lines[i] as string)
+      const facts = params.as && m?.[1] !== undefined ? { [str(params.as)]: m[1] } : {}
+      return pass(e, `line ${i + 1}: ${(lines[i] as string).trim().slice(0, 200)}`, [{ line: i + 1, text: lines[i] as string }], facts)
+    }
     case 'sysctl': {
       const values = (ev.parsed?.data as { values?: Record<string, string> } | null)?.values
       if (!values) return noParse(e, 'sysctl output')

@@ -55,7 +55,8 @@ export type NextAction =
   /** A decide step: its checks compare facts; apply it with applyEvidence(…, null, …). */
   | { kind: 'decide'; step: RunbookStep }
 
-const placeholder = /\{([A-Za-z][A-Za-z0-9]*)\}/g
+// {name}, but not inside {{…}} (Go templates of `oc get --template` are literal text).
+const placeholder = /(?<!\{)\{([A-Za-z][A-Za-z0-9]*)\}(?!\})/g
 
 /** Inputs and everything learned so far, later steps overriding earlier ones. */
 export function knownValues(state: RunState): Record<string, string> {
@@ -111,15 +112,19 @@ function resolveTarget(where: StepWhere, values: Record<string, string>): { targ
   }
 }
 
+const escapeRegex = (v: string) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+
 function filledParams(params: Record<string, CheckParam>, values: Record<string, string>): { params: Record<string, CheckParam>; missing: string[] } {
   const out: Record<string, CheckParam> = {}
   const missing: string[] = []
+  // An input inside a pattern is matched literally: a pod name with "." or "(" is not a regular expression.
+  const literal = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, escapeRegex(v)]))
   for (const [k, v] of Object.entries(params)) {
     if (typeof v !== 'string') {
       out[k] = v
       continue
     }
-    const f = fill(v, values)
+    const f = fill(v, k === 'regex' ? literal : values)
     out[k] = f.text
     missing.push(...f.missing)
   }

@@ -30,7 +30,7 @@ export type StepWhere =
   /** No command: the checks compare facts already learned (e.g. "both pods on the same node?"). */
   | { kind: 'decide' }
 
-export const checkTypes = ['exit', 'contains', 'notContains', 'sysctl', 'pod', 'podOnNode', 'hostsubnet', 'flow', 'port', 'route', 'link', 'mtu', 'trace', 'records', 'same'] as const
+export const checkTypes = ['exit', 'contains', 'notContains', 'matches', 'sysctl', 'pod', 'podOnNode', 'hostsubnet', 'flow', 'port', 'route', 'link', 'mtu', 'trace', 'records', 'same'] as const
 export type CheckType = (typeof checkTypes)[number]
 
 export type CheckParam = string | number | boolean
@@ -115,6 +115,8 @@ export function runbookProblems(rb: Runbook): string[] {
     if (s.where.kind !== 'manual' && s.where.kind !== 'decide' && !s.command) problems.push(`step "${s.id}": runs on ${s.where.kind} but has no command`)
     if (s.where.kind === 'decide' && (s.command || s.checks.length === 0)) problems.push(`step "${s.id}": a decide step has checks and no command`)
     if (s.command && !s.pass) problems.push(`step "${s.id}": no pass outcome`)
+    // The program itself is fixed by the runbook: inputs fill arguments only.
+    if (s.command && /\{/.test(s.command[0] ?? '')) problems.push(`step "${s.id}": the command's first word cannot be a placeholder`)
     if (s.checks.length > 0 && !s.fail && s.checks.some((c) => !c.fail)) problems.push(`step "${s.id}": a check can fail but the step has no fail outcome`)
   }
   if (rb.steps.length === 0) problems.push('no steps')

@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process'
 import type { CaptureSummary, EventName, EventPayloads, Host, NextStepView, RunView } from '../../contract'
 import { podLookupArgv, podOfNode, type SdnPod } from '../../core/capture/capture-set'
 import { parseCapture, parserFor } from '../../core/capture/parsed-view'
@@ -70,7 +71,7 @@ export class RunbookService {
 
   private place(db: CaseDb, step: RunbookStep, target: ResolvedTarget, argv: string[], ovsVia: 'host' | 'ovs-pod', runId: number): Placement {
     const hosts = db.listHosts()
-    if (target.kind === 'workstation') return { host: null, argv, sudo: false, aboutHost: null, whereText: 'your own machine', problem: 'This step runs on your own machine, outside the cluster: run it there and paste the output.' }
+    if (target.kind === 'workstation') return { host: null, argv, sudo: false, aboutHost: 'workstation', whereText: 'this machine (outside the cluster)', problem: null }
     if (target.kind === 'master') {
       const m = this.master(db)
       return { host: m, argv, sudo: step.sudo ?? false, aboutHost: m?.name ?? null, whereText: 'a master', problem: m ? null : 'The case has no master host. Add one in Hosts, or use a capture.' }
@@ -114,7 +115,7 @@ export class RunbookService {
       title: a.title,
       why: a.step.why,
       whereText: p.whereText,
-      hostName: mode === 'offline' ? p.aboutHost : (p.host?.name ?? null),
+      hostName: mode === 'offline' ? p.aboutHost : (p.host?.name ?? p.aboutHost),
       command: commandLine(p.argv),
       mutating: a.mutating,
       candidates,
@@ -159,6 +160,7 @@ export class RunbookService {
       return this.useCapture(runId, best.id)
     }
     if (a.mutating && !confirm) throw new AppError('conflict', `"${a.step.title}" changes the cluster. It runs only when you confirm it.`)
+    if (a.target.kind === 'workstation') return this.runHere(db, runId, rb, state, a.step, a.argv, a.target)
     if (a.target.kind === 'ovs' && ovsVia === 'ovs-pod' && !this.pods.has(runId)) {
       const m = this.master(db)
       if (m) {
@@ -187,6 +189,34 @@ export class RunbookService {
     this.ctx.emit('captures.changed', { caseId: db.summary().id })
     if (r.error) throw new AppError('unavailable', `${p.host.name}: ${r.error.message} The step was not checked; its attempt is saved as capture ${saved.id}.`)
     return this.save(db, runId, rb, applyEvidence(rb, state, { exitCode: r.exitCode, text: r.stdout, parsed, captureId: saved.id }, now(), a.argv, a.target))
+  }
+
+  /**
+   * A step for the engineer's own machine (outside the cluster: curl the URL, resolve the name): run here,
+   * without a shell (argv as given, the program fixed by the runbook), output and errors together.
+   */
+  private async runHere(db: CaseDb, runId: number, rb: Runbook, state: RunState, step: RunbookStep, argv: string[], target: ResolvedTarget): Promise<RunView> {
+    const startedAt = now()
+    const t0 = Date.now()
+    const r = await new Promise<{ stdout: string; stderr: string; code: number | null; error: string | null }>((resolve) => {
+      execFile(argv[0] as string, argv.slice(1), { timeout: 60_000, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' }, (err, stdout, stderr) => {
+        const e = err as (NodeJS.ErrnoException & { code?: string | number; killed?: boolean }) | null
+        if (e && e.code === 'ENOENT') return resolve({ stdout: '', stderr: '', code: null, error: `${argv[0]} is not installed on this machine` })
+        if (e?.killed) return resolve({ stdout, stderr, code: null, error: `${argv[0]} did not finish within 60 s` })
+        resolve({ stdout, stderr, code: e ? (typeof e.code === 'number' ? e.code : 1) : 0, error: null })
+      })
+    })
+    const text = r.stdout + r.stderr
+    const parsed = text ? parseCapture(commandLine(argv), text, step.parser ?? null) : null
+    const saved = db.captures.save({
+      runId: null, hostId: null, hostName: 'workstation', viaHostName: null, commandId: `runbook:${rb.id}:${step.id}`, title: step.title,
+      command: commandLine(argv), source: 'live', origin: null, startedAt, durationMs: Date.now() - t0,
+      status: r.error ? 'error' : r.code === 0 ? 'ok' : 'failed', exitCode: r.code, signal: null, errorKind: r.error ? 'other' : null, error: r.error,
+      stdout: text, stderr: '', truncated: false, parse: parsed ? { parserId: parsed.parser, records: parsed.records, diagnostics: parsed.diagnostics } : null
+    })
+    this.ctx.emit('captures.changed', { caseId: db.summary().id })
+    if (r.error) throw new AppError('unavailable', `${r.error}. Run the command yourself and paste its output.`)
+    return this.save(db, runId, rb, applyEvidence(rb, state, { exitCode: r.code, text, parsed, captureId: saved.id }, now(), argv, target))
   }
 
   private useCapture(runId: number, captureId: number): RunView {
