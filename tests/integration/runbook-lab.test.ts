@@ -119,6 +119,17 @@ describe('pod-to-pod on the lab', () => {
     expect(curl.capture).toMatchObject({ hostName: 'workstation', status: 'failed', exitCode: 7 })
   })
 
+  it('a step that changes the cluster never runs without an explicit confirmation', async () => {
+    const v = await h.call('runs.start', { runbookId: 'diagnostics', inputs: {}, mode: 'live' })
+    expect(v.next).toMatchObject({ kind: 'run', mutating: true, command: 'oc adm diagnostics NetworkCheck' })
+    const before = (await h.call('captures.list', {})).length
+    await expect(h.call('runs.execute', { runId: v.run.id })).rejects.toThrow(/changes the cluster\. It runs only when you confirm it/)
+    expect((await h.call('captures.list', {})).length).toBe(before)
+    // Confirmed, it runs (the lab's stand-in oc has no diagnostics: the failure is the finding).
+    const done = await h.call('runs.execute', { runId: v.run.id, confirm: true })
+    expect(done.state.findings.map((f) => f.title)).toEqual(['NetworkCheck reported errors'])
+  })
+
   // Last: it captures node2's ip_forward, which the offline test above must not find.
   it('local networking of node2, live (OVS in the ovs pod): every check passes; the firewall question is answered', async () => {
     let v = await h.call('runs.start', { runbookId: 'local-networking', inputs: { node: 'node2' }, mode: 'live', ovsVia: 'ovs-pod' })

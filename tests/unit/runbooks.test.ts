@@ -457,6 +457,63 @@ describe('diagnostics engine paths', () => {
   })
 })
 
+describe('service engine paths', () => {
+  const rb = () => runbooks.get('service')!
+  interface F { noSvc?: boolean; noEndpoints?: boolean; svc?: number; ep?: number }
+  const world = (f: F = {}): World => ({
+    exec(_id, _t, argv) {
+      if (argv[2] === 'svc') return { text: `NAME       TYPE        CLUSTER-IP       EXTERNAL-IP   PORT(S)    AGE\n${f.noSvc ? '' : 'registry   ClusterIP   172.30.243.225   <none>        5000/TCP   3d\n'}`, exitCode: 0 }
+      if (argv[2] === 'endpoints') return { text: `NAME       ENDPOINTS         AGE\nregistry   ${f.noEndpoints ? '<none>' : '10.128.2.2:5000,10.128.4.7:5000'}   3d\n`, exitCode: 0 }
+      if (argv[0] === 'curl') return argv[8]!.includes('172.30.') ? { text: f.svc ? '000\n' : '200\n', exitCode: f.svc ?? 0 } : { text: f.ep ? '000\n' : '200\n', exitCode: f.ep ?? 0 }
+      throw new Error(argv.join(' '))
+    }
+  })
+  const io = { service: 'registry', namespace: 'default', port: '5000', node: 'node1' }
+  it('each outcome of the service IP and the endpoint names where to look next', () => {
+    expect(walk(rb(), io, world()).findings.map((f) => f.title)).toEqual(['Service registry and its endpoint 10.128.2.2:5000 answer from node1'])
+    expect(walk(rb(), io, world({ ep: 7 })).findings.map((f) => f.title)).toEqual(['Endpoint 10.128.2.2:5000 of registry does not answer from node1'])
+    expect(walk(rb(), io, world({ svc: 28 })).findings.map((f) => f.title)).toEqual(['10.128.2.2:5000 answers but the service IP 172.30.243.225:5000 does not'])
+    expect(walk(rb(), io, world({ svc: 28, ep: 28 })).findings.map((f) => f.title)).toEqual(['Neither registry nor its endpoint 10.128.2.2:5000 answer from node1'])
+    expect(walk(rb(), io, world({ noSvc: true })).findings.map((f) => f.title)).toEqual(['Service registry is missing in default, or has no cluster IP'])
+    expect(walk(rb(), io, world({ noEndpoints: true })).findings.map((f) => f.title)).toEqual(['Service registry has no endpoints'])
+    const s = walk(rb(), io, world())
+    expect(s.history[2]!.argv).toEqual(['curl', '-ksS', '-o', '/dev/null', '--max-time', '10', '-w', '%{http_code}\n', 'http://172.30.243.225:5000/'])
+  })
+})
+
+describe('kube-proxy engine paths', () => {
+  const rb = () => runbooks.get('kube-proxy')!
+  const nat = (rules: string): World => ({ exec: () => ({ text: `*nat\n:KUBE-SERVICES - [0:0]\n${rules}COMMIT\n`, exitCode: 0 }) })
+  const svcRule = '-A KUBE-SERVICES -d 172.30.243.225/32 -p tcp -m comment --comment "default/registry:5000-tcp cluster IP" -m tcp --dport 5000 -j KUBE-SVC-ECTPRXTXBM34L34Q\n'
+  const io = { serviceIP: '172.30.243.225', port: '5000', node: 'node1' }
+  it('the service rule and its endpoint chains, or what is missing', () => {
+    expect(walk(rb(), io, nat(svcRule + '-A KUBE-SVC-ECTPRXTXBM34L34Q -m comment --comment "default/registry:5000-tcp" -j KUBE-SEP-OLQGGBJGOEPRWVQN\n')).findings).toEqual([])
+    expect(walk(rb(), io, nat(svcRule)).findings.map((f) => f.title)).toEqual(['KUBE-SVC-ECTPRXTXBM34L34Q on node1 has no endpoint'])
+    expect(walk(rb(), io, nat(svcRule.replace('--dport 5000', '--dport 5001'))).findings.map((f) => f.title)).toEqual(['node1 has no NAT rule for 172.30.243.225:5000'])
+    // The dots of the service IP are literal: 172x30x243x225 must not match.
+    expect(walk(rb(), io, nat(svcRule.replace('172.30.243.225', '172x30x243x225'))).findings.map((f) => f.title)).toEqual(['node1 has no NAT rule for 172.30.243.225:5000'])
+  })
+})
+
+describe('pod-egress engine paths', () => {
+  const rb = () => runbooks.get('pod-egress')!
+  const world = (resolve: string | null, connect = 0): World => ({
+    exec(_id, target, argv) {
+      expect(target.kind).toBe('master')
+      expect(argv.slice(0, 6)).toEqual(['oc', '-n', 'proj-a', 'exec', 'web-1', '--'])
+      if (argv[6] === 'getent') return resolve === null ? { text: '', exitCode: 2 } : { text: `${resolve}  github.com\n`, exitCode: 0 }
+      return { text: '', exitCode: connect }
+    }
+  })
+  const io = { pod: 'web-1', namespace: 'proj-a', externalHost: 'github.com' }
+  it('resolution, the wildcard question, the connection', () => {
+    expect(walk(rb(), io, world('140.82.121.4'), { wildcard: 'yes' }).findings.map((f) => f.title)).toEqual(['web-1 reaches github.com'])
+    expect(walk(rb(), io, world('140.82.121.4', 7), { wildcard: 'yes' }).findings.map((f) => f.title)).toEqual(['web-1 cannot connect to github.com'])
+    expect(walk(rb(), io, world('10.0.0.99'), { wildcard: 'no' }).findings.map((f) => f.title)).toEqual(['A DNS wildcard answers for github.com'])
+    expect(walk(rb(), io, world(null)).findings.map((f) => f.title)).toEqual(['github.com does not resolve inside web-1'])
+  })
+})
+
 describe('coverage', () => {
   // Runs last (tests of a file run in order): every path through every runbook was taken above.
   it('every edge of every runbook is taken by an engine test', () => {
