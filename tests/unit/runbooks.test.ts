@@ -213,7 +213,13 @@ describe('pod-to-pod engine paths', () => {
 
   it('a hostile input is one quoted value in the command, never executed', () => {
     const evil = "x'; touch /tmp/sdnwb-pwned; echo $(id) `id` |"
-    const rb2: Runbook = { ...rb(), steps: [{ id: 'd', title: 'd', why: 'w', where: { kind: 'master' }, command: ['oc', 'describe', 'pod', '{srcPod}', '-n', '{srcNamespace}'], mutating: false, checks: [], pass: { next: 'done' } }] }
+    // A pod-typed input refuses such a value outright; a free-text input takes it, and it still cannot run.
+    expect(startRun(rb(), { ...remote, srcPod: evil })).toMatchObject({ invalid: [{ id: 'srcPod', problem: expect.stringMatching(/Kubernetes name/) }] })
+    const rb2: Runbook = {
+      ...rb(),
+      inputs: rb().inputs.map((i) => ({ ...i, type: 'text' as const })),
+      steps: [{ id: 'd', title: 'd', why: 'w', where: { kind: 'master' }, command: ['oc', 'describe', 'pod', '{srcPod}', '-n', '{srcNamespace}'], mutating: false, checks: [], pass: { next: 'done' } }]
+    }
     const st = startRun(rb2, { ...remote, srcPod: evil, srcNamespace: '$(reboot)' })
     if ('missing' in st) throw new Error('inputs')
     const a = nextAction(rb2, st.state)

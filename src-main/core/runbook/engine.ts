@@ -3,7 +3,8 @@
 // resumable from its saved state and every path is unit-testable.
 import type { Severity } from '../sdn/evidence'
 import { evaluateCheck, type CheckResult, type StepEvidence } from './checks'
-import type { CheckParam, FindingSpec, Outcome, Runbook, RunbookStep, StepWhere } from './model'
+import { isDnsName, isIPv4, isIPv6 } from '../net/address'
+import type { CheckParam, FindingSpec, Outcome, Runbook, RunbookInputType, RunbookStep, StepWhere } from './model'
 
 export type StepResultKind = 'pass' | 'fail' | 'answered' | 'skipped'
 
@@ -79,15 +80,39 @@ export function fill(text: string, values: Record<string, string>): { text: stri
   return { text: out, missing }
 }
 
-export function startRun(rb: Runbook, inputs: Record<string, string>): { state: RunState } | { missing: string[] } {
+/** Why a value is not of its input's type, or null. Values are quoted when sent anyway; this catches typos. */
+export function inputProblem(type: RunbookInputType, v: string): string | null {
+  switch (type) {
+    case 'pod':
+    case 'namespace':
+      return /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(v) && v.length <= 253 ? null : 'lower-case letters, digits, "-" and "." (a Kubernetes name)'
+    case 'node':
+    case 'hostname':
+      return isDnsName(v) || isIPv4(v) ? null : 'a host name'
+    case 'ip':
+      return isIPv4(v) || isIPv6(v) ? null : 'an IPv4 or IPv6 address'
+    case 'port':
+      return /^\d{1,5}$/.test(v) && Number(v) >= 1 && Number(v) <= 65535 ? null : 'a port number, 1 to 65535'
+    case 'url':
+      return /^https?:\/\/[^\s/]+/.test(v) ? null : 'an http:// or https:// URL'
+    default:
+      return null
+  }
+}
+
+export function startRun(rb: Runbook, inputs: Record<string, string>): { state: RunState } | { missing: string[]; invalid?: { id: string; problem: string }[] } {
   const values: Record<string, string> = {}
   const missing: string[] = []
+  const invalid: { id: string; problem: string }[] = []
   for (const i of rb.inputs) {
     const v = (inputs[i.id] ?? i.default ?? '').trim()
-    if (v) values[i.id] = v
-    else if (i.required) missing.push(i.id)
+    if (v) {
+      values[i.id] = v
+      const p = inputProblem(i.type, v)
+      if (p) invalid.push({ id: i.id, problem: p })
+    } else if (i.required) missing.push(i.id)
   }
-  if (missing.length > 0) return { missing }
+  if (missing.length > 0 || invalid.length > 0) return { missing, invalid }
   return { state: { runbookId: rb.id, runbookVersion: rb.version, inputs: values, history: [], current: rb.steps[0]?.id ?? null, findings: [] } }
 }
 

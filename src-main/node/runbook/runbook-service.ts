@@ -239,7 +239,13 @@ export class RunbookService {
         const rb = this.ctx.library.get(runbookId)
         const started = startRun(rb, inputs)
         if ('missing' in started) {
-          throw new AppError('invalid_input', `Give ${started.missing.map((m) => rb.inputs.find((i) => i.id === m)?.label ?? m).join(', ')}.`, started.missing.map((m) => ({ path: `inputs.${m}`, message: 'Required.' })))
+          const label = (id: string) => rb.inputs.find((i) => i.id === id)?.label ?? id
+          const invalid = started.invalid ?? []
+          const parts = [...(started.missing.length ? [`Give ${started.missing.map(label).join(', ')}.`] : []), ...invalid.map((x) => `${label(x.id)}: expected ${x.problem}.`)]
+          throw new AppError('invalid_input', parts.join(' '), [
+            ...started.missing.map((m) => ({ path: `inputs.${m}`, message: 'Required.' })),
+            ...invalid.map((x) => ({ path: `inputs.${x.id}`, message: `Expected ${x.problem}.` }))
+          ])
         }
         const run = db.runs.create({ runbookId: rb.id, version: rb.version, title: rb.title, mode, ovsVia, state: this.settle(rb, started.state) })
         this.changed(run.id)
