@@ -109,3 +109,52 @@ describe('openshift-sdn checks on a generated node', () => {
     expect(ids).toEqual(['local.flows:10.129.0.100', 'remote.flows:node6:10'])
   })
 })
+
+describe('ovs-multitenant: VNID rules and services (table 60, table 80)', () => {
+  const t60 = (ip: string, proto: string, vnid: string) =>
+    ` cookie=0x0, duration=9.1s, table=60, n_packets=0, n_bytes=0, priority=100,${proto},nw_dst=${ip}${proto === 'ip' ? ',nw_frag=later' : ',tp_dst=8080'} actions=load:${vnid}->NXM_NX_REG1[],load:0x2->NXM_NX_REG2[],goto_table:80`
+  const services =
+    'NAMESPACE   NAME         TYPE        CLUSTER-IP   EXTERNAL-IP   PORT(S)    AGE\n' +
+    'default     kubernetes   ClusterIP   172.30.0.1   <none>        443/TCP    1d\n' +
+    'proj-a      web          ClusterIP   172.30.5.5   <none>        8080/TCP   1d\n' +
+    'default     dns          ClusterIP   None         <none>        53/UDP     1d\n'
+  const netns = 'NAME     NETID      EGRESS IPS\ndefault  0          []\nproj-a   11259375   []\n'
+  /** The lab node as a multitenant node (note 01.07) with the service web of proj-a. */
+  const mt = (extra: string[] = [], drop?: RegExp): NodeCaptures => {
+    const c = lab({ flows: (t) => t.replace('note:02.07', 'note:01.07').split('\n').filter((l) => !drop || !drop.test(l)).concat(extra).join('\n') })
+    return { ...c, services: { source: 'oc get svc', data: parse('oc.get.services', services).records }, netNamespaces: { source: 'oc get netnamespaces', data: parse('oc.get.netnamespaces', netns).records } }
+  }
+  // The lab's third pod is alone in its project (VNID 0x123456); a multitenant node has its rule too.
+  // The lab sample has the kubernetes service's port flow but not its whole-IP (nw_frag=later) one.
+  const t80 =
+    ' cookie=0x0, duration=49.840s, table=80, n_packets=0, n_bytes=0, priority=100,reg0=0x123456,reg1=0x123456 actions=output:NXM_NX_REG2[]\n' +
+    t60('172.30.0.1', 'ip', '0')
+  const ok = [t60('172.30.5.5', 'ip', '0xabcdef'), t60('172.30.5.5', 'tcp', '0xabcdef'), t80]
+
+  it('a healthy multitenant node with its service: no finding, both groups ran', () => {
+    const r = checkNode(mt(ok))
+    expect(r.facts.pluginId).toBe(1)
+    expect(r.findings).toEqual([])
+    expect(r.ran).toEqual(expect.arrayContaining(['VNID isolation rules', 'services']))
+  })
+
+  it('a missing port flow, a wrong VNID, a stale service flow', () => {
+    expect(checkNode(mt([ok[0]!, t80])).findings.map((f) => f.title)).toEqual(['No table 60 flow for service proj-a/web (tcp,nw_dst=172.30.5.5,tp_dst=8080)'])
+    expect(checkNode(mt([t60('172.30.5.5', 'ip', '0x5'), t60('172.30.5.5', 'tcp', '0x5'), t80])).findings.map((f) => f.id)).toEqual(['service.vnid:proj-a/web', 'vnid.rule:0x5'])
+    const stale = checkNode(mt([...ok, t60('172.30.9.9', 'ip', '0xabcdef')]))
+    expect(stale.findings.map((f) => [f.severity, f.title])).toEqual([['warning', 'Table 60 still has flows for 172.30.9.9, which is no service']])
+  })
+
+  it('a project without its table 80 rule, and the global-project rules', () => {
+    const noRule = checkNode(mt(ok, /table=80, .*reg0=0xabcdef,reg1=0xabcdef /))
+    expect(noRule.findings.map((f) => f.title)).toEqual(['Table 80 has no rule for VNID 0xabcdef'])
+    expect(noRule.findings[0]!.evidence[0]!.text).toMatch(/table=(60|70).*load:0xabcdef->NXM_NX_REG1\[\]/)
+    expect(checkNode(mt(ok, /table=80, .*priority=200,reg1=0 /)).findings.map((f) => f.id)).toEqual(['vnid.global:reg1'])
+  })
+
+  it('the networkpolicy lab node runs neither (its rules differ)', () => {
+    const r = checkNode({ ...lab(), services: { source: 'svc', data: parse('oc.get.services', services).records } })
+    expect(r.ran).not.toContain('services')
+    expect(r.findings).toEqual([])
+  })
+})

@@ -1,6 +1,7 @@
 import { checkBridge, checkHostNetworking } from './checks-node'
 import { checkLocalPods } from './checks-local'
 import { checkRemoteNodes } from './checks-remote'
+import { checkServices, checkVnidRules } from './checks-policy'
 import type { Finding } from './evidence'
 import { nodeFacts, type NodeCaptures, type NodeFacts } from './facts'
 
@@ -29,6 +30,14 @@ export function checkNode(c: NodeCaptures): NodeCheckResult {
     findings.push(...checkLocalPods(c, facts))
     ran.push('local pods')
   } else skipped.push({ check: 'local pods (tables 20/40/70)', needs: 'oc get pods -o wide, or ovs-vsctl list Interface' })
+  if (facts.pluginId === 1) {
+    findings.push(...checkVnidRules(c, facts))
+    ran.push('VNID isolation rules')
+  }
+  if (c.services && (facts.pluginId === 0 || facts.pluginId === 1)) {
+    findings.push(...checkServices(c, facts))
+    ran.push('services')
+  } else if (facts.pluginId === 0 || facts.pluginId === 1) skipped.push({ check: 'services (table 60)', needs: 'oc get svc --all-namespaces' })
   if (c.links || c.sysctl) {
     findings.push(...checkHostNetworking(c, facts))
     ran.push('host networking')

@@ -2,7 +2,7 @@ import { cidrContains, ipv4ToNumber, parseIPv4Cidr, type Ipv4Cidr } from '../net
 import type { FlowAction } from '../flows/actions'
 import { flowActions, matchField, type Flow } from '../flows/flow'
 import type { IpLink, IpRoute } from '../parse/ip'
-import type { ClusterNetwork, HostSubnet, NetNamespace, OcPod } from '../parse/oc'
+import type { ClusterNetwork, HostSubnet, NetNamespace, OcPod, OcService } from '../parse/oc'
 import type { PortDesc } from '../parse/ovs-ports'
 import type { OvsdbRecord } from '../parse/ovsdb-list'
 
@@ -26,6 +26,7 @@ export interface NodeCaptures {
   netNamespaces?: Sourced<NetNamespace[]>
   clusterNetwork?: Sourced<ClusterNetwork[]>
   pods?: Sourced<OcPod[]>
+  services?: Sourced<OcService[]>
 }
 
 export const ipv4Of = (f: Flow, name: string): string | null => {

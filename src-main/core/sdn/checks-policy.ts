@@ -1,0 +1,122 @@
+import { flowEvidence, type EvidenceLine, type Finding } from './evidence'
+import { intOf, ipv4Of, loadedInto, type NodeCaptures, type NodeFacts } from './facts'
+import type { Flow } from '../flows/flow'
+import type { OcService } from '../parse/oc'
+
+/** The service ports of `oc get svc` ("5000/TCP,53/UDP"; NodePorts "80:30080/TCP" keep the service port). */
+function servicePorts(s: OcService): { proto: 'tcp' | 'udp'; port: number }[] {
+  return (s.ports ?? '')
+    .split(',')
+    .map((p) => /^(\d+)(?::\d+)?\/(TCP|UDP)$/i.exec(p.trim()))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => ({ proto: (m[2] as string).toLowerCase() as 'tcp' | 'udp', port: Number(m[1]) }))
+}
+
+/**
+ * Per service (ovs-subnet and ovs-multitenant program one; sdn-flows invariant 16): table 60 sends the
+ * service IP, and each of its ports, to table 80 with the namespace's VNID in reg1 and tun0 in reg2; a
+ * table 60 flow for an IP that is no service is left over from a deleted one.
+ */
+export function checkServices(c: NodeCaptures, facts: NodeFacts): Finding[] {
+  const services = c.services
+  if (!services || (facts.pluginId !== 0 && facts.pluginId !== 1)) return []
+  const src = c.flows.source
+  const t60 = c.flows.data.filter((f) => f.table === 60 && f.priority === 100)
+  const vnidOf = (ns: string | null) => (facts.pluginId === 0 ? 0 : (c.netNamespaces?.data.find((n) => n.name === ns)?.netid ?? null))
+  const out: Finding[] = []
+  const svcEvidence = (s: OcService): EvidenceLine => ({ source: services.source, line: s.line, text: `${s.namespace ?? ''} ${s.name} ${s.clusterIP ?? ''} ${s.ports ?? ''}`.trim() })
+  const ips = new Set<string>()
+  for (const s of services.data) {
+    if (!s.clusterIP || !/^\d+\.\d+\.\d+\.\d+$/.test(s.clusterIP)) continue
+    ips.add(s.clusterIP)
+    const mine = t60.filter((f) => ipv4Of(f, 'nw_dst') === s.clusterIP)
+    const vnid = vnidOf(s.namespace)
+    const missing: string[] = []
+    if (!mine.some((f) => f.protocol === 'ip')) missing.push(`ip,nw_dst=${s.clusterIP},nw_frag=later`)
+    for (const p of servicePorts(s)) {
+      if (!mine.some((f) => f.protocol === p.proto && intOf(f, 'tp_dst') === String(p.port))) missing.push(`${p.proto},nw_dst=${s.clusterIP},tp_dst=${p.port}`)
+    }
+    if (missing.length > 0) {
+      out.push({
+        id: `service.flows:${s.namespace ?? ''}/${s.name}`,
+        check: 'service.flows',
+        severity: 'error',
+        title: `No table 60 flow for service ${s.namespace ? `${s.namespace}/` : ''}${s.name} (${missing.join('; ')})`,
+        detail: `Pods on ${c.node} reach a service through table 60, which tags the traffic with the service's VNID and sends it to tun0 for kube-proxy. Without these flows the traffic to ${s.clusterIP} is dropped by table 60's default. Restarting the SDN pod of ${c.node} reprograms the service flows.`,
+        evidence: [svcEvidence(s)]
+      })
+      continue
+    }
+    const wrong = vnid === null ? [] : mine.filter((f) => loadedInto(f, 'reg1') !== vnid || loadedInto(f, 'reg2') !== 2)
+    if (wrong.length > 0) {
+      out.push({
+        id: `service.vnid:${s.namespace ?? ''}/${s.name}`,
+        check: 'service.flows',
+        severity: 'error',
+        title: `Table 60 tags service ${s.name} with the wrong VNID or port`,
+        detail: `The flows for ${s.clusterIP} must load VNID ${vnid} (project ${s.namespace}) into reg1 and 2 (tun0) into reg2; these do not, so table 80 isolates the traffic wrongly.`,
+        evidence: [svcEvidence(s), ...wrong.map((f) => flowEvidence(src, f))]
+      })
+    }
+  }
+  const stale = t60.filter((f) => {
+    const ip = ipv4Of(f, 'nw_dst')
+    return ip !== null && !ips.has(ip)
+  })
+  for (const ip of new Set(stale.map((f) => ipv4Of(f, 'nw_dst') as string))) {
+    out.push({
+      id: `service.stale:${ip}`,
+      check: 'service.flows',
+      severity: 'warning',
+      title: `Table 60 still has flows for ${ip}, which is no service`,
+      detail: 'Flows for a deleted service were not removed. They do no harm until the IP is given to a new service in another project, whose traffic would then get the old VNID.',
+      evidence: stale.filter((f) => ipv4Of(f, 'nw_dst') === ip).map((f) => flowEvidence(src, f))
+    })
+  }
+  return out
+}
+
+/**
+ * ovs-multitenant (sdn-flows invariant 17): the static reg0=0 / reg1=0 rules of table 80, and for every VNID
+ * a local pod or a service uses, the priority 100 rule that lets that VNID talk to itself.
+ */
+export function checkVnidRules(c: NodeCaptures, facts: NodeFacts): Finding[] {
+  if (facts.pluginId !== 1) return []
+  const flows = c.flows.data
+  const src = c.flows.source
+  const t80 = flows.filter((f) => f.table === 80)
+  const out: Finding[] = []
+  for (const reg of ['reg0', 'reg1'] as const) {
+    if (!t80.some((f) => f.priority === 200 && intOf(f, reg) !== null && Number(intOf(f, reg)) === 0)) {
+      out.push({
+        id: `vnid.global:${reg}`,
+        check: 'vnid.rules',
+        severity: 'error',
+        title: `Table 80 lacks the ${reg}=0 rule (global projects)`,
+        detail: `With ovs-multitenant, table 80 lets traffic ${reg === 'reg0' ? 'from' : 'to'} VNID 0 (default and global projects) through. Without this rule such traffic is isolated like any other project's.`,
+        evidence: t80.slice(0, 3).map((f) => flowEvidence(src, f))
+      })
+    }
+  }
+  const users = new Map<number, Flow>()
+  for (const f of flows) {
+    if (f.table !== 70 && f.table !== 60) continue
+    const v = loadedInto(f, 'reg1')
+    if (v !== null && v !== 0 && !users.has(v)) users.set(v, f)
+  }
+  for (const [v, user] of users) {
+    const ok = t80.some((f) => f.priority === 100 && Number(intOf(f, 'reg0')) === v && Number(intOf(f, 'reg1')) === v)
+    if (!ok) {
+      const hex = `0x${v.toString(16)}`
+      out.push({
+        id: `vnid.rule:${hex}`,
+        check: 'vnid.rules',
+        severity: 'error',
+        title: `Table 80 has no rule for VNID ${hex}`,
+        detail: `Pods of VNID ${hex} on ${c.node} cannot reach each other (or their services): table 80 needs priority=100,reg0=${hex},reg1=${hex} actions=output:NXM_NX_REG2[]. The SDN adds it when a pod of that project starts on the node.`,
+        evidence: [flowEvidence(src, user)]
+      })
+    }
+  }
+  return out
+}
