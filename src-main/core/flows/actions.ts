@@ -214,18 +214,20 @@ export function canonicalActions(actions: readonly FlowAction[], opts: CanonOpti
 const noProblems: string[] = []
 
 /** goto_table:N, output:N, resubmit(,N), drop, output:NXM_NX_REGn[]: the usual last actions, whole. */
-function isPlainLastAction(s: string, a: number): boolean {
-  const digitsFrom = (from: number) => {
-    if (from >= s.length) return false
-    for (let i = from; i < s.length; i++) {
-      const c = s.charCodeAt(i)
-      if (c < 48 || c > 57) return false
-    }
-    return true
+/** s[from..] is one or more digits. (A module function, not a closure: this runs once per flow.) */
+function digitsFrom(s: string, from: number): boolean {
+  if (from >= s.length) return false
+  for (let i = from; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    if (c < 48 || c > 57) return false
   }
-  if (s.startsWith('goto_table:', a)) return digitsFrom(a + 11)
+  return true
+}
+
+function isPlainLastAction(s: string, a: number): boolean {
+  if (s.startsWith('goto_table:', a)) return digitsFrom(s, a + 11)
   if (s.startsWith('output:', a)) {
-    if (digitsFrom(a + 7)) return true
+    if (digitsFrom(s, a + 7)) return true
     return s.startsWith('NXM_NX_REG', a + 7) && /^\d{1,2}\[\]$/.test(s.slice(a + 17))
   }
   if (s.startsWith('resubmit(,', a)) return /^\d+\)$/.test(s.slice(a + 10))
