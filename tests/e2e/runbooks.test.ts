@@ -79,6 +79,12 @@ describe('pod-to-pod runbook from the UI', () => {
     expect(await page.getByTestId('finding').first().textContent()).toContain('set_field:10.200.1.2->tun_dst')
     expect(await page.locator('[data-testid=step-record][data-step=src-remote-flows]').getAttribute('data-result')).toBe('fail')
     await shot(page, 'runbook-live-finding')
+    // The output of a step, inline: the raw dump opened at the evidence line (table 90's default drop).
+    const rec = page.locator('[data-testid=step-record][data-step=src-remote-flows]')
+    await rec.getByTestId('toggle-output').click()
+    await expect.poll(() => rec.locator('.tl.current').textContent()).toMatch(/table=90, .*priority=0 actions=drop/)
+    await rec.scrollIntoViewIfNeeded()
+    await shot(page, 'runbook-inline-output')
   })
 
   it('offline: the same runbook on the saved captures reaches the same finding', async () => {

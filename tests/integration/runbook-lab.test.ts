@@ -61,7 +61,7 @@ describe('pod-to-pod on the lab', () => {
     expect(f.explain).toContain('set_field:10.200.1.2->tun_dst')
     expect(f.captureIds).toHaveLength(1)
     const cap = await h.call('captures.get', { id: f.captureIds[0]! })
-    expect(cap.capture).toMatchObject({ hostName: 'node1', parserId: 'ovs-ofctl.dump-flows', source: 'live' })
+    expect(cap.capture).toMatchObject({ hostName: 'node1', parserId: 'ovs-ofctl.dump-flows', source: 'live', title: 'Does node1 send the destination subnet to node2?' })
     const findings = await h.call('findings.list')
     expect(findings.map((x) => x.title)).toContain(liveFindings[0])
   })

@@ -159,8 +159,8 @@ export class RunbookService {
       if (!best) throw new AppError('not_found', (this.next(db, runId, rb, state, mode, ovsVia) as { problem: string | null }).problem ?? 'No capture for this step.')
       return this.useCapture(runId, best.id)
     }
-    if (a.mutating && !confirm) throw new AppError('conflict', `"${a.step.title}" changes the cluster. It runs only when you confirm it.`)
-    if (a.target.kind === 'workstation') return this.runHere(db, runId, rb, state, a.step, a.argv, a.target)
+    if (a.mutating && !confirm) throw new AppError('conflict', `"${a.title}" changes the cluster. It runs only when you confirm it.`)
+    if (a.target.kind === 'workstation') return this.runHere(db, runId, rb, state, a.step, a.title, a.argv, a.target)
     if (a.target.kind === 'ovs' && ovsVia === 'ovs-pod' && !this.pods.has(runId)) {
       const m = this.master(db)
       if (m) {
@@ -181,7 +181,7 @@ export class RunbookService {
         hostName: p.aboutHost ?? p.host.name,
         viaHostName: p.aboutHost && !sameHost(p.host, p.aboutHost) ? p.host.name : null,
         commandId: `runbook:${rb.id}:${a.step.id}`,
-        title: a.step.title
+        title: a.title
       },
       a.step.parser ?? null
     )
@@ -195,7 +195,7 @@ export class RunbookService {
    * A step for the engineer's own machine (outside the cluster: curl the URL, resolve the name): run here,
    * without a shell (argv as given, the program fixed by the runbook), output and errors together.
    */
-  private async runHere(db: CaseDb, runId: number, rb: Runbook, state: RunState, step: RunbookStep, argv: string[], target: ResolvedTarget): Promise<RunView> {
+  private async runHere(db: CaseDb, runId: number, rb: Runbook, state: RunState, step: RunbookStep, title: string, argv: string[], target: ResolvedTarget): Promise<RunView> {
     const startedAt = now()
     const t0 = Date.now()
     const r = await new Promise<{ stdout: string; stderr: string; code: number | null; error: string | null }>((resolve) => {
@@ -209,7 +209,7 @@ export class RunbookService {
     const text = r.stdout + r.stderr
     const parsed = text ? parseCapture(commandLine(argv), text, step.parser ?? null) : null
     const saved = db.captures.save({
-      runId: null, hostId: null, hostName: 'workstation', viaHostName: null, commandId: `runbook:${rb.id}:${step.id}`, title: step.title,
+      runId: null, hostId: null, hostName: 'workstation', viaHostName: null, commandId: `runbook:${rb.id}:${step.id}`, title,
       command: commandLine(argv), source: 'live', origin: null, startedAt, durationMs: Date.now() - t0,
       status: r.error ? 'error' : r.code === 0 ? 'ok' : 'failed', exitCode: r.code, signal: null, errorKind: r.error ? 'other' : null, error: r.error,
       stdout: text, stderr: '', truncated: false, parse: parsed ? { parserId: parsed.parser, records: parsed.records, diagnostics: parsed.diagnostics } : null
@@ -264,7 +264,7 @@ export class RunbookService {
         const command = commandLine(a.argv)
         const parsed = parseCapture(command, text, a.step.parser ?? null)
         const saved = db.captures.save({
-          runId: null, hostId: null, hostName: p.aboutHost ?? 'workstation', viaHostName: null, commandId: `runbook:${rb.id}:${a.step.id}`, title: a.step.title,
+          runId: null, hostId: null, hostName: p.aboutHost ?? 'workstation', viaHostName: null, commandId: `runbook:${rb.id}:${a.step.id}`, title: a.title,
           command, source: 'imported', origin: `pasted into run ${runId}`, startedAt: now(), durationMs: null, status: exitCode === 0 ? 'ok' : 'failed',
           exitCode, signal: null, errorKind: null, error: null, stdout: text, stderr: '', truncated: false,
           parse: parsed ? { parserId: parsed.parser, records: parsed.records, diagnostics: parsed.diagnostics } : null
