@@ -158,3 +158,30 @@ describe('ovs-multitenant: VNID rules and services (table 60, table 80)', () => 
     expect(r.findings).toEqual([])
   })
 })
+
+describe('egress IPs (table 100)', () => {
+  const mark = ' cookie=0x0, duration=9.1s, table=100, n_packets=0, n_bytes=0, priority=100,ip,reg0=0xabcdef actions=set_field:6e:95:28:8b:9c:4f->eth_dst,set_field:0xabcdef->pkt_mark,goto_table:101'
+  const vxlan = ' cookie=0x0, duration=9.1s, table=100, n_packets=0, n_bytes=0, priority=100,ip,reg0=0xabcdef actions=move:NXM_NX_REG0[]->NXM_NX_TUN_ID[0..31],set_field:10.200.0.2->tun_dst,output:1'
+  const drop = ' cookie=0x0, duration=9.1s, table=100, n_packets=0, n_bytes=0, priority=100,reg0=0xabcdef actions=drop'
+  /** proj-a has egress IP 10.200.0.100, held by `holder` (or nobody). */
+  const node = (flow: string | null, holder: 'node1' | 'node2' | null): NodeCaptures => {
+    const hs = `NAME    HOST    HOST IP      SUBNET          EGRESS CIDRS   EGRESS IPS\nnode1   node1   10.200.0.1   10.129.0.0/23   []             [${holder === 'node1' ? '10.200.0.100' : ''}]\nnode2   node2   10.200.0.2   10.128.0.0/23   []             [${holder === 'node2' ? '10.200.0.100' : ''}]\n`
+    const c = lab({ hostSubnets: hs, flows: (t) => (flow ? `${t}\n${flow}` : t) })
+    return { ...c, netNamespaces: { source: 'oc get netnamespaces', data: parse('oc.get.netnamespaces', 'NAME     NETID      EGRESS IPS\ndefault  0          []\nproj-a   11259375   [10.200.0.100]\n').records } }
+  }
+
+  it('the flow follows the node that holds the egress IP', () => {
+    expect(checkNode(node(mark, 'node1')).findings).toEqual([])
+    expect(checkNode(node(vxlan, 'node2')).findings).toEqual([])
+    expect(checkNode(node(drop, null)).findings).toEqual([])
+    expect(checkNode(node(mark, 'node1')).ran).toContain('egress IPs')
+  })
+
+  it('a missing flow, and a flow left behind when the IP moved', () => {
+    expect(checkNode(node(null, 'node1')).findings.map((f) => f.title)).toEqual(['No table 100 flow for the egress IP of project proj-a (10.200.0.100)'])
+    const moved = checkNode(node(mark, 'node2')).findings
+    expect(moved.map((f) => f.id)).toEqual(['egress.target:proj-a'])
+    expect(moved[0]!.detail).toMatch(/held by node2 \(10\.200\.0\.2\), so the flow should send it to 10\.200\.0\.2/)
+    expect(checkNode(node(vxlan, null)).findings.map((f) => f.id)).toEqual(['egress.target:proj-a'])
+  })
+})

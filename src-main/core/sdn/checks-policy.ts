@@ -120,3 +120,52 @@ export function checkVnidRules(c: NodeCaptures, facts: NodeFacts): Finding[] {
   }
   return out
 }
+
+/**
+ * Egress IPs (sdn-flows invariant 20; multitenant and networkpolicy): a project with an egress IP has a
+ * table 100 priority 100 reg0=<VNID> flow — marked for SNAT here when this node holds the IP, into VXLAN
+ * towards the node that holds it, or a drop while no node holds it.
+ */
+export function checkEgressIPs(c: NodeCaptures, facts: NodeFacts): Finding[] {
+  const netns = c.netNamespaces
+  const subnets = c.hostSubnets
+  if (!netns || !subnets || (facts.pluginId !== 1 && facts.pluginId !== 2)) return []
+  const src = c.flows.source
+  const t100 = c.flows.data.filter((f) => f.table === 100 && f.priority === 100)
+  const self = subnets.data.find((h) => h.host === c.node || h.name === c.node || (facts.nodeIP !== null && h.hostIP === facts.nodeIP))
+  const out: Finding[] = []
+  for (const n of netns.data) {
+    if (n.egressIPs.length === 0 || n.netid === null) continue
+    const ip = n.egressIPs[0] as string
+    const holder = subnets.data.find((h) => h.egressIPs.includes(ip))
+    const flow = t100.find((f) => Number(intOf(f, 'reg0')) === n.netid)
+    const expected = !holder ? 'drop' : holder === self ? 'mark' : 'vxlan'
+    const nsEvidence: EvidenceLine = { source: netns.source, line: n.line, text: `${n.name} ${n.netid} ${n.egressIPs.join(',')}` }
+    const hex = `0x${n.netid.toString(16)}`
+    if (!flow) {
+      out.push({
+        id: `egress.flow:${n.name}`,
+        check: 'egress.ip',
+        severity: 'error',
+        title: `No table 100 flow for the egress IP of project ${n.name} (${ip})`,
+        detail: `Traffic of project ${n.name} (VNID ${hex}) leaving the cluster must be steered by a table 100 reg0=${hex} flow (${expected === 'mark' ? 'marked for SNAT to ' + ip + ' on this node' : expected === 'vxlan' ? 'sent to ' + holder?.host + ', which holds ' + ip : 'dropped while no node holds ' + ip}). Without it the traffic leaves with the node's own IP.`,
+        evidence: [nsEvidence]
+      })
+      continue
+    }
+    const acts = flow.actionsText
+    const actual = /^drop$/.test(acts) ? 'drop' : /pkt_mark/.test(acts) ? 'mark' : /tun_dst/.test(acts) ? 'vxlan' : 'other'
+    const wrongTarget = actual === 'vxlan' && holder && holder !== self && !acts.includes(`set_field:${holder.hostIP}->tun_dst`)
+    if (actual !== expected || wrongTarget) {
+      out.push({
+        id: `egress.target:${n.name}`,
+        check: 'egress.ip',
+        severity: 'error',
+        title: `The table 100 flow of project ${n.name} does not match who holds ${ip}`,
+        detail: `${holder ? `${ip} is held by ${holder.host}${holder === self ? ' (this node)' : ` (${holder.hostIP})`}` : `No node holds ${ip}`}, so the flow should ${expected === 'mark' ? 'mark the traffic for SNAT here' : expected === 'vxlan' ? `send it to ${holder?.hostIP}` : 'drop it'}; it does not. The egress IP moved and this node did not follow.`,
+        evidence: [nsEvidence, flowEvidence(src, flow)]
+      })
+    }
+  }
+  return out
+}

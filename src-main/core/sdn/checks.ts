@@ -1,7 +1,7 @@
 import { checkBridge, checkHostNetworking } from './checks-node'
 import { checkLocalPods } from './checks-local'
 import { checkRemoteNodes } from './checks-remote'
-import { checkServices, checkVnidRules } from './checks-policy'
+import { checkEgressIPs, checkServices, checkVnidRules } from './checks-policy'
 import type { Finding } from './evidence'
 import { nodeFacts, type NodeCaptures, type NodeFacts } from './facts'
 
@@ -38,6 +38,10 @@ export function checkNode(c: NodeCaptures): NodeCheckResult {
     findings.push(...checkServices(c, facts))
     ran.push('services')
   } else if (facts.pluginId === 0 || facts.pluginId === 1) skipped.push({ check: 'services (table 60)', needs: 'oc get svc --all-namespaces' })
+  if (c.netNamespaces && c.hostSubnets && (facts.pluginId === 1 || facts.pluginId === 2)) {
+    findings.push(...checkEgressIPs(c, facts))
+    ran.push('egress IPs')
+  }
   if (c.links || c.sysctl) {
     findings.push(...checkHostNetworking(c, facts))
     ran.push('host networking')
