@@ -262,3 +262,17 @@ export interface CollectorScriptInfo {
   script: string
   leftOut: string[]
 }
+
+export type { Finding as SdnFinding } from '../core/sdn/evidence'
+import type { Finding as SdnFindingType } from '../core/sdn/evidence'
+
+/** The openshift-sdn checks run on one node's captures. */
+export interface NodeCheckView {
+  node: string
+  findings: SdnFindingType[]
+  ran: string[]
+  skipped: { check: string; needs: string }[]
+  /** The captures the checks read, by role. */
+  used: { role: string; captureId: number; hostName: string; command: string }[]
+  facts: { gateway: string | null; localSubnet: string | null; pluginId: number | null; ruleVersion: number | null; nodeIP: string | null }
+}

@@ -9,6 +9,7 @@ import {
   ImportOverrides,
   ImportPath,
   type CollectorScriptInfo,
+  type NodeCheckView,
   type ImportPreview,
   type ImportProgress,
   type ImportResult,
@@ -140,6 +141,8 @@ export const methods = {
   'captures.pickImportPath': { input: z.object({ folder: z.boolean() }).strict() },
   /** The POSIX sh collector script for a capture set, for customers who give no SSH access. */
   'captureSets.collectorScript': { input: z.object({ setId: z.string().min(1).max(64) }).strict() },
+  /** The openshift-sdn checks on a node, from the newest captures of the case. */
+  'captures.checkNode': { input: z.object({ hostName: z.string().trim().min(1).max(253) }).strict() },
 
   'runbooks.list': { input: NoInput },
   'runbooks.get': { input: z.object({ id: z.string().min(1).max(64) }).strict() },
@@ -211,6 +214,7 @@ export interface MethodOutputs {
   'captures.cancelImport': { cancelled: boolean }
   'captures.pickImportPath': { path: string | null }
   'captureSets.collectorScript': CollectorScriptInfo
+  'captures.checkNode': NodeCheckView
   'runbooks.list': { runbooks: Runbook[]; problems: { file: string; message: string }[] }
   'runbooks.get': Runbook
   'runs.start': RunView

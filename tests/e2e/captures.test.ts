@@ -125,6 +125,16 @@ describe('captures view on the real lab', () => {
     await expect.poll(() => page.locator('[data-capture^="infra7/"]').count()).toBe(2)
   })
 
+  it('runs the openshift-sdn checks on a node\'s captures', async () => {
+    await page.getByTestId('nav-captures').click()
+    await page.locator('[data-testid=check-node][data-host=node1]').click()
+    await expect.poll(() => page.getByTestId('node-check-summary').textContent()).toBeTruthy()
+    expect(await page.getByTestId('node-check').textContent()).toMatch(/Plugin 2, rule version 7, subnet 10\.128\.0\.0\/23/)
+    expect(await page.locator('[data-testid=node-finding].error').count()).toBe(0)
+    await shot(page, 'captures-node-check')
+    await page.getByTestId('node-check').getByRole('button', { name: 'Close', exact: true }).click()
+  })
+
   it('a user set: a shipped set copied, a mistake shown, saved, and run', async () => {
     await page.getByTestId('nav-capture').click()
     await page.getByTestId('new-set').click()

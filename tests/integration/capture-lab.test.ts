@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { BackendEvent, CaptureItemProgress, CaptureRun } from '../../src-main/contract'
 import { parseOutput } from '../../src-main/core/parse/registry'
 import { CaseDb } from '../../src-main/node/store/case-db'
-import { startLab, stopLab, type Lab } from '../lab/lab'
+import { deleteFlows, startLab, stopLab, type Lab } from '../lab/lab'
 import { startServe, type ServeProcess } from '../helpers/serve'
 import { SshHarness } from '../helpers/ssh-harness'
 import { tempDir } from '../helpers/tmp'
@@ -368,5 +368,21 @@ commands:
     } finally {
       db.close()
     }
+  })
+})
+
+describe('openshift-sdn checks on the captures of a node', () => {
+  it('a healthy node gives no error; with its table 90 flow for node2 deleted and captured again, the check names it', async () => {
+    const healthy = await h.call('captures.checkNode', { hostName: 'node1' })
+    expect(healthy.used.map((u) => u.role).sort()).toEqual(['clusterNetwork', 'flows', 'hostSubnets', 'interfaces', 'links', 'netNamespaces', 'pods', 'ports', 'routes', 'services', 'sysctl'])
+    expect(healthy.facts).toMatchObject({ pluginId: 2, ruleVersion: 7, localSubnet: '10.128.0.0/23', nodeIP: '10.200.0.2' })
+    expect(healthy.findings.filter((f) => f.severity === 'error')).toEqual([])
+    deleteFlows(lab, 'node1', 'table=90,ip,nw_dst=10.128.2.0/23')
+    const start = await h.call('capture.start', { setId: 'openshift-sdn', hostIds: [ids.node1] })
+    await waitForEvent(h, runEnded(start.run.id))
+    const r = await h.call('captures.checkNode', { hostName: 'node1' })
+    expect(r.findings.filter((f) => f.severity === 'error').map((f) => f.id)).toEqual(['remote.flows:node2:90'])
+    expect(r.findings[0]!.evidence.map((e) => e.source)).toEqual(expect.arrayContaining([expect.stringMatching(/^capture #\d+: node1 .*dump-flows br0$/)]))
+    await expect(h.call('captures.checkNode', { hostName: 'node7' })).rejects.toThrow(/No flow dump of node7/)
   })
 })

@@ -36,7 +36,7 @@ export function writeOcStandin(dir: string, plan: readonly LabNodePlan[], nodeDi
   const vnids = new Map<string, number>([['default', 0], ['kube-system', 1], ['openshift-sdn', 0]])
   for (const n of plan) for (const p of n.pods) vnids.set(p.vnid === 0xabcdef ? 'proj-a' : 'proj-b', p.vnid)
   writeFileSync(join(data, 'netnamespaces'), table([['NAME', 'NETID', 'EGRESS IPS'], ...[...vnids].map(([name, id]) => [name, String(id), '[]'])]))
-  writeFileSync(join(data, 'clusternetwork'), table([['NAME', 'CLUSTER NETWORKS', 'SERVICE NETWORK', 'PLUGIN NAME'], ['default', '10.128.0.0/14:9', '172.30.0.0/16', 'redhat/openshift-ovs-multitenant']]))
+  writeFileSync(join(data, 'clusternetwork'), table([['NAME', 'CLUSTER NETWORKS', 'SERVICE NETWORK', 'PLUGIN NAME'], ['default', '10.128.0.0/14:9', '172.30.0.0/16', 'redhat/openshift-ovs-networkpolicy']]))
   const sdnPods = plan.flatMap((n) => (['ovs', 'sdn'] as const).map((k) => ({ ns: 'openshift-sdn', name: sdnPodName(k, n), ip: n.ip, node: n.name })))
   const appPods = plan.flatMap((n) => n.pods.map((p) => ({ ns: p.vnid === 0xabcdef ? 'proj-a' : 'proj-b', name: p.name, ip: p.ip, node: n.name })))
   const wide = (ps: typeof sdnPods, withNs: boolean) =>

@@ -13,6 +13,7 @@ import type { Dialogs } from './backend'
 import type { Handlers } from './dispatcher'
 import { importCaptures, previewImport } from '../capture/import/importer'
 import { collectorScript } from '../../core/capture/collector-script'
+import { checkNodeFromCaptures } from '../capture/node-check'
 
 export type CaptureMethod = Extract<keyof Handlers, `capture${string}`>
 
@@ -181,6 +182,7 @@ export class CaptureService {
         if (!this.ctx.dialogs) throw new AppError('unavailable', 'File dialogs exist only in the desktop app. Type the path of the file, folder or archive instead.')
         return { path: await this.ctx.dialogs.pickImportPath(folder) }
       },
+      'captures.checkNode': ({ hostName }) => checkNodeFromCaptures(this.ctx.requireCase().captures, hostName),
       'captureSets.collectorScript': ({ setId }) => collectorScript(this.ctx.sets.get(setId).set, { generatedAt: new Date().toISOString(), version: this.ctx.version })
     }
   }
