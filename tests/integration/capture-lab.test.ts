@@ -376,6 +376,8 @@ describe('openshift-sdn checks on the captures of a node', () => {
     const healthy = await h.call('captures.checkNode', { hostName: 'node1' })
     expect(healthy.used.map((u) => u.role).sort()).toEqual(['clusterNetwork', 'flows', 'hostSubnets', 'interfaces', 'links', 'netNamespaces', 'pods', 'ports', 'routes', 'services', 'sysctl'])
     expect(healthy.facts).toMatchObject({ pluginId: 2, ruleVersion: 7, localSubnet: '10.128.0.0/23', nodeIP: '10.200.0.2' })
+    // NetNamespaces are captured as JSON, so the multicast annotation is known and that check runs too.
+    expect(healthy.ran).toEqual(expect.arrayContaining(['bridge', 'remote nodes', 'local pods', 'egress IPs', 'multicast', 'host networking']))
     expect(healthy.findings.filter((f) => f.severity === 'error')).toEqual([])
     deleteFlows(lab, 'node1', 'table=90,ip,nw_dst=10.128.2.0/23')
     const start = await h.call('capture.start', { setId: 'openshift-sdn', hostIds: [ids.node1] })

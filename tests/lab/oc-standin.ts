@@ -36,6 +36,10 @@ export function writeOcStandin(dir: string, plan: readonly LabNodePlan[], nodeDi
   const vnids = new Map<string, number>([['default', 0], ['kube-system', 1], ['openshift-sdn', 0]])
   for (const n of plan) for (const p of n.pods) vnids.set(p.vnid === 0xabcdef ? 'proj-a' : 'proj-b', p.vnid)
   writeFileSync(join(data, 'netnamespaces'), table([['NAME', 'NETID', 'EGRESS IPS'], ...[...vnids].map(([name, id]) => [name, String(id), '[]'])]))
+  writeFileSync(
+    join(data, 'netnamespaces.json'),
+    JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [...vnids].map(([name, id]) => ({ apiVersion: 'network.openshift.io/v1', kind: 'NetNamespace', metadata: { name }, netname: name, netid: id })) }, null, 4) + '\n'
+  )
   writeFileSync(join(data, 'clusternetwork'), table([['NAME', 'CLUSTER NETWORKS', 'SERVICE NETWORK', 'PLUGIN NAME'], ['default', '10.128.0.0/14:9', '172.30.0.0/16', 'redhat/openshift-ovs-networkpolicy']]))
   const sdnPods = plan.flatMap((n) => (['ovs', 'sdn'] as const).map((k) => ({ ns: 'openshift-sdn', name: sdnPodName(k, n), ip: n.ip, node: n.name })))
   const appPods = plan.flatMap((n) => n.pods.map((p) => ({ ns: p.vnid === 0xabcdef ? 'proj-a' : 'proj-b', name: p.name, ip: p.ip, node: n.name })))
@@ -77,7 +81,7 @@ case $verb in
     case $res in
       nodes|node|no) cat "$D/nodes" ;;
       hostsubnets|hostsubnet) cat "$D/hostsubnets" ;;
-      netnamespaces|netnamespace) cat "$D/netnamespaces" ;;
+      netnamespaces|netnamespace) case " $* " in *" json "*|*" -ojson "*|*"=json "*) cat "$D/netnamespaces.json" ;; *) cat "$D/netnamespaces" ;; esac ;;
       clusternetwork|clusternetworks) cat "$D/clusternetwork" ;;
       pods|pod|po) if [ "$all" = 1 ]; then cat "$D/pods-all"; elif [ "$ns" = openshift-sdn ]; then cat "$D/pods-openshift-sdn"; else echo "No resources found."; fi ;;
       svc|services|service) if [ "$all" = 1 ]; then cat "$D/svc-all"; else echo "No resources found."; fi ;;

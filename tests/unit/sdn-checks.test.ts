@@ -185,3 +185,30 @@ describe('egress IPs (table 100)', () => {
     expect(checkNode(node(vxlan, null)).findings.map((f) => f.id)).toEqual(['egress.target:proj-a'])
   })
 })
+
+describe('multicast (tables 110, 120)', () => {
+  const netnsJson = JSON.stringify({
+    kind: 'List',
+    items: [
+      { kind: 'NetNamespace', metadata: { name: 'proj-a', annotations: { 'netnamespace.network.openshift.io/multicast-enabled': 'true' } }, netname: 'proj-a', netid: 11259375 },
+      { kind: 'NetNamespace', metadata: { name: 'proj-b' }, netname: 'proj-b', netid: 1193046 }
+    ]
+  })
+  const t110 = ' cookie=0x0, duration=9.1s, table=110, n_packets=0, n_bytes=0, reg0=0xabcdef actions=goto_table:111'
+  const t120 = (ports: number[]) => ` cookie=0x0, duration=9.1s, table=120, n_packets=0, n_bytes=0, priority=100,reg0=0xabcdef actions=${ports.map((p) => `output:${p}`).join(',')}`
+  const node = (extra: string[]): NodeCaptures => ({ ...lab({ flows: (t) => [t, ...extra].join('\n') }), netNamespaces: { source: 'oc get netnamespaces -o json', data: parse('oc.get.netnamespaces', netnsJson).records } })
+
+  it('reads the annotation from JSON, and a project with its flows is fine', () => {
+    expect(parse('oc.get.netnamespaces', netnsJson).records.map((n: { name: string; multicast: boolean }) => [n.name, n.multicast])).toEqual([['proj-a', true], ['proj-b', false]])
+    const r = checkNode(node([t110, t120([3, 4])]))
+    expect(r.ran).toContain('multicast')
+    expect(r.findings).toEqual([])
+  })
+
+  it('missing flows, and a port list that is not the project\'s pods', () => {
+    expect(checkNode(node([])).findings.map((f) => f.id)).toEqual(['multicast.flows:proj-a'])
+    expect(checkNode(node([t110])).findings[0]!.detail).toMatch(/Table 120 has no such flow/)
+    const leak = checkNode(node([t110, t120([3, 4, 5])])).findings
+    expect(leak.map((f) => f.title)).toEqual(["Multicast of project proj-a goes to ports 3, 4, 5, not to its pods' ports 3, 4"])
+  })
+})

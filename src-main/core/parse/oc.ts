@@ -14,6 +14,8 @@ export interface NetNamespace {
   name: string
   netid: number | null
   egressIPs: string[]
+  /** The multicast-enabled annotation (only `-o json`/yaml shows it; null from a table). */
+  multicast: boolean | null
 }
 export interface ClusterNetwork {
   line: number
@@ -92,7 +94,13 @@ function jsonItems(text: string, diagnostics: Diagnostic[]): Obj[] | null {
 
 const fromJson: { [K in OcKind]: (o: Obj) => unknown } = {
   hostsubnets: (o) => ({ line: 1, name: str(obj(o.metadata).name) ?? '', host: str(o.host) ?? '', hostIP: str(o.hostIP) ?? '', subnet: str(o.subnet) ?? '', egressIPs: Array.isArray(o.egressIPs) ? o.egressIPs.map(String) : [] }),
-  netnamespaces: (o) => ({ line: 1, name: str(o.netname) ?? str(obj(o.metadata).name) ?? '', netid: typeof o.netid === 'number' ? o.netid : null, egressIPs: Array.isArray(o.egressIPs) ? o.egressIPs.map(String) : [] }),
+  netnamespaces: (o) => ({
+    line: 1,
+    name: str(o.netname) ?? str(obj(o.metadata).name) ?? '',
+    netid: typeof o.netid === 'number' ? o.netid : null,
+    egressIPs: Array.isArray(o.egressIPs) ? o.egressIPs.map(String) : [],
+    multicast: str(obj(obj(o.metadata).annotations)['netnamespace.network.openshift.io/multicast-enabled']) === 'true'
+  }),
   clusternetwork: (o) => ({
     line: 1,
     name: str(obj(o.metadata).name) ?? '',
@@ -162,7 +170,7 @@ const headerOf: { [K in OcKind]: RegExp } = {
 type Cells = Record<string, string>
 const fromRow: { [K in OcKind]: (c: Cells, line: number) => unknown } = {
   hostsubnets: (c, line) => ({ line, name: c.NAME ?? '', host: c.HOST ?? '', hostIP: c['HOST IP'] ?? '', subnet: c.SUBNET ?? '', egressIPs: list(c['EGRESS IPS']) }),
-  netnamespaces: (c, line) => ({ line, name: c.NAME ?? '', netid: /^\d+$/.test(c.NETID ?? '') ? Number(c.NETID) : null, egressIPs: list(c['EGRESS IPS']) }),
+  netnamespaces: (c, line) => ({ line, name: c.NAME ?? '', netid: /^\d+$/.test(c.NETID ?? '') ? Number(c.NETID) : null, egressIPs: list(c['EGRESS IPS']), multicast: null }),
   clusternetwork: (c, line) => {
     const nets = list(c['CLUSTER NETWORKS'] ?? c['CLUSTER NETWORK'] ?? c.NETWORK)
     return {

@@ -169,3 +169,53 @@ export function checkEgressIPs(c: NodeCaptures, facts: NodeFacts): Finding[] {
   }
   return out
 }
+
+/**
+ * Multicast (sdn-flows invariant 21): a multicast-enabled project with pods on this node has table 110
+ * reg0=<VNID> -> goto_table:111, and table 120 reg0=<VNID> delivering to exactly its local pods' ports.
+ * Needs the NetNamespaces as JSON (the annotation is not in the table).
+ */
+export function checkMulticast(c: NodeCaptures): Finding[] {
+  const netns = c.netNamespaces?.data.filter((n) => n.multicast === true && n.netid !== null) ?? []
+  if (netns.length === 0) return []
+  const flows = c.flows.data
+  const src = c.flows.source
+  const out: Finding[] = []
+  for (const n of netns) {
+    const v = n.netid as number
+    const hex = `0x${v.toString(16)}`
+    // The project's local pods: their table 70 flows load its VNID into reg1 and their port into reg2.
+    const ports = flows
+      .filter((f) => f.table === 70 && f.priority === 100 && loadedInto(f, 'reg1') === v)
+      .map((f) => loadedInto(f, 'reg2'))
+      .filter((p): p is number => p !== null)
+      .sort((a, b) => a - b)
+    if (ports.length === 0) continue
+    const t110 = flows.find((f) => f.table === 110 && Number(intOf(f, 'reg0')) === v && /goto_table:111/.test(f.actionsText))
+    const t120 = flows.find((f) => f.table === 120 && Number(intOf(f, 'reg0')) === v)
+    const outPorts = t120 ? [...t120.actionsText.matchAll(/output:(\d+)/g)].map((m) => Number(m[1])).sort((a, b) => a - b) : []
+    const nsEvidence: EvidenceLine = { source: c.netNamespaces?.source ?? '', line: n.line, text: `${n.name} ${v} multicast-enabled` }
+    if (!t110 || !t120) {
+      out.push({
+        id: `multicast.flows:${n.name}`,
+        check: 'multicast',
+        severity: 'error',
+        title: `Multicast of project ${n.name} is not programmed on ${c.node}`,
+        detail: `The project is multicast-enabled and has ${ports.length} pod(s) here, so table 110 needs reg0=${hex} actions=goto_table:111 and table 120 reg0=${hex} with an output to each of its local ports (${ports.join(', ')}). ${!t110 ? 'Table 110 has no such flow: multicast from its pods is dropped.' : 'Table 120 has no such flow: multicast to its pods here is dropped.'}`,
+        evidence: [nsEvidence, ...[t110, t120].filter((f): f is Flow => f !== undefined).map((f) => flowEvidence(src, f))]
+      })
+      continue
+    }
+    if (outPorts.join(',') !== ports.join(',')) {
+      out.push({
+        id: `multicast.ports:${n.name}`,
+        check: 'multicast',
+        severity: 'error',
+        title: `Multicast of project ${n.name} goes to ports ${outPorts.join(', ') || 'none'}, not to its pods' ports ${ports.join(', ')}`,
+        detail: 'Table 120 must list exactly the local ports of the project\'s pods: a missing port misses multicast, an extra one leaks it to another pod.',
+        evidence: [nsEvidence, flowEvidence(src, t120)]
+      })
+    }
+  }
+  return out
+}

@@ -1,7 +1,7 @@
 import { checkBridge, checkHostNetworking } from './checks-node'
 import { checkLocalPods } from './checks-local'
 import { checkRemoteNodes } from './checks-remote'
-import { checkEgressIPs, checkServices, checkVnidRules } from './checks-policy'
+import { checkEgressIPs, checkMulticast, checkServices, checkVnidRules } from './checks-policy'
 import type { Finding } from './evidence'
 import { nodeFacts, type NodeCaptures, type NodeFacts } from './facts'
 
@@ -41,6 +41,10 @@ export function checkNode(c: NodeCaptures): NodeCheckResult {
   if (c.netNamespaces && c.hostSubnets && (facts.pluginId === 1 || facts.pluginId === 2)) {
     findings.push(...checkEgressIPs(c, facts))
     ran.push('egress IPs')
+  }
+  if (c.netNamespaces?.data.some((n) => n.multicast !== null)) {
+    findings.push(...checkMulticast(c))
+    ran.push('multicast')
   }
   if (c.links || c.sysctl) {
     findings.push(...checkHostNetworking(c, facts))
