@@ -374,10 +374,10 @@ commands:
 describe('openshift-sdn checks on the captures of a node', () => {
   it('a healthy node gives no error; with its table 90 flow for node2 deleted and captured again, the check names it', async () => {
     const healthy = await h.call('captures.checkNode', { hostName: 'node1' })
-    expect(healthy.used.map((u) => u.role).sort()).toEqual(['clusterNetwork', 'flows', 'hostSubnets', 'interfaces', 'links', 'netNamespaces', 'pods', 'ports', 'routes', 'services', 'sysctl'])
+    expect(healthy.used.map((u) => u.role).sort()).toEqual(['clusterNetwork', 'egressPolicies', 'flows', 'hostSubnets', 'interfaces', 'links', 'netNamespaces', 'pods', 'ports', 'routes', 'services', 'sysctl'])
     expect(healthy.facts).toMatchObject({ pluginId: 2, ruleVersion: 7, localSubnet: '10.128.0.0/23', nodeIP: '10.200.0.2' })
     // NetNamespaces are captured as JSON, so the multicast annotation is known and that check runs too.
-    expect(healthy.ran).toEqual(expect.arrayContaining(['bridge', 'remote nodes', 'local pods', 'egress IPs', 'multicast', 'host networking']))
+    expect(healthy.ran).toEqual(expect.arrayContaining(['bridge', 'remote nodes', 'local pods', 'egress IPs', 'egress network policies', 'multicast', 'host networking']))
     expect(healthy.findings.filter((f) => f.severity === 'error')).toEqual([])
     deleteFlows(lab, 'node1', 'table=90,ip,nw_dst=10.128.2.0/23')
     const start = await h.call('capture.start', { setId: 'openshift-sdn', hostIds: [ids.node1] })

@@ -84,6 +84,7 @@ case $verb in
       netnamespaces|netnamespace) case " $* " in *" json "*|*" -ojson "*|*"=json "*) cat "$D/netnamespaces.json" ;; *) cat "$D/netnamespaces" ;; esac ;;
       clusternetwork|clusternetworks) cat "$D/clusternetwork" ;;
       pods|pod|po) if [ "$all" = 1 ]; then cat "$D/pods-all"; elif [ "$ns" = openshift-sdn ]; then cat "$D/pods-openshift-sdn"; else echo "No resources found."; fi ;;
+      egressnetworkpolicy|egressnetworkpolicies) echo '{"apiVersion": "v1", "items": [], "kind": "List", "metadata": {"resourceVersion": "", "selfLink": ""}}' ;;
       svc|services|service) if [ "$all" = 1 ]; then cat "$D/svc-all"; else echo "No resources found."; fi ;;
       ep|endpoints) if [ "$all" = 1 ]; then cat "$D/ep-all"; else echo "No resources found."; fi ;;
       *) echo "error: the server doesn't have a resource type \\"$res\\"" >&2; exit 1 ;;

@@ -212,3 +212,34 @@ describe('multicast (tables 110, 120)', () => {
     expect(leak.map((f) => f.title)).toEqual(["Multicast of project proj-a goes to ports 3, 4, 5, not to its pods' ports 3, 4"])
   })
 })
+
+describe('EgressNetworkPolicy (table 101)', () => {
+  const policy = (rules: object[], name = 'default') => ({ kind: 'EgressNetworkPolicy', metadata: { name, namespace: 'proj-a' }, spec: { egress: rules } })
+  const rules = [{ type: 'Allow', to: { cidrSelector: '1.2.3.0/24' } }, { type: 'Allow', to: { dnsName: 'www.example.com' } }, { type: 'Deny', to: { cidrSelector: '0.0.0.0/0' } }]
+  const f101 = (prio: number, match: string, action: string) => ` cookie=0x0, duration=9.1s, table=101, n_packets=0, n_bytes=0, priority=${prio},${match}reg0=0xabcdef actions=${action}`
+  const netns = 'NAME     NETID      EGRESS IPS\ndefault  0          []\nproj-a   11259375   []\n'
+  const node = (items: object[], extra: string[]): NodeCaptures => ({
+    ...lab({ flows: (t) => [t, ...extra].join('\n') }),
+    netNamespaces: { source: 'oc get netnamespaces', data: parse('oc.get.netnamespaces', netns).records },
+    egressPolicies: { source: 'oc get egressnetworkpolicy -o json', data: parse('oc.get.egressnetworkpolicies', JSON.stringify({ kind: 'List', items })).records }
+  })
+  const good = [f101(3, 'ip,nw_dst=1.2.3.0/24,', 'output:2'), f101(2, 'ip,nw_dst=93.184.216.34,', 'output:2'), f101(1, 'ip,', 'drop')]
+
+  it('reads the policy from JSON and finds its rules in table 101 (the dnsName rule is not checked)', () => {
+    expect(parse('oc.get.egressnetworkpolicies', JSON.stringify({ kind: 'List', items: [policy(rules)] })).records[0].rules).toEqual([
+      { type: 'Allow', cidr: '1.2.3.0/24', dnsName: null },
+      { type: 'Allow', cidr: null, dnsName: 'www.example.com' },
+      { type: 'Deny', cidr: '0.0.0.0/0', dnsName: null }
+    ])
+    const r = checkNode(node([policy(rules)], good))
+    expect(r.ran).toContain('egress network policies')
+    expect(r.findings).toEqual([])
+  })
+
+  it('a rule without its flow, a flow with the wrong action, two policies without the drop', () => {
+    expect(checkNode(node([policy(rules)], good.slice(1))).findings.map((f) => f.title)).toEqual(['Table 101 does not enforce the egress policy of project proj-a (priority 3 Allow 1.2.3.0/24)'])
+    expect(checkNode(node([policy(rules)], [good[0]!, good[1]!, f101(1, 'ip,', 'output:2')])).findings.map((f) => f.id)).toEqual(['egress.policy:proj-a'])
+    expect(checkNode(node([policy(rules), policy(rules, 'second')], good)).findings.map((f) => f.id)).toEqual(['egress.policy:proj-a:many'])
+    expect(checkNode(node([policy(rules), policy(rules, 'second')], [f101(1, '', 'drop')])).findings).toEqual([])
+  })
+})

@@ -59,7 +59,21 @@ export interface OcEndpoints {
   endpoints: string[]
 }
 
-export type OcKind = 'hostsubnets' | 'netnamespaces' | 'clusternetwork' | 'nodes' | 'pods' | 'services' | 'endpoints'
+export interface EgressRule {
+  type: 'Allow' | 'Deny'
+  /** cidrSelector, or null for a dnsName rule. */
+  cidr: string | null
+  dnsName: string | null
+}
+export interface EgressNetworkPolicy {
+  line: number
+  namespace: string | null
+  name: string
+  /** In order (the first rule wins); empty from a table, which does not show them. */
+  rules: EgressRule[]
+}
+
+export type OcKind = 'hostsubnets' | 'netnamespaces' | 'clusternetwork' | 'nodes' | 'pods' | 'services' | 'endpoints' | 'egressnetworkpolicies'
 
 export interface OcResult<T> {
   records: T[]
@@ -154,7 +168,16 @@ const fromJson: { [K in OcKind]: (o: Obj) => unknown } = {
       for (const a of Array.isArray(s.addresses) ? s.addresses.map(obj) : []) for (const p of ports) eps.push(p.port === undefined ? String(a.ip) : `${a.ip}:${p.port}`)
     }
     return { line: 1, namespace: str(obj(o.metadata).namespace), name: str(obj(o.metadata).name) ?? '', endpoints: eps }
-  }
+  },
+  egressnetworkpolicies: (o) => ({
+    line: 1,
+    namespace: str(obj(o.metadata).namespace),
+    name: str(obj(o.metadata).name) ?? '',
+    rules: (Array.isArray(obj(o.spec).egress) ? (obj(o.spec).egress as unknown[]) : []).map((r) => {
+      const to = obj(obj(r).to)
+      return { type: str(obj(r).type) === 'Deny' ? 'Deny' : 'Allow', cidr: str(to.cidrSelector), dnsName: str(to.dnsName) }
+    })
+  })
 }
 
 const headerOf: { [K in OcKind]: RegExp } = {
@@ -164,7 +187,8 @@ const headerOf: { [K in OcKind]: RegExp } = {
   nodes: /^NAME\s+STATUS\s+ROLES/,
   pods: /^(NAMESPACE\s+)?NAME\s+READY\s+STATUS/,
   services: /^(NAMESPACE\s+)?NAME\s+TYPE\s+CLUSTER-IP/,
-  endpoints: /^(NAMESPACE\s+)?NAME\s+ENDPOINTS/
+  endpoints: /^(NAMESPACE\s+)?NAME\s+ENDPOINTS/,
+  egressnetworkpolicies: /^(NAMESPACE\s+)?NAME\s+AGE/
 }
 
 type Cells = Record<string, string>
@@ -204,7 +228,8 @@ const fromRow: { [K in OcKind]: (c: Cells, line: number) => unknown } = {
     node: none(c.NODE)
   }),
   services: (c, line) => ({ line, namespace: none(c.NAMESPACE), name: c.NAME ?? '', type: none(c.TYPE), clusterIP: none(c['CLUSTER-IP']), ports: none(c['PORT(S)']) }),
-  endpoints: (c, line) => ({ line, namespace: none(c.NAMESPACE), name: c.NAME ?? '', endpoints: list(c.ENDPOINTS) })
+  endpoints: (c, line) => ({ line, namespace: none(c.NAMESPACE), name: c.NAME ?? '', endpoints: list(c.ENDPOINTS) }),
+  egressnetworkpolicies: (c, line) => ({ line, namespace: none(c.NAMESPACE), name: c.NAME ?? '', rules: [] })
 }
 
 export interface OcRecords {
@@ -215,6 +240,7 @@ export interface OcRecords {
   pods: OcPod
   services: OcService
   endpoints: OcEndpoints
+  egressnetworkpolicies: EgressNetworkPolicy
 }
 
 /**

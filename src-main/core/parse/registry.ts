@@ -32,7 +32,8 @@ export const parserIds = [
   'oc.get.nodes',
   'oc.get.pods',
   'oc.get.services',
-  'oc.get.endpoints'
+  'oc.get.endpoints',
+  'oc.get.egressnetworkpolicies'
 ] as const
 export type ParserId = (typeof parserIds)[number]
 
@@ -60,7 +61,8 @@ const ocKinds: Record<string, OcKind> = {
   node: 'nodes', nodes: 'nodes', no: 'nodes',
   pod: 'pods', pods: 'pods', po: 'pods',
   service: 'services', services: 'services', svc: 'services',
-  endpoints: 'endpoints', ep: 'endpoints', endpoint: 'endpoints'
+  endpoints: 'endpoints', ep: 'endpoints', endpoint: 'endpoints',
+  egressnetworkpolicy: 'egressnetworkpolicies', egressnetworkpolicies: 'egressnetworkpolicies'
 }
 
 /** Drops wrappers that run the real command elsewhere: sudo, oc exec/rsh, ip netns exec, nsenter, chroot, env, timeout. */

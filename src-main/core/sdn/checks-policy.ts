@@ -1,7 +1,7 @@
 import { flowEvidence, type EvidenceLine, type Finding } from './evidence'
 import { intOf, ipv4Of, loadedInto, type NodeCaptures, type NodeFacts } from './facts'
 import type { Flow } from '../flows/flow'
-import type { OcService } from '../parse/oc'
+import type { EgressNetworkPolicy, OcService } from '../parse/oc'
 
 /** The service ports of `oc get svc` ("5000/TCP,53/UDP"; NodePorts "80:30080/TCP" keep the service port). */
 function servicePorts(s: OcService): { proto: 'tcp' | 'udp'; port: number }[] {
@@ -214,6 +214,68 @@ export function checkMulticast(c: NodeCaptures): Finding[] {
         title: `Multicast of project ${n.name} goes to ports ${outPorts.join(', ') || 'none'}, not to its pods' ports ${ports.join(', ')}`,
         detail: 'Table 120 must list exactly the local ports of the project\'s pods: a missing port misses multicast, an extra one leaks it to another pod.',
         evidence: [nsEvidence, flowEvidence(src, t120)]
+      })
+    }
+  }
+  return out
+}
+
+/**
+ * EgressNetworkPolicy (sdn-flows invariant 19; multitenant and networkpolicy): a project with exactly one policy
+ * has one table 101 flow per rule, reg0=<VNID>, priority = rules - index, nw_dst = the CIDR (none for 0.0.0.0/0),
+ * output:2 to allow or drop to deny; a project with more than one policy gets a single priority 1 drop.
+ * dnsName rules expand to the IPs the node resolved, which the capture does not show: they are not checked.
+ */
+export function checkEgressPolicies(c: NodeCaptures, facts: NodeFacts): Finding[] {
+  const policies = c.egressPolicies
+  const netns = c.netNamespaces
+  if (!policies || !netns || (facts.pluginId !== 1 && facts.pluginId !== 2)) return []
+  const src = c.flows.source
+  const t101 = c.flows.data.filter((f) => f.table === 101)
+  const byNs = new Map<string, EgressNetworkPolicy[]>()
+  for (const p of policies.data) {
+    const ns = p.namespace ?? ''
+    byNs.set(ns, [...(byNs.get(ns) ?? []), p])
+  }
+  const out: Finding[] = []
+  for (const [ns, list] of byNs) {
+    const v = netns.data.find((n) => n.name === ns)?.netid
+    if (v === undefined || v === null || v === 0) continue
+    const hex = `0x${v.toString(16)}`
+    const mine = t101.filter((f) => Number(intOf(f, 'reg0')) === v)
+    const evidence: EvidenceLine[] = list.map((p) => ({ source: policies.source, line: p.line, text: `${ns}/${p.name}: ${p.rules.map((r) => `${r.type} ${r.cidr ?? r.dnsName ?? '?'}`).join(', ')}` }))
+    if (list.length > 1) {
+      // A single flow: a left-over allow rule next to the drop would still let traffic out.
+      if (!(mine.length === 1 && mine[0]?.priority === 1 && mine[0].actionsText === 'drop')) {
+        out.push({
+          id: `egress.policy:${ns}:many`,
+          check: 'egress.policy',
+          severity: 'error',
+          title: `Project ${ns} has ${list.length} EgressNetworkPolicies but table 101 does not drop its traffic`,
+          detail: `More than one EgressNetworkPolicy in a project is not allowed; the SDN then drops all its external traffic with a single table 101 flow reg0=${hex}, priority 1, drop. Table 101 holds ${mine.length} flow(s) for the project instead, so its traffic is not handled as the SDN intends.`,
+          evidence
+        })
+      }
+      continue
+    }
+    const rules = (list[0] as EgressNetworkPolicy).rules
+    const missing: string[] = []
+    rules.forEach((r, i) => {
+      if (!r.cidr) return
+      const prio = rules.length - i
+      const all = r.cidr === '0.0.0.0/0'
+      const want = r.type === 'Allow' ? 'output:2' : 'drop'
+      const hit = mine.find((f) => f.priority === prio && (all ? ipv4Of(f, 'nw_dst') === null : ipv4Of(f, 'nw_dst') === r.cidr) && f.actionsText === want)
+      if (!hit) missing.push(`priority ${prio} ${r.type} ${r.cidr}`)
+    })
+    if (missing.length > 0) {
+      out.push({
+        id: `egress.policy:${ns}`,
+        check: 'egress.policy',
+        severity: 'error',
+        title: `Table 101 does not enforce the egress policy of project ${ns} (${missing.join('; ')})`,
+        detail: `Each rule of the project's EgressNetworkPolicy needs a table 101 flow reg0=${hex} with its priority, CIDR and action. Without them external traffic of the project is not filtered as the policy says. Restarting the SDN pod of ${c.node} reprograms the rules; the SDN log says why a policy was refused.`,
+        evidence: [...evidence, ...mine.slice(0, 5).map((f) => flowEvidence(src, f))]
       })
     }
   }

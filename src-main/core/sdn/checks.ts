@@ -1,7 +1,7 @@
 import { checkBridge, checkHostNetworking } from './checks-node'
 import { checkLocalPods } from './checks-local'
 import { checkRemoteNodes } from './checks-remote'
-import { checkEgressIPs, checkMulticast, checkServices, checkVnidRules } from './checks-policy'
+import { checkEgressIPs, checkEgressPolicies, checkMulticast, checkServices, checkVnidRules } from './checks-policy'
 import type { Finding } from './evidence'
 import { nodeFacts, type NodeCaptures, type NodeFacts } from './facts'
 
@@ -41,6 +41,10 @@ export function checkNode(c: NodeCaptures): NodeCheckResult {
   if (c.netNamespaces && c.hostSubnets && (facts.pluginId === 1 || facts.pluginId === 2)) {
     findings.push(...checkEgressIPs(c, facts))
     ran.push('egress IPs')
+  }
+  if (c.egressPolicies && c.netNamespaces && (facts.pluginId === 1 || facts.pluginId === 2)) {
+    findings.push(...checkEgressPolicies(c, facts))
+    ran.push('egress network policies')
   }
   if (c.netNamespaces?.data.some((n) => n.multicast !== null)) {
     findings.push(...checkMulticast(c))

@@ -2,7 +2,7 @@ import { cidrContains, ipv4ToNumber, parseIPv4Cidr, type Ipv4Cidr } from '../net
 import type { FlowAction } from '../flows/actions'
 import { flowActions, matchField, type Flow } from '../flows/flow'
 import type { IpLink, IpRoute } from '../parse/ip'
-import type { ClusterNetwork, HostSubnet, NetNamespace, OcPod, OcService } from '../parse/oc'
+import type { ClusterNetwork, EgressNetworkPolicy, HostSubnet, NetNamespace, OcPod, OcService } from '../parse/oc'
 import type { PortDesc } from '../parse/ovs-ports'
 import type { OvsdbRecord } from '../parse/ovsdb-list'
 
@@ -27,6 +27,7 @@ export interface NodeCaptures {
   clusterNetwork?: Sourced<ClusterNetwork[]>
   pods?: Sourced<OcPod[]>
   services?: Sourced<OcService[]>
+  egressPolicies?: Sourced<EgressNetworkPolicy[]>
 }
 
 export const ipv4Of = (f: Flow, name: string): string | null => {

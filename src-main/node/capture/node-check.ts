@@ -19,7 +19,8 @@ const wanted: { role: Role; parser: string; clusterWide: boolean; pick: (data: R
   { role: 'netNamespaces', parser: 'oc.get.netnamespaces', clusterWide: true, pick: (d) => d.records },
   { role: 'clusterNetwork', parser: 'oc.get.clusternetwork', clusterWide: true, pick: (d) => d.records },
   { role: 'pods', parser: 'oc.get.pods', clusterWide: true, pick: (d) => d.records, accept: (c) => !/openshift-sdn/.test(c.command) },
-  { role: 'services', parser: 'oc.get.services', clusterWide: true, pick: (d) => d.records }
+  { role: 'services', parser: 'oc.get.services', clusterWide: true, pick: (d) => d.records },
+  { role: 'egressPolicies', parser: 'oc.get.egressnetworkpolicies', clusterWide: true, pick: (d) => d.records, accept: (c) => /json/.test(c.command) }
 ]
 
 const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase() || a.toLowerCase().split('.')[0] === b.toLowerCase().split('.')[0]
