@@ -129,11 +129,23 @@ function sudoersRules(): string {
   ].join('\n')
 }
 
-/** Names every lab uses: a second lab (a developer's `npm run lab -- start`) would collide with them. */
+/**
+ * Names every lab uses: a second lab (a developer's `npm run lab -- start`) would collide with them.
+ * A lab whose processes are all gone (the machine or the test run was killed) leaves its namespaces
+ * behind in /run/netns: with no process left in any of them they are removed, with their host veths;
+ * a namespace that still has a process in it belongs to a lab that runs, and is left alone.
+ */
 function otherLabRunning(): string | null {
   const r = spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' })
-  const hit = (r.stdout ?? '').split('\n').find((l) => l.startsWith(`${prefix}-`))
-  return hit ? hit.split(' ')[0] ?? null : null
+  const names = (r.stdout ?? '').split('\n').map((l) => l.split(' ')[0] ?? '').filter((n) => n.startsWith(`${prefix}-`))
+  if (names.length === 0) return null
+  const busy = names.find((ns) => (spawnSync('ip', ['netns', 'pids', ns], { encoding: 'utf8' }).stdout ?? '').trim() !== '')
+  if (busy) return busy
+  for (const ns of names) spawnSync('ip', ['netns', 'del', ns])
+  const links = spawnSync('ip', ['-o', 'link', 'show'], { encoding: 'utf8' }).stdout ?? ''
+  for (const m of links.matchAll(new RegExp(`^\\d+: (${prefix}v\\d+)[@:]`, 'gm'))) spawnSync('ip', ['link', 'del', m[1] ?? ''])
+  const left = (spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout ?? '').split('\n').find((l) => l.startsWith(`${prefix}-`))
+  return left ? left.split(' ')[0] ?? null : null
 }
 
 export async function startLab(opts: { dir: string; nodes?: number; podsPerNode?: number }): Promise<Lab> {
