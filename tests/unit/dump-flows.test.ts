@@ -2,7 +2,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { canonicalActions } from '../../src-main/core/flows/actions'
 import { diffFlows } from '../../src-main/core/flows/diff'
-import { flowActions, flowKey, matchField } from '../../src-main/core/flows/flow'
+import { flowActions, flowKey, matchField, plainFlow, type Flow } from '../../src-main/core/flows/flow'
 import { parseDumpFlows } from '../../src-main/core/parse/ovs-dump-flows'
 import { sample } from '../helpers/samples'
 
@@ -129,6 +129,67 @@ describe('ovs-ofctl dump-flows parser on real samples', () => {
   })
 })
 
+describe('the fast reader of dump lines', () => {
+  // The usual dump line is read left to right by a dedicated reader; any other spelling by the
+  // general one. Both must give the same flow: the same lines with the properties spaced differently
+  // (", " -> ",  ") can only be taken by the general reader.
+  const fields = (f: Flow) => {
+    const { text: _t, line: _l, ...rest } = plainFlow(f)
+    return rest
+  }
+  it.each(wellFormed)('%s: the fast and the general reader agree on every flow', (file) => {
+    const text = sample(file)
+    const fast = parseDumpFlows(text)
+    const respaced = text
+      .split('\n')
+      .map((l) => {
+        const at = l.indexOf(' actions=')
+        return at < 0 ? l : l.slice(0, at).replace(/, /g, ',  ') + l.slice(at)
+      })
+      .join('\n')
+    const general = parseDumpFlows(respaced)
+    expect(general.flows.length).toBe(fast.flows.length)
+    expect(general.diagnostics).toEqual(fast.diagnostics.map((d) => ({ ...d, text: general.diagnostics.find((g) => g.line === d.line)?.text ?? d.text })))
+    fast.flows.forEach((f, i) => expect(fields(general.flows[i]!)).toEqual(fields(f)))
+  })
+
+  it('reads the header fields exactly (cookie, fractional duration, counters, ages, default priority)', () => {
+    const r = parseDumpFlows(
+      [
+        ' cookie=0xa1b2, duration=123.05s, table=21, n_packets=9007199254740, n_bytes=5, idle_age=7, hard_age=8, priority=300,ip actions=drop',
+        ' cookie=0x0, duration=0s, table=0, n_packets=0, n_bytes=0, in_port=3 actions=goto_table:20',
+        ' cookie=0x0, duration=1.5s, table=253, n_packets=0, n_bytes=0, priority=0 actions=note:01.ff',
+        ' cookie=0x0, duration=1.5s, table=1, n_packets=0, n_bytes=0, idle_timeout=30, priority=5,tcp actions=drop'
+      ].join('\n')
+    )
+    expect(r.diagnostics).toEqual([])
+    expect(plainFlow(r.flows[0]!)).toMatchObject({ cookie: '0xa1b2', duration: 123.05, table: 21, packets: 9007199254740, bytes: 5, priority: 300, matchText: 'ip', protocol: 'ip', actionsText: 'drop' })
+    expect(r.flows[0]!.more).toMatchObject({ idleAge: 7, hardAge: 8 })
+    expect(plainFlow(r.flows[1]!)).toMatchObject({ priority: 32768, matchText: 'in_port=3', duration: 0, more: null })
+    expect(plainFlow(r.flows[2]!)).toMatchObject({ priority: 0, matchText: '', matchCanon: '', actionsText: 'note:01.ff' })
+    expect(plainFlow(r.flows[3]!)).toMatchObject({ priority: 5, matchText: 'tcp', more: { idleTimeout: 30 } })
+  })
+
+  it('gives a flow as a plain object to JSON, with every field', () => {
+    const f = parseDumpFlows(' cookie=0x0, duration=2.5s, table=0, n_packets=1, n_bytes=2, priority=100,ip actions=goto_table:20').flows[0]!
+    expect(JSON.parse(JSON.stringify(f))).toEqual({
+      line: 1,
+      text: ' cookie=0x0, duration=2.5s, table=0, n_packets=1, n_bytes=2, priority=100,ip actions=goto_table:20',
+      cookie: '0x0',
+      table: 0,
+      priority: 100,
+      duration: 2.5,
+      packets: 1,
+      bytes: 2,
+      more: null,
+      protocol: 'ip',
+      matchText: 'ip',
+      matchCanon: 'ip',
+      actionsText: 'goto_table:20'
+    })
+  })
+})
+
 describe('parser robustness', () => {
   const real = sample('lab/node1-dump-flows-of13.txt')
 
@@ -170,6 +231,37 @@ describe('flow diff', () => {
     const moved = d.tables[0]!.moved
     expect(moved[0]!.counters).toMatchObject({ packets: 500, bytes: 5000, seconds: 10, packetsPerSecond: 50, reset: false })
     expect(moved[1]!.counters).toMatchObject({ packets: 2, reset: true })
+  })
+
+  it('pairs flows wherever they are: the in-order walk and the lookup agree', () => {
+    const text = sample('lab/sdn-flows.txt')
+    const modified = sample('lab/sdn-flows-modified.txt')
+    const a = parseDumpFlows(text).flows
+    const b = parseDumpFlows(modified).flows
+    const inOrder = diffFlows(a, b)
+    // The same flows of B in reverse and shuffled order: nothing can be paired by place.
+    const shuffled = [...b].reverse()
+    for (let i = 0; i < shuffled.length; i += 3) shuffled.push(shuffled.splice(i, 1)[0]!)
+    const summary = (d: ReturnType<typeof diffFlows>) =>
+      d.tables.map((t) => ({ table: t.table, added: t.added.map((e) => e.key).sort(), removed: t.removed.map((e) => e.key).sort(), changed: t.changed.map((e) => e.key).sort(), moved: t.moved.length, unchanged: t.unchanged }))
+    expect(summary(diffFlows(a, shuffled))).toEqual(summary(inOrder))
+    expect(summary(diffFlows([...a].reverse(), b))).toEqual(summary(inOrder))
+    expect(inOrder.totals.added + inOrder.totals.removed + inOrder.totals.changed).toBeGreaterThan(0)
+  })
+
+  it('reports duplicate keys in the second input, paired or not', () => {
+    const a = parseDumpFlows('table=1,priority=5,ip,actions=drop').flows
+    const b = parseDumpFlows('table=1,priority=5,ip,actions=drop\ntable=2,priority=5,ip,actions=drop\ntable=1,priority=5,ip,actions=output:1\ntable=2,priority=5,ip,actions=output:2').flows
+    const d = diffFlows(a, b)
+    expect(d.duplicates).toEqual([
+      { side: 'after', key: '1 5 ip', lines: [1, 3] },
+      { side: 'after', key: '2 5 ip', lines: [2, 4] }
+    ])
+    // The last of the duplicates is the flow: table 1 changed to output:1, table 2 added with output:2.
+    expect(d.tables.map((t) => [t.table, t.changed.map((e) => e.after?.actionsText), t.added.map((e) => e.after?.actionsText)])).toEqual([
+      [1, ['output:1'], []],
+      [2, [], ['output:2']]
+    ])
   })
 
   it('reports duplicate keys in one input', () => {

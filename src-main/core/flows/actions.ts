@@ -213,42 +213,54 @@ export function canonicalActions(actions: readonly FlowAction[], opts: CanonOpti
  */
 const noProblems: string[] = []
 
-/** goto_table:N, output:N, resubmit(,N), drop, output:NXM_NX_REGn[]: the usual last actions, whole. */
-/** s[from..] is one or more digits. (A module function, not a closure: this runs once per flow.) */
-function digitsFrom(s: string, from: number): boolean {
-  if (from >= s.length) return false
-  for (let i = from; i < s.length; i++) {
+/** s[from, to) is one or more digits. (A module function, not a closure: this runs once per flow.) */
+function digitsFrom(s: string, from: number, to: number): boolean {
+  if (from >= to) return false
+  for (let i = from; i < to; i++) {
     const c = s.charCodeAt(i)
     if (c < 48 || c > 57) return false
   }
   return true
 }
 
-function isPlainLastAction(s: string, a: number): boolean {
-  if (s.startsWith('goto_table:', a)) return digitsFrom(s, a + 11)
+/** s[a, to) is goto_table:N, output:N, resubmit(,N), drop or output:NXM_NX_REGn[]: the usual last actions, whole. */
+function isPlainLastAction(s: string, a: number, to: number): boolean {
+  if (s.startsWith('goto_table:', a)) return digitsFrom(s, a + 11, to)
   if (s.startsWith('output:', a)) {
-    if (digitsFrom(s, a + 7)) return true
-    return s.startsWith('NXM_NX_REG', a + 7) && /^\d{1,2}\[\]$/.test(s.slice(a + 17))
+    if (digitsFrom(s, a + 7, to)) return true
+    return s.startsWith('NXM_NX_REG', a + 7) && /^\d{1,2}\[\]$/.test(s.slice(a + 17, to))
   }
-  if (s.startsWith('resubmit(,', a)) return /^\d+\)$/.test(s.slice(a + 10))
-  return s.length - a === 4 && s.startsWith('drop', a)
+  if (s.startsWith('resubmit(,', a)) return /^\d+\)$/.test(s.slice(a + 10, to))
+  return to - a === 4 && s.startsWith('drop', a)
 }
 
 export function lastActionProblems(text: string): string[] {
-  const trimmed = text.charCodeAt(text.length - 1) === 32 || text.charCodeAt(0) === 32 ? text.trim() : text
-  if (trimmed === '') return ['no actions after "actions=" (text cut short?)']
+  return lastActionProblemsAt(text, 0, text.length) ?? noProblems
+}
+
+/** lastActionProblems of s[from, to) (the actions of one line of a whole dump), cutting nothing when well formed: null then. */
+export function lastActionProblemsAt(s: string, from: number, to: number): string[] | null {
+  let a = from
+  let b = to
+  while (a < b && s.charCodeAt(a) === 32) a++
+  while (b > a && s.charCodeAt(b - 1) === 32) b--
+  if (a === b) return ['no actions after "actions=" (text cut short?)']
+  // Brackets over the whole text (a "(" cut short leaves commas that look top level) and the last
+  // top-level ','. Letters (most of the text) skip at one comparison.
   let depth = 0
-  let last = 0
-  for (let i = 0; i < trimmed.length; i++) {
-    const c = trimmed.charCodeAt(i)
+  let last = a
+  for (let i = a; i < b; i++) {
+    const c = s.charCodeAt(i)
+    if (c > 93) continue
     if (c === 40 || c === 91) depth++
-    else if (c === 41 || c === 93) depth--
-    else if (c === 44 && depth === 0) last = i + 1
-    if (depth < 0) break
+    else if (c === 41 || c === 93) {
+      if (--depth < 0) break
+    } else if (c === 44 && depth === 0) last = i + 1
   }
-  if (depth === 0 && isPlainLastAction(trimmed, last)) return noProblems
+  if (depth === 0 && isPlainLastAction(s, last, b)) return null
+  const trimmed = s.slice(a, b)
   const problems: string[] = []
-  parseOne(trimmed.slice(last), problems)
+  parseOne(trimmed.slice(last - a), problems)
   if (depth !== 0 && problems.length === 0) problems.push(`${trimmed}: unbalanced brackets (text cut short?)`)
-  return problems
+  return problems.length === 0 ? null : problems
 }

@@ -45,48 +45,60 @@ export interface FlowDiff {
 export interface FlowDiffOptions extends CanonOptions {}
 
 /**
- * Flows by match text, then table and priority. Keyed on the existing matchCanon string: building a
- * "table priority match" key per flow costs more than the whole comparison at 100k flows.
+ * The flows of one side by match text, then table and priority. Each flow's canonical match is read
+ * once (its hash is then kept by the string); flows sharing a match text are chained by index, so
+ * an index of 100,000 flows is one Map and two typed arrays.
  */
 class FlowIndex {
-  private readonly byMatch = new Map<string, Flow | Flow[]>()
+  readonly keys: string[]
+  private readonly head = new Map<string, number>()
+  /** Next flow index with the same match text, -1 at the end. */
+  private readonly next: Int32Array
+  /** False for a flow replaced by a later one with the same key (a hand-made file's duplicate). */
+  readonly live: Uint8Array
 
-  constructor(flows: readonly Flow[], side: 'before' | 'after', dups: FlowDiff['duplicates']) {
-    for (const f of flows) {
-      const prev = this.get(f)
-      if (prev) {
-        const k = flowKey(f)
-        const d = dups.find((x) => x.side === side && x.key === k)
-        if (d) d.lines.push(f.line)
-        else dups.push({ side, key: k, lines: [prev.line, f.line] })
-        this.replace(prev, f)
+  constructor(readonly flows: readonly Flow[], side: 'before', dups: FlowDiff['duplicates']) {
+    const n = flows.length
+    this.keys = new Array<string>(n)
+    this.next = new Int32Array(n).fill(-1)
+    this.live = new Uint8Array(n).fill(1)
+    for (let i = 0; i < n; i++) {
+      const f = flows[i] as Flow
+      const k = f.matchCanon
+      this.keys[i] = k
+      let c = this.head.get(k)
+      if (c === undefined) {
+        this.head.set(k, i)
         continue
       }
-      const slot = this.byMatch.get(f.matchCanon)
-      if (slot === undefined) this.byMatch.set(f.matchCanon, f)
-      else if (Array.isArray(slot)) slot.push(f)
-      else this.byMatch.set(f.matchCanon, [slot, f])
+      let tail = c
+      let dup = -1
+      for (; c !== -1; c = this.next[c] as number) {
+        tail = c
+        const g = flows[c] as Flow
+        if (this.live[c] === 1 && g.table === f.table && g.priority === f.priority) dup = c
+      }
+      this.next[tail] = i
+      if (dup >= 0) {
+        // The later flow wins, as it would on a switch.
+        this.live[dup] = 0
+        const key = flowKey(f)
+        const d = dups.find((x) => x.side === side && x.key === key)
+        if (d) d.lines.push(f.line)
+        else dups.push({ side, key, lines: [(flows[dup] as Flow).line, f.line] })
+      }
     }
   }
 
-  get(f: Pick<Flow, 'table' | 'priority' | 'matchCanon'>): Flow | undefined {
-    const slot = this.byMatch.get(f.matchCanon)
-    if (slot === undefined) return undefined
-    if (!Array.isArray(slot)) return slot.table === f.table && slot.priority === f.priority ? slot : undefined
-    return slot.find((x) => x.table === f.table && x.priority === f.priority)
-  }
-
-  private replace(prev: Flow, next: Flow): void {
-    const slot = this.byMatch.get(prev.matchCanon)
-    if (Array.isArray(slot)) slot[slot.indexOf(prev)] = next
-    else this.byMatch.set(prev.matchCanon, next)
-  }
-
-  *flows(): IterableIterator<Flow> {
-    for (const slot of this.byMatch.values()) {
-      if (Array.isArray(slot)) yield* slot
-      else yield slot
+  /** Index of the live flow with this match text, table and priority, or -1. */
+  find(key: string, table: number, priority: number): number {
+    let c = this.head.get(key)
+    if (c === undefined) return -1
+    for (; c !== -1; c = this.next[c] as number) {
+      const g = this.flows[c] as Flow
+      if (this.live[c] === 1 && g.table === table && g.priority === priority) return c
     }
+    return -1
   }
 }
 
@@ -119,27 +131,97 @@ const entry = (before: Flow | null, after: Flow | null, changes: FlowChange[], c
  * match; a flow in both differs when its actions, cookie or timeouts differ. Durations, counters and
  * ages never count as a change; the counter deltas are reported for flows in both.
  */
+/** How far the in-order walk looks for the next pair before it moves on (flows added or removed there). */
+const lookAhead = 8
+
 export function diffFlows(before: readonly Flow[], after: readonly Flow[], opts: FlowDiffOptions = {}): FlowDiff {
   const duplicates: FlowDiff['duplicates'] = []
   const a = new FlowIndex(before, 'before', duplicates)
-  const b = new FlowIndex(after, 'after', duplicates)
   const tables = new Map<number, TableDiff>()
   const totals = { added: 0, removed: 0, changed: 0, moved: 0, unchanged: 0 }
 
-  for (const fa of a.flows()) {
-    const fb = b.get(fa)
-    if (!fb) {
+  // Pair every flow of B with its flow of A (one index, of A, is built). The last of several B
+  // flows with the same key wins, as it would on a switch; B flows not in A are indexed apart.
+  const pairOf = new Int32Array(before.length).fill(-1)
+  const onlyInB = new Map<string, number>()
+  const bDup = (key: string, first: number, j: number) => {
+    const d = duplicates.find((x) => x.side === 'after' && x.key === key)
+    if (d) d.lines.push((after[j] as Flow).line)
+    else duplicates.push({ side: 'after', key, lines: [(after[first] as Flow).line, (after[j] as Flow).line] })
+  }
+  // Two dumps of one switch list their flows in nearly the same order: walk both, and pair flows at
+  // the same place (or a few flows further on either side) without a lookup. The rest is looked up.
+  const alignedB = new Int32Array(after.length).fill(-1)
+  const same = (i: number, j: number) => {
+    const fa = before[i] as Flow
+    const fb = after[j] as Flow
+    return a.live[i] === 1 && fa.table === fb.table && fa.priority === fb.priority && (a.keys[i] as string) === fb.matchCanon
+  }
+  for (let i = 0, j = 0; i < before.length && j < after.length; ) {
+    if (same(i, j)) {
+      alignedB[j++] = i++
+      continue
+    }
+    let k = 1
+    for (; k <= lookAhead; k++) {
+      if (j + k < after.length && same(i, j + k)) {
+        j += k
+        break
+      }
+      if (i + k < before.length && same(i + k, j)) {
+        i += k
+        break
+      }
+    }
+    if (k > lookAhead) {
+      i++
+      j++
+    }
+  }
+  for (let j = 0; j < after.length; j++) {
+    const fb = after[j] as Flow
+    const i = alignedB[j] !== -1 ? (alignedB[j] as number) : a.find(fb.matchCanon, fb.table, fb.priority)
+    if (i >= 0) {
+      const prev = pairOf[i] as number
+      if (prev >= 0) bDup(flowKey(fb), prev, j)
+      pairOf[i] = j
+      continue
+    }
+    const key = flowKey(fb)
+    const prev = onlyInB.get(key)
+    if (prev !== undefined) bDup(key, prev, j)
+    onlyInB.set(key, j)
+  }
+
+  for (let i = 0; i < before.length; i++) {
+    if (a.live[i] === 0) continue
+    const fa = before[i] as Flow
+    const j = pairOf[i] as number
+    if (j < 0) {
       tableOf(tables, fa.table).removed.push(entry(fa, null, [], null))
       totals.removed++
       continue
     }
-    const changes: FlowChange[] = []
-    if (fa.actionsText !== fb.actionsText && canonicalActions(flowActions(fa), opts) !== canonicalActions(flowActions(fb), opts)) changes.push('actions')
-    if (fa.cookie !== fb.cookie) changes.push('cookie')
-    if ((fa.more?.idleTimeout ?? 0) !== (fb.more?.idleTimeout ?? 0) || (fa.more?.hardTimeout ?? 0) !== (fb.more?.hardTimeout ?? 0)) changes.push('timeouts')
+    const fb = after[j] as Flow
+    let changes: FlowChange[] | null = null
+    if (fa.actionsText !== fb.actionsText && canonicalActions(flowActions(fa), opts) !== canonicalActions(flowActions(fb), opts)) (changes ??= []).push('actions')
+    if (fa.cookie !== fb.cookie) (changes ??= []).push('cookie')
+    if (fa.more !== null || fb.more !== null) {
+      if ((fa.more?.idleTimeout ?? 0) !== (fb.more?.idleTimeout ?? 0) || (fa.more?.hardTimeout ?? 0) !== (fb.more?.hardTimeout ?? 0)) (changes ??= []).push('timeouts')
+    }
+    if (changes === null && fa.packets !== null && fa.packets === fb.packets) {
+      // Nothing moved: no delta object for the usual flow (unless it was re-added in between).
+      const da = fa.duration
+      const db = fb.duration
+      if (da === null || db === null || db >= da) {
+        tableOf(tables, fb.table).unchanged++
+        totals.unchanged++
+        continue
+      }
+    }
     const counters = counterDelta(fa, fb)
     const t = tableOf(tables, fb.table)
-    if (changes.length > 0) {
+    if (changes !== null) {
       t.changed.push(entry(fa, fb, changes, counters))
       totals.changed++
     } else if (counters && (counters.packets !== 0 || counters.reset)) {
@@ -150,8 +232,8 @@ export function diffFlows(before: readonly Flow[], after: readonly Flow[], opts:
       totals.unchanged++
     }
   }
-  for (const fb of b.flows()) {
-    if (a.get(fb)) continue
+  for (const j of onlyInB.values()) {
+    const fb = after[j] as Flow
     tableOf(tables, fb.table).added.push(entry(null, fb, [], null))
     totals.added++
   }

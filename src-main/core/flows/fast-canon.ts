@@ -207,7 +207,31 @@ function itemIsCanonical(s: string, a: number, b: number, eq: number, name: stri
   return false
 }
 
-const protocolNames = new Set(Object.keys(protocols))
+/** Protocol shorthands by the same hash, looked up in place. */
+const protocolByHash = new Map<number, string[]>()
+for (const name of Object.keys(protocols)) {
+  const h = hashRange(name, 0, name.length)
+  protocolByHash.set(h, [...(protocolByHash.get(h) ?? []), name])
+}
+function protocolAt(s: string, a: number, b: number): string | undefined {
+  const list = protocolByHash.get(hashRange(s, a, b))
+  if (list === undefined) return undefined
+  for (const k of list) if (k.length === b - a && s.startsWith(k, a)) return k
+  return undefined
+}
+
+/** s[a1, b1) < s[a2, b2) as strings, without cutting them out. */
+function rangeLess(s: string, a1: number, b1: number, a2: number, b2: number): boolean {
+  const n = Math.min(b1 - a1, b2 - a2)
+  for (let i = 0; i < n; i++) {
+    const x = s.charCodeAt(a1 + i)
+    const y = s.charCodeAt(a2 + i)
+    if (x !== y) return x < y
+  }
+  return b1 - a1 < b2 - a2
+}
+
+const protocolRank = fieldRank('protocol')
 
 /**
  * Checks, without building anything, that s[from, to) is a match exactly as ovs-ofctl prints it:
@@ -224,21 +248,27 @@ export function printedMatchProtocol(s: string, from: number, to: number): strin
     let end = s.indexOf(',', pos)
     if (end < 0 || end > to) end = to
     if (end === pos) return null
-    const eq = s.indexOf('=', pos)
+    let eq = -1
+    for (let i = pos; i < end; i++) {
+      if (s.charCodeAt(i) === 61) {
+        eq = i
+        break
+      }
+    }
     let rank: number
-    if (eq < 0 || eq > end) {
+    if (eq < 0) {
       if (proto !== '') return null
-      const word = s.slice(pos, end)
-      if (!protocolNames.has(word)) return null
+      const word = protocolAt(s, pos, end)
+      if (word === undefined) return null
       proto = word
-      rank = fieldRank('protocol')
+      rank = protocolRank
     } else {
       const k = knownNameAt(s, pos, eq)
       if (k === undefined || !itemIsCanonical(s, pos, end, eq, k.name, k.kind, proto === 'arp' || proto === 'rarp')) return null
       rank = k.rank
     }
     if (rank < lastRank) return null
-    if (rank === lastRank && s.slice(lastStart, lastEnd) >= s.slice(pos, end)) return null
+    if (rank === lastRank && !rangeLess(s, lastStart, lastEnd, pos, end)) return null
     lastRank = rank
     lastStart = pos
     lastEnd = end

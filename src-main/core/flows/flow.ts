@@ -35,6 +35,25 @@ export interface FlowMore {
   extra: Record<string, string>
 }
 
+/** A Flow as a plain object of its own fields (for JSON, structured clone, or changing one field). */
+export function plainFlow(f: Flow): Flow {
+  return {
+    line: f.line,
+    text: f.text,
+    cookie: f.cookie,
+    table: f.table,
+    priority: f.priority,
+    duration: f.duration,
+    packets: f.packets,
+    bytes: f.bytes,
+    more: f.more,
+    protocol: f.protocol,
+    matchText: f.matchText,
+    matchCanon: f.matchCanon,
+    actionsText: f.actionsText
+  }
+}
+
 export const newFlowMore = (): FlowMore => ({ idleAge: null, hardAge: null, idleTimeout: null, hardTimeout: null, extra: {} })
 
 const typedActions = new Map<string, readonly FlowAction[]>()

@@ -1,4 +1,4 @@
-import { flowKey, type Flow } from '../flows/flow'
+import { flowKey, plainFlow, type Flow } from '../flows/flow'
 import { diag, splitLines, type Diagnostic } from './diagnostics'
 import { parseFlowLine } from './ovs-dump-flows'
 
@@ -36,7 +36,7 @@ export function parseDiffFlows(text: string): DiffFlowsOutput {
     const at = body.indexOf(' actions=')
     const normalized = at < 0 ? body : body.slice(0, at).replace(/ +/g, ',') + body.slice(at)
     const flow = parseFlowLine(normalized, i + 1, diagnostics)
-    if (flow) lines.push({ sign, flow: { ...flow, text: raw } })
+    if (flow) lines.push({ sign, flow: { ...plainFlow(flow), text: raw } })
   })
   const minus = new Map<string, number>()
   const plus = new Map<string, number>()

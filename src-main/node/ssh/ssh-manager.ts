@@ -11,6 +11,7 @@ import { judgeHostKey } from './host-key-policy'
 import { fingerprint, keyTypeOf, knownHostName, type HostKey } from './known-hosts'
 import { Semaphore } from './semaphore'
 import { describeNetError, SshFailure } from './ssh-errors'
+import { decodeText } from '../text'
 
 export interface KnownHostsStore {
   entries(): { pattern: string; key: HostKey; marker: '@revoked' | '@cert-authority' | null }[]
@@ -474,8 +475,8 @@ export class SshManager {
           clearTimeout(timer)
           session.running.delete(stop)
           opts.signal?.removeEventListener('abort', onAbort)
-          const stdout = Buffer.concat(out).toString('utf8')
-          let stderr = Buffer.concat(errs).toString('utf8')
+          const stdout = decodeText(Buffer.concat(out))
+          let stderr = decodeText(Buffer.concat(errs))
           const m = markerLine.exec(stderr)
           if (m) {
             stderr = stderr.slice(m[0].length)

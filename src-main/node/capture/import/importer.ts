@@ -14,6 +14,7 @@ import { parseCapture } from '../../../core/capture/parsed-view'
 import { AppError } from '../../store/app-error'
 import type { CaptureStore } from '../../store/capture-store'
 import { openBundle, type Bundle } from './bundle'
+import { decodeText } from '../../text'
 
 export interface ImportOptions {
   /** The host and command the engineer gives (a plain file), overriding what the bundle suggests. */
@@ -82,7 +83,7 @@ function plainItem(path: string, size: number, mtimeMs: number | null | undefine
 
 async function text(bundle: Bundle, path: string): Promise<string | null> {
   const b = await bundle.read(path)
-  return b ? b.toString('utf8') : null
+  return b ? decodeText(b) : null
 }
 
 /** Decides, for every file of the bundle, whether it is a capture and of what. */
@@ -203,7 +204,7 @@ export async function importCaptures(store: CaptureStore, resolveHostId: (name: 
       failed.push({ path: it.path, reason: 'could not be read (too large, or changed since it was listed)' })
       continue
     }
-    const stdout = data.toString('utf8')
+    const stdout = decodeText(data)
     if (data.subarray(0, 8192).includes(0)) {
       failed.push({ path: it.path, reason: 'a binary file, not command output' })
       continue
