@@ -79,6 +79,13 @@ describe('ovs-ofctl dump-flows parser on real samples', () => {
     expect(flowActions(tty.flows[0]!)[0]).toMatchObject({ type: 'output', port: 'vethnode1p1' })
     const names = parseDumpFlows(sample('lab/node1-dump-flows-of13-names.txt'))
     expect(matchField(names.flows[0]!, 'in_port')).toMatchObject({ kind: 'port', port: 'tun0' })
+    expect(names.portNames).toBe(true)
+    const named = (t: string) => parseDumpFlows(t).portNames
+    expect(named('table=0,in_port=LOCAL actions=output:NXM_NX_REG2[],output:3,output:IN_PORT')).toBe(false)
+    expect(named('table=0,in_port=NXM_OF_IN_PORT[] actions=output:reg2,goto_table:20')).toBe(false)
+    expect(named('table=0,in_port=3 actions=output:tun0')).toBe(true)
+    expect(named('table=0, priority=5, ip, in_port=veth1 actions=drop')).toBe(true)
+    expect(named('in_port=2 actions=output(port=vxlan0,max_len=128)')).toBe(true)
   })
 
   it('reports stderr log lines and a refused connection precisely', () => {

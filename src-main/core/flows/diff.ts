@@ -44,61 +44,69 @@ export interface FlowDiff {
 
 export interface FlowDiffOptions extends CanonOptions {}
 
+/** A 32-bit hash of a flow key: table, priority and the canonical match text. */
+function keyHash(table: number, priority: number, match: string): number {
+  let h = Math.imul(table + 1, 0x9e3779b1) ^ Math.imul(priority + 1, 0x85ebca77)
+  for (let i = 0; i < match.length; i++) h = Math.imul(h ^ match.charCodeAt(i), 0x01000193)
+  return h ^ (h >>> 15)
+}
+
 /**
- * The flows of one side by match text, then table and priority. Each flow's canonical match is read
- * once (its hash is then kept by the string); flows sharing a match text are chained by index, so
- * an index of 100,000 flows is one Map and two typed arrays.
+ * The flows of the first side by key (table, priority, canonical match), in an open-addressing table
+ * of flow indexes: no Map, no key string kept per flow (at 100,000 flows both cost more than the
+ * comparison itself). A later flow with the key of an earlier one replaces it, as on a switch.
  */
 class FlowIndex {
-  readonly keys: string[]
-  private readonly head = new Map<string, number>()
-  /** Next flow index with the same match text, -1 at the end. */
-  private readonly next: Int32Array
+  private readonly slots: Int32Array
+  private readonly hashes: Int32Array
+  private readonly mask: number
   /** False for a flow replaced by a later one with the same key (a hand-made file's duplicate). */
   readonly live: Uint8Array
 
-  constructor(readonly flows: readonly Flow[], side: 'before', dups: FlowDiff['duplicates']) {
+  constructor(readonly flows: readonly Flow[], dups: FlowDiff['duplicates']) {
     const n = flows.length
-    this.keys = new Array<string>(n)
-    this.next = new Int32Array(n).fill(-1)
+    let cap = 16
+    while (cap < n * 2) cap *= 2
+    this.mask = cap - 1
+    this.slots = new Int32Array(cap).fill(-1)
+    this.hashes = new Int32Array(n)
     this.live = new Uint8Array(n).fill(1)
     for (let i = 0; i < n; i++) {
       const f = flows[i] as Flow
-      const k = f.matchCanon
-      this.keys[i] = k
-      let c = this.head.get(k)
-      if (c === undefined) {
-        this.head.set(k, i)
-        continue
-      }
-      let tail = c
-      let dup = -1
-      for (; c !== -1; c = this.next[c] as number) {
-        tail = c
+      const match = f.matchCanon
+      const h = keyHash(f.table, f.priority, match)
+      this.hashes[i] = h
+      let s = h & this.mask
+      for (;;) {
+        const c = this.slots[s] as number
+        if (c === -1) {
+          this.slots[s] = i
+          break
+        }
         const g = flows[c] as Flow
-        if (this.live[c] === 1 && g.table === f.table && g.priority === f.priority) dup = c
-      }
-      this.next[tail] = i
-      if (dup >= 0) {
-        // The later flow wins, as it would on a switch.
-        this.live[dup] = 0
-        const key = flowKey(f)
-        const d = dups.find((x) => x.side === side && x.key === key)
-        if (d) d.lines.push(f.line)
-        else dups.push({ side, key, lines: [(flows[dup] as Flow).line, f.line] })
+        if (this.hashes[c] === h && g.table === f.table && g.priority === f.priority && g.matchCanon === match) {
+          this.slots[s] = i
+          this.live[c] = 0
+          const key = flowKey(f)
+          const d = dups.find((x) => x.side === 'before' && x.key === key)
+          if (d) d.lines.push(f.line)
+          else dups.push({ side: 'before', key, lines: [g.line, f.line] })
+          break
+        }
+        s = (s + 1) & this.mask
       }
     }
   }
 
-  /** Index of the live flow with this match text, table and priority, or -1. */
-  find(key: string, table: number, priority: number): number {
-    let c = this.head.get(key)
-    if (c === undefined) return -1
-    for (; c !== -1; c = this.next[c] as number) {
+  /** Index of the flow with this key, or -1. */
+  find(table: number, priority: number, match: string): number {
+    const h = keyHash(table, priority, match)
+    for (let s = h & this.mask; ; s = (s + 1) & this.mask) {
+      const c = this.slots[s] as number
+      if (c === -1) return -1
       const g = this.flows[c] as Flow
-      if (this.live[c] === 1 && g.table === table && g.priority === priority) return c
+      if (this.hashes[c] === h && g.table === table && g.priority === priority && g.matchCanon === match) return c
     }
-    return -1
   }
 }
 
@@ -136,7 +144,7 @@ const lookAhead = 8
 
 export function diffFlows(before: readonly Flow[], after: readonly Flow[], opts: FlowDiffOptions = {}): FlowDiff {
   const duplicates: FlowDiff['duplicates'] = []
-  const a = new FlowIndex(before, 'before', duplicates)
+  const a = new FlowIndex(before, duplicates)
   const tables = new Map<number, TableDiff>()
   const totals = { added: 0, removed: 0, changed: 0, moved: 0, unchanged: 0 }
 
@@ -155,7 +163,7 @@ export function diffFlows(before: readonly Flow[], after: readonly Flow[], opts:
   const same = (i: number, j: number) => {
     const fa = before[i] as Flow
     const fb = after[j] as Flow
-    return a.live[i] === 1 && fa.table === fb.table && fa.priority === fb.priority && (a.keys[i] as string) === fb.matchCanon
+    return a.live[i] === 1 && fa.table === fb.table && fa.priority === fb.priority && fa.matchCanon === fb.matchCanon
   }
   for (let i = 0, j = 0; i < before.length && j < after.length; ) {
     if (same(i, j)) {
@@ -180,7 +188,7 @@ export function diffFlows(before: readonly Flow[], after: readonly Flow[], opts:
   }
   for (let j = 0; j < after.length; j++) {
     const fb = after[j] as Flow
-    const i = alignedB[j] !== -1 ? (alignedB[j] as number) : a.find(fb.matchCanon, fb.table, fb.priority)
+    const i = alignedB[j] !== -1 ? (alignedB[j] as number) : a.find(fb.table, fb.priority, fb.matchCanon)
     if (i >= 0) {
       const prev = pairOf[i] as number
       if (prev >= 0) bDup(flowKey(fb), prev, j)
