@@ -374,16 +374,23 @@ commands:
 describe('openshift-sdn checks on the captures of a node', () => {
   it('a healthy node gives no error; with its table 90 flow for node2 deleted and captured again, the check names it', async () => {
     const healthy = await h.call('captures.checkNode', { hostName: 'node1' })
-    expect(healthy.used.map((u) => u.role).sort()).toEqual(['clusterNetwork', 'egressPolicies', 'flows', 'hostSubnets', 'interfaces', 'links', 'netNamespaces', 'pods', 'ports', 'routes', 'services', 'sysctl'])
+    expect(healthy.used.map((u) => u.role).sort()).toEqual(['clusterNetwork', 'egressPolicies', 'flows', 'hostSubnets', 'interfaces', 'links', 'namespaces', 'netNamespaces', 'networkPolicies', 'pods', 'ports', 'routes', 'services', 'sysctl'])
     expect(healthy.facts).toMatchObject({ pluginId: 2, ruleVersion: 7, localSubnet: '10.128.0.0/23', nodeIP: '10.200.0.2' })
-    // NetNamespaces are captured as JSON, so the multicast annotation is known and that check runs too.
-    expect(healthy.ran).toEqual(expect.arrayContaining(['bridge', 'remote nodes', 'local pods', 'egress IPs', 'egress network policies', 'multicast', 'host networking']))
+    // NetNamespaces are captured as JSON, so the multicast annotation is known and that check runs too;
+    // the pods with their labels and the NetworkPolicies let table 80 be checked against the policies.
+    expect(healthy.ran).toEqual(expect.arrayContaining(['bridge', 'remote nodes', 'local pods', 'egress IPs', 'egress network policies', 'network policies', 'multicast', 'host networking']))
     expect(healthy.findings.filter((f) => f.severity === 'error')).toEqual([])
     deleteFlows(lab, 'node1', 'table=90,ip,nw_dst=10.128.2.0/23')
     const start = await h.call('capture.start', { setId: 'openshift-sdn', hostIds: [ids.node1] })
     await waitForEvent(h, runEnded(start.run.id))
     const r = await h.call('captures.checkNode', { hostName: 'node1' })
     expect(r.findings.filter((f) => f.severity === 'error').map((f) => f.id)).toEqual(['remote.flows:node2:90'])
+    // A project's policy rule deleted on the node: the NetworkPolicy check names the project.
+    deleteFlows(lab, 'node1', 'table=80,reg1=0xabcdef')
+    const again = await h.call('capture.start', { setId: 'openshift-sdn', hostIds: [ids.node1] })
+    await waitForEvent(h, runEnded(again.run.id))
+    const np = await h.call('captures.checkNode', { hostName: 'node1' })
+    expect(np.findings.filter((f) => f.severity === 'error').map((f) => f.id).sort()).toEqual(['networkpolicy.missing:proj-a', 'remote.flows:node2:90'])
     expect(r.findings[0]!.evidence.map((e) => e.source)).toEqual(expect.arrayContaining([expect.stringMatching(/^capture #\d+: node1 .*dump-flows br0$/)]))
     await expect(h.call('captures.checkNode', { hostName: 'node7' })).rejects.toThrow(/No flow dump of node7/)
   })

@@ -1,5 +1,6 @@
-// openshift-sdn style flows (3.11, networkpolicy note 02.07, multitenant-style table 80 as in the lab
-// samples) for lab node i of n: every node's remote flows point at the other nodes' lab IPs.
+// openshift-sdn style flows (3.11, networkpolicy note 02.07) for lab node i of n: every node's remote
+// flows point at the other nodes' lab IPs. Table 80 is what the networkpolicy plugin writes for the
+// lab's policies (tests/lab/oc-standin.ts): each project allows traffic from its own pods only.
 
 export interface LabNodePlan {
   index: number
@@ -88,9 +89,8 @@ export function labFlows(node: LabNodePlan, all: LabNodePlan[]): string {
   for (const p of node.pods) add(`table=70, priority=100, ip, nw_dst=${p.ip}, actions=load:0x${p.vnid.toString(16)}->NXM_NX_REG1[],load:0x${p.ofport.toString(16)}->NXM_NX_REG2[],goto_table:80`)
   add(`table=70, priority=0, actions=drop`)
   add(`table=80, priority=300, ip, nw_src=${G}, actions=output:NXM_NX_REG2[]`)
-  add(`table=80, priority=200, reg0=0, actions=output:NXM_NX_REG2[]`)
-  add(`table=80, priority=200, reg1=0, actions=output:NXM_NX_REG2[]`)
-  for (const v of vnids) add(`table=80, priority=100, reg0=0x${v.toString(16)}, reg1=0x${v.toString(16)}, actions=output:NXM_NX_REG2[]`)
+  add(`table=80, priority=200, ip, ct_state=+rpl, actions=output:NXM_NX_REG2[]`)
+  for (const v of vnids) add(`table=80, priority=150, reg1=${v}, reg0=${v}, actions=output:NXM_NX_REG2[]`)
   add(`table=80, priority=0, actions=drop`)
   for (const r of remotes) add(`table=90, priority=100, cookie=${cookie(r.index)}, ip, nw_dst=${r.subnet}, actions=move:NXM_NX_REG0[]->NXM_NX_TUN_ID[0..31],set_field:${r.ip}->tun_dst,output:1`)
   add(`table=90, priority=0, actions=drop`)

@@ -1,5 +1,6 @@
 // The lab has no OpenShift: this writes a stand-in `oc` for the jump host ("the master") that answers
-// `oc get` for nodes, HostSubnets, NetNamespaces, ClusterNetwork, pods, services and endpoints from the
+// `oc get` for nodes, HostSubnets, NetNamespaces, ClusterNetwork, pods (with --show-labels), namespaces,
+// NetworkPolicies, EgressNetworkPolicies, services and endpoints from the
 // lab's own plan (in the layout OpenShift 3.11 prints), and makes `oc -n openshift-sdn exec <ovs pod> -- …`
 // run the command in that node's namespace against its real Open vSwitch, as the 3.11 ovs pod would.
 // `oc logs` of an ovs or sdn pod prints the node's real ovs-vswitchd log (there is no SDN process).
@@ -50,6 +51,22 @@ export function writeOcStandin(dir: string, plan: readonly LabNodePlan[], nodeDi
     ])
   writeFileSync(join(data, 'pods-openshift-sdn'), wide(sdnPods, false))
   writeFileSync(join(data, 'pods-all'), wide([...sdnPods, ...appPods], true))
+  const labelsOf = (p: (typeof sdnPods)[number]) => (p.ns === 'openshift-sdn' ? `app=${p.name.split('-')[0]}` : `app=web,project=${p.ns}`)
+  writeFileSync(
+    join(data, 'pods-all-labels'),
+    table([
+      ['NAMESPACE', 'NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE', 'IP', 'NODE', 'NOMINATED NODE', 'LABELS'],
+      ...[...sdnPods, ...appPods].map((p) => [p.ns, p.name, '1/1', 'Running', '0', age, p.ip, p.node, '<none>', labelsOf(p)])
+    ])
+  )
+  // Each project admits traffic from its own pods only (the NetworkPolicy "allow-same-namespace").
+  const list = (items: object[]) => JSON.stringify({ apiVersion: 'v1', kind: 'List', items, metadata: { resourceVersion: '', selfLink: '' } }, null, 4) + '\n'
+  const projects = [...new Set(appPods.map((p) => p.ns))]
+  writeFileSync(
+    join(data, 'networkpolicies.json'),
+    list(projects.map((ns) => ({ apiVersion: 'extensions/v1beta1', kind: 'NetworkPolicy', metadata: { name: 'allow-same-namespace', namespace: ns }, spec: { podSelector: {}, policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: {} }] }] } })))
+  )
+  writeFileSync(join(data, 'namespaces.json'), list([...vnids.keys()].map((name) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { name } }, status: { phase: 'Active' } }))))
   writeFileSync(join(data, 'svc-all'), table([['NAMESPACE', 'NAME', 'TYPE', 'CLUSTER-IP', 'EXTERNAL-IP', 'PORT(S)', 'AGE'], ['default', 'kubernetes', 'ClusterIP', '172.30.0.1', '<none>', '443/TCP,53/UDP,53/TCP', age]]))
   writeFileSync(join(data, 'ep-all'), table([['NAMESPACE', 'NAME', 'ENDPOINTS', 'AGE'], ['default', 'kubernetes', '127.0.0.1:8443', age]]))
   // Which node each ovs/sdn pod runs on, and where that node's OVS lives.
@@ -83,7 +100,9 @@ case $verb in
       hostsubnets|hostsubnet) cat "$D/hostsubnets" ;;
       netnamespaces|netnamespace) case " $* " in *" json "*|*" -ojson "*|*"=json "*) cat "$D/netnamespaces.json" ;; *) cat "$D/netnamespaces" ;; esac ;;
       clusternetwork|clusternetworks) cat "$D/clusternetwork" ;;
-      pods|pod|po) if [ "$all" = 1 ]; then cat "$D/pods-all"; elif [ "$ns" = openshift-sdn ]; then cat "$D/pods-openshift-sdn"; else echo "No resources found."; fi ;;
+      pods|pod|po) if [ "$all" = 1 ]; then case " $* " in *" --show-labels "*) cat "$D/pods-all-labels" ;; *) cat "$D/pods-all" ;; esac; elif [ "$ns" = openshift-sdn ]; then cat "$D/pods-openshift-sdn"; else echo "No resources found."; fi ;;
+      networkpolicy|networkpolicies|netpol) cat "$D/networkpolicies.json" ;;
+      namespaces|namespace|ns) cat "$D/namespaces.json" ;;
       egressnetworkpolicy|egressnetworkpolicies) echo '{"apiVersion": "v1", "items": [], "kind": "List", "metadata": {"resourceVersion": "", "selfLink": ""}}' ;;
       svc|services|service) if [ "$all" = 1 ]; then cat "$D/svc-all"; else echo "No resources found."; fi ;;
       ep|endpoints) if [ "$all" = 1 ]; then cat "$D/ep-all"; else echo "No resources found."; fi ;;

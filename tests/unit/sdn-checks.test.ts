@@ -83,7 +83,12 @@ describe('openshift-sdn checks on the lab capture', () => {
   it('say which checks could not run without their captures', () => {
     const r = checkNode({ node: 'n', flows: { source: 'f', data: parse('ovs-ofctl.dump-flows', sample('lab/node1-dump-flows-of13.txt')).flows } })
     expect(r.ran).toEqual(['bridge'])
-    expect(r.skipped.map((s) => s.needs)).toEqual(['oc get hostsubnets', 'oc get pods -o wide, or ovs-vsctl list Interface', 'ip addr, ip route, sysctl net.ipv4.ip_forward'])
+    expect(r.skipped.map((s) => s.needs)).toEqual([
+      'oc get hostsubnets',
+      'oc get pods -o wide, or ovs-vsctl list Interface',
+      'oc get networkpolicy --all-namespaces -o json, oc get netnamespaces, oc get pods --all-namespaces -o wide --show-labels (or -o json)',
+      'ip addr, ip route, sysctl net.ipv4.ip_forward'
+    ])
   })
 })
 
@@ -225,7 +230,7 @@ describe('EgressNetworkPolicy (table 101)', () => {
   })
   const good = [f101(3, 'ip,nw_dst=1.2.3.0/24,', 'output:2'), f101(2, 'ip,nw_dst=93.184.216.34,', 'output:2'), f101(1, 'ip,', 'drop')]
 
-  it('reads the policy from JSON and finds its rules in table 101 (the dnsName rule is not checked)', () => {
+  it('reads the policy from JSON and finds its rules in table 101 (the dnsName rule by priority and action)', () => {
     expect(parse('oc.get.egressnetworkpolicies', JSON.stringify({ kind: 'List', items: [policy(rules)] })).records[0].rules).toEqual([
       { type: 'Allow', cidr: '1.2.3.0/24', dnsName: null },
       { type: 'Allow', cidr: null, dnsName: 'www.example.com' },
@@ -241,5 +246,96 @@ describe('EgressNetworkPolicy (table 101)', () => {
     expect(checkNode(node([policy(rules)], [good[0]!, good[1]!, f101(1, 'ip,', 'output:2')])).findings.map((f) => f.id)).toEqual(['egress.policy:proj-a'])
     expect(checkNode(node([policy(rules), policy(rules, 'second')], good)).findings.map((f) => f.id)).toEqual(['egress.policy:proj-a:many'])
     expect(checkNode(node([policy(rules), policy(rules, 'second')], [f101(1, '', 'drop')])).findings).toEqual([])
+  })
+
+  it('a dnsName rule with no flow at all at its priority is reported (the name did not resolve, or flows are gone)', () => {
+    const r = checkNode(node([policy(rules)], [good[0]!, good[2]!])).findings
+    expect(r.map((f) => [f.id, f.severity, f.title])).toEqual([['egress.dns:proj-a', 'warning', 'Table 101 has no flow for the DNS rule(s) of project proj-a (priority 2 Allow www.example.com)']])
+  })
+})
+
+describe('NetworkPolicy (table 80, ovs-networkpolicy)', () => {
+  const A = 0xabcdef // proj-a: pods 10.129.0.2 (app=web), 10.129.0.3 (app=web) on node1
+  const B = 0x123456 // proj-b: pod 10.129.0.4 (app=db) on node1, 10.128.0.9 (app=db) on node2
+  const netns = `NAME     NETID      EGRESS IPS\ndefault  0          []\nproj-a   ${A}   []\nproj-b   ${B}    []\n`
+  const podsTable = `NAMESPACE   NAME     READY   STATUS    RESTARTS   AGE   IP           NODE    NOMINATED NODE   LABELS
+proj-a      web-1    1/1     Running   0          1d    10.129.0.2   node1   <none>           app=web
+proj-a      web-2    1/1     Running   0          1d    10.129.0.3   node1   <none>           app=web
+proj-b      db-1     1/1     Running   0          1d    10.129.0.4   node1   <none>           app=db,tier=data
+proj-b      db-2     1/1     Running   0          1d    10.128.0.9   node2   <none>           app=db
+openshift-sdn ovs-x  1/1     Running   0          1d    10.200.0.1   node1   <none>           app=ovs
+`
+  const namespaces = { kind: 'List', items: ['default', 'proj-a', 'proj-b'].map((n) => ({ kind: 'Namespace', metadata: { name: n, labels: { name: n, ...(n === 'proj-a' ? { team: 'front' } : {}) } } })) }
+  const sameNs = (ns: string) => ({ kind: 'NetworkPolicy', metadata: { name: 'allow-same-namespace', namespace: ns }, spec: { podSelector: {}, policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: {} }] }] } })
+  const dbFromFront = { kind: 'NetworkPolicy', metadata: { name: 'db-from-front', namespace: 'proj-b' }, spec: { podSelector: { matchLabels: { app: 'db' } }, policyTypes: ['Ingress'], ingress: [{ from: [{ namespaceSelector: { matchExpressions: [{ key: 'team', operator: 'In', values: ['front'] }] } }], ports: [{ port: 5432 }] }] } }
+  const t80 = (prio: number, match: string, action = 'output:NXM_NX_REG2[]') => ` cookie=0x0, duration=9.1s, table=80, n_packets=0, n_bytes=0, priority=${prio},${match} actions=${action}`
+  const hex = (v: number) => `0x${v.toString(16)}`
+  // The lab capture has a service of the default project (table 60, VNID 0): that project is in use too,
+  // and without a policy it gets the open priority 50 rule.
+  const node = (policies: object[], rules: string[], pods = podsTable): NodeCaptures => ({
+    ...lab({ flows: (t) => [dropLine(/table=80, .*priority=(200|100),/)(t), t80(50, 'reg1=0'), ...rules].join('\n') }),
+    netNamespaces: { source: 'oc get netnamespaces', data: parse('oc.get.netnamespaces', netns).records },
+    pods: { source: 'oc get pods --show-labels', data: parse('oc.get.pods', pods).records },
+    namespaces: { source: 'oc get namespaces -o json', data: parse('oc.get.namespaces', JSON.stringify(namespaces)).records },
+    networkPolicies: { source: 'oc get networkpolicy -o json', data: parse('oc.get.networkpolicies', JSON.stringify({ kind: 'List', items: policies })).records }
+  })
+  const sameNsRules = [t80(150, `reg0=${hex(A)},reg1=${hex(A)}`), t80(150, `reg0=${hex(B)},reg1=${hex(B)}`)]
+
+  it('reads policies, pod and namespace labels', () => {
+    const np = parse('oc.get.networkpolicies', JSON.stringify({ kind: 'List', items: [dbFromFront] })).records[0]
+    expect(np).toMatchObject({ namespace: 'proj-b', name: 'db-from-front', podSelector: { matchLabels: { app: 'db' } }, policyTypes: ['Ingress'] })
+    expect(np.ingress[0]).toEqual({ ports: [{ protocol: null, port: 5432 }], from: [{ podSelector: null, namespaceSelector: { matchLabels: {}, matchExpressions: [{ key: 'team', operator: 'In', values: ['front'] }] }, ipBlock: null }] })
+    expect(parse('oc.get.pods', podsTable).records[2].labels).toEqual({ app: 'db', tier: 'data' })
+    expect(parse('oc.get.pods', podsTable).records[0].labels).toEqual({ app: 'web' })
+  })
+
+  it('a project that admits its own pods only: one priority 150 rule per project, nothing else', () => {
+    const r = checkNode(node([sameNs('proj-a'), sameNs('proj-b')], sameNsRules))
+    expect(r.ran).toContain('network policies')
+    expect(r.findings).toEqual([])
+  })
+
+  it('a project without policy is open (priority 50); a rule left from a deleted policy is found', () => {
+    const open = [sameNsRules[0]!, t80(50, `reg1=${hex(B)}`)]
+    expect(checkNode(node([sameNs('proj-a')], open)).findings).toEqual([])
+    const stale = checkNode(node([sameNs('proj-a')], sameNsRules)).findings
+    expect(stale.map((f) => f.id).sort()).toEqual(['networkpolicy.extra:proj-b', 'networkpolicy.missing:proj-b'])
+    expect(stale.find((f) => f.id === 'networkpolicy.extra:proj-b')).toMatchObject({ severity: 'error' })
+    expect(stale.find((f) => f.id === 'networkpolicy.missing:proj-b')!.detail).toContain(`priority=50,reg1=${hex(B)} allow (project proj-b has no NetworkPolicy)`)
+  })
+
+  it('a policy selecting pods by label, peers by namespace label, on a port: allow, drop and default rules', () => {
+    const good = [
+      sameNsRules[0]!,
+      t80(150, `tcp,reg0=${hex(A)},reg1=${hex(B)},nw_dst=10.129.0.4,tp_dst=5432`),
+      t80(150, `tcp,reg0=${hex(A)},reg1=${hex(B)},nw_dst=10.128.0.9,tp_dst=5432`),
+      t80(100, `ip,reg1=${hex(B)},nw_dst=10.129.0.4`, 'drop'),
+      t80(100, `ip,reg1=${hex(B)},nw_dst=10.128.0.9`, 'drop'),
+      t80(50, `reg1=${hex(B)}`)
+    ]
+    expect(checkNode(node([sameNs('proj-a'), dbFromFront], good)).findings).toEqual([])
+    // The drop for a selected pod is missing: the port restriction does not hold for it.
+    const noDrop = checkNode(node([sameNs('proj-a'), dbFromFront], good.filter((l) => !l.includes('nw_dst=10.129.0.4 actions=drop')))).findings
+    expect(noDrop.map((f) => f.id)).toEqual(['networkpolicy.missing:proj-b'])
+    expect(noDrop[0]!.detail).toContain(`priority=100,reg1=${hex(B)},ip,nw_dst=10.129.0.4 drop`)
+    // The pod lost its label: its rules are left over and let traffic in.
+    const relabeled = podsTable.replace('app=db,tier=data', 'app=cache')
+    const extra = checkNode(node([sameNs('proj-a'), dbFromFront], good, relabeled)).findings
+    expect(extra.map((f) => [f.id, f.severity])).toEqual([['networkpolicy.extra:proj-b', 'error']])
+  })
+
+  it('a policy the 3.11 plugin cannot implement (a named port) is deny-all for the project', () => {
+    const named = { ...dbFromFront, spec: { ...dbFromFront.spec, podSelector: {}, ingress: [{ ports: [{ port: 'postgres' }] }] } }
+    expect(checkNode(node([sameNs('proj-a'), named], [sameNsRules[0]!])).findings).toEqual([])
+    const r = checkNode(node([sameNs('proj-a'), named], sameNsRules)).findings
+    expect(r.map((f) => f.id)).toEqual(['networkpolicy.extra:proj-b'])
+    expect(r[0]!.detail).toContain('named ports ("postgres") are not implemented, so the SDN treats it as deny-all')
+  })
+
+  it('without pod labels or policies as JSON the check says what it needs', () => {
+    const noLabels = podsTable.split('\n').map((l) => l.replace(/\s+\S+$/, '').replace(/\s+LABELS$/, '')).join('\n')
+    const r = checkNode(node([sameNs('proj-a')], sameNsRules, noLabels))
+    expect(r.ran).not.toContain('network policies')
+    expect(r.skipped).toContainEqual({ check: 'NetworkPolicy rules (table 80)', needs: 'oc get pods --all-namespaces -o wide --show-labels (or -o json)' })
   })
 })

@@ -43,6 +43,10 @@ export interface OcPod {
   restarts: number | null
   ip: string | null
   node: string | null
+  /** Labels (-o json, or a table with --show-labels); null when the output does not show them. */
+  labels: Record<string, string> | null
+  /** spec.hostNetwork (-o json only; null from a table). */
+  hostNetwork: boolean | null
 }
 export interface OcService {
   line: number
@@ -73,7 +77,41 @@ export interface EgressNetworkPolicy {
   rules: EgressRule[]
 }
 
-export type OcKind = 'hostsubnets' | 'netnamespaces' | 'clusternetwork' | 'nodes' | 'pods' | 'services' | 'endpoints' | 'egressnetworkpolicies'
+/** A Kubernetes label selector; null in a peer means "not given". */
+export interface LabelSelector {
+  matchLabels: Record<string, string>
+  matchExpressions: { key: string; operator: string; values: string[] }[]
+}
+export interface NetworkPolicyPeer {
+  podSelector: LabelSelector | null
+  namespaceSelector: LabelSelector | null
+  /** ipBlock CIDR (openshift-sdn 3.11 does not implement ipBlock). */
+  ipBlock: string | null
+}
+export interface NetworkPolicyPort {
+  /** As written ("TCP", "UDP", "SCTP"...); null = TCP. */
+  protocol: string | null
+  /** A number, a named port (string), or null when not given. */
+  port: number | string | null
+}
+export interface NetworkPolicy {
+  line: number
+  namespace: string | null
+  name: string
+  /** null from a table, which shows neither selectors nor rules. */
+  podSelector: LabelSelector | null
+  /** spec.policyTypes as stored (the API server fills it in); null when absent. */
+  policyTypes: string[] | null
+  ingress: { ports: NetworkPolicyPort[]; from: NetworkPolicyPeer[] }[]
+}
+export interface OcNamespace {
+  line: number
+  name: string
+  /** null when the output does not show them (a table without --show-labels). */
+  labels: Record<string, string> | null
+}
+
+export type OcKind = 'hostsubnets' | 'netnamespaces' | 'clusternetwork' | 'nodes' | 'pods' | 'services' | 'endpoints' | 'egressnetworkpolicies' | 'networkpolicies' | 'namespaces'
 
 export interface OcResult<T> {
   records: T[]
@@ -104,6 +142,33 @@ function jsonItems(text: string, diagnostics: Diagnostic[]): Obj[] | null {
   if (typeof d.kind === 'string') return [d]
   diagnostics.push(diag(1, 'error', 'JSON, but not an OpenShift object or List', text.slice(0, 200)))
   return null
+}
+
+const labelsOf = (v: unknown): Record<string, string> => Object.fromEntries(Object.entries(obj(v)).map(([k, x]) => [k, String(x)]))
+
+function selectorOf(v: unknown): LabelSelector | null {
+  if (v === null || v === undefined || typeof v !== 'object') return null
+  const o = obj(v)
+  return {
+    matchLabels: labelsOf(o.matchLabels),
+    matchExpressions: (Array.isArray(o.matchExpressions) ? o.matchExpressions.map(obj) : []).map((e) => ({
+      key: str(e.key) ?? '',
+      operator: str(e.operator) ?? '',
+      values: Array.isArray(e.values) ? e.values.map(String) : []
+    }))
+  }
+}
+
+/** "app=web,tier=db" (the LABELS column of --show-labels), "<none>" for none. */
+function labelColumn(v: string | undefined): Record<string, string> | null {
+  if (v === undefined) return null
+  const out: Record<string, string> = {}
+  if (none(v) === null) return out
+  for (const kv of v.split(',')) {
+    const eq = kv.indexOf('=')
+    if (eq > 0) out[kv.slice(0, eq)] = kv.slice(eq + 1)
+  }
+  return out
 }
 
 const fromJson: { [K in OcKind]: (o: Obj) => unknown } = {
@@ -153,7 +218,9 @@ const fromJson: { [K in OcKind]: (o: Obj) => unknown } = {
       status: str(status.phase),
       restarts: cs.reduce((n, c) => n + (typeof c.restartCount === 'number' ? c.restartCount : 0), 0),
       ip: str(status.podIP),
-      node: str(obj(o.spec).nodeName)
+      node: str(obj(o.spec).nodeName),
+      labels: labelsOf(obj(o.metadata).labels),
+      hostNetwork: obj(o.spec).hostNetwork === true
     }
   },
   services: (o) => {
@@ -177,7 +244,29 @@ const fromJson: { [K in OcKind]: (o: Obj) => unknown } = {
       const to = obj(obj(r).to)
       return { type: str(obj(r).type) === 'Deny' ? 'Deny' : 'Allow', cidr: str(to.cidrSelector), dnsName: str(to.dnsName) }
     })
-  })
+  }),
+  networkpolicies: (o) => {
+    const spec = obj(o.spec)
+    return {
+      line: 1,
+      namespace: str(obj(o.metadata).namespace),
+      name: str(obj(o.metadata).name) ?? '',
+      podSelector: selectorOf(spec.podSelector) ?? { matchLabels: {}, matchExpressions: [] },
+      policyTypes: Array.isArray(spec.policyTypes) ? spec.policyTypes.map(String) : null,
+      ingress: (Array.isArray(spec.ingress) ? spec.ingress.map(obj) : []).map((r) => ({
+        ports: (Array.isArray(r.ports) ? r.ports.map(obj) : []).map((p) => ({
+          protocol: str(p.protocol),
+          port: typeof p.port === 'number' ? p.port : str(p.port)
+        })),
+        from: (Array.isArray(r.from) ? r.from.map(obj) : []).map((f) => ({
+          podSelector: selectorOf(f.podSelector),
+          namespaceSelector: selectorOf(f.namespaceSelector),
+          ipBlock: str(obj(f.ipBlock).cidr)
+        }))
+      }))
+    }
+  },
+  namespaces: (o) => ({ line: 1, name: str(obj(o.metadata).name) ?? '', labels: labelsOf(obj(o.metadata).labels) })
 }
 
 const headerOf: { [K in OcKind]: RegExp } = {
@@ -188,7 +277,9 @@ const headerOf: { [K in OcKind]: RegExp } = {
   pods: /^(NAMESPACE\s+)?NAME\s+READY\s+STATUS/,
   services: /^(NAMESPACE\s+)?NAME\s+TYPE\s+CLUSTER-IP/,
   endpoints: /^(NAMESPACE\s+)?NAME\s+ENDPOINTS/,
-  egressnetworkpolicies: /^(NAMESPACE\s+)?NAME\s+AGE/
+  egressnetworkpolicies: /^(NAMESPACE\s+)?NAME\s+AGE/,
+  networkpolicies: /^(NAMESPACE\s+)?NAME\s+POD-SELECTOR/,
+  namespaces: /^NAME\s+(STATUS|DISPLAY NAME)/
 }
 
 type Cells = Record<string, string>
@@ -225,11 +316,15 @@ const fromRow: { [K in OcKind]: (c: Cells, line: number) => unknown } = {
     status: none(c.STATUS),
     restarts: /^\d+/.test(c.RESTARTS ?? '') ? parseInt(c.RESTARTS as string, 10) : null,
     ip: none(c.IP),
-    node: none(c.NODE)
+    node: none(c.NODE),
+    labels: labelColumn(c.LABELS),
+    hostNetwork: null
   }),
   services: (c, line) => ({ line, namespace: none(c.NAMESPACE), name: c.NAME ?? '', type: none(c.TYPE), clusterIP: none(c['CLUSTER-IP']), ports: none(c['PORT(S)']) }),
   endpoints: (c, line) => ({ line, namespace: none(c.NAMESPACE), name: c.NAME ?? '', endpoints: list(c.ENDPOINTS) }),
-  egressnetworkpolicies: (c, line) => ({ line, namespace: none(c.NAMESPACE), name: c.NAME ?? '', rules: [] })
+  egressnetworkpolicies: (c, line) => ({ line, namespace: none(c.NAMESPACE), name: c.NAME ?? '', rules: [] }),
+  networkpolicies: (c, line) => ({ line, namespace: none(c.NAMESPACE), name: c.NAME ?? '', podSelector: null, policyTypes: null, ingress: [] }),
+  namespaces: (c, line) => ({ line, name: c.NAME ?? '', labels: labelColumn(c.LABELS) })
 }
 
 export interface OcRecords {
@@ -241,6 +336,8 @@ export interface OcRecords {
   services: OcService
   endpoints: OcEndpoints
   egressnetworkpolicies: EgressNetworkPolicy
+  networkpolicies: NetworkPolicy
+  namespaces: OcNamespace
 }
 
 /**

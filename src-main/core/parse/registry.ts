@@ -33,7 +33,9 @@ export const parserIds = [
   'oc.get.pods',
   'oc.get.services',
   'oc.get.endpoints',
-  'oc.get.egressnetworkpolicies'
+  'oc.get.egressnetworkpolicies',
+  'oc.get.networkpolicies',
+  'oc.get.namespaces'
 ] as const
 export type ParserId = (typeof parserIds)[number]
 
@@ -62,7 +64,9 @@ const ocKinds: Record<string, OcKind> = {
   pod: 'pods', pods: 'pods', po: 'pods',
   service: 'services', services: 'services', svc: 'services',
   endpoints: 'endpoints', ep: 'endpoints', endpoint: 'endpoints',
-  egressnetworkpolicy: 'egressnetworkpolicies', egressnetworkpolicies: 'egressnetworkpolicies'
+  egressnetworkpolicy: 'egressnetworkpolicies', egressnetworkpolicies: 'egressnetworkpolicies',
+  networkpolicy: 'networkpolicies', networkpolicies: 'networkpolicies', netpol: 'networkpolicies',
+  namespace: 'namespaces', namespaces: 'namespaces', ns: 'namespaces'
 }
 
 /** Drops wrappers that run the real command elsewhere: sudo, oc exec/rsh, ip netns exec, nsenter, chroot, env, timeout. */

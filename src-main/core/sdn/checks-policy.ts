@@ -224,7 +224,8 @@ export function checkMulticast(c: NodeCaptures): Finding[] {
  * EgressNetworkPolicy (sdn-flows invariant 19; multitenant and networkpolicy): a project with exactly one policy
  * has one table 101 flow per rule, reg0=<VNID>, priority = rules - index, nw_dst = the CIDR (none for 0.0.0.0/0),
  * output:2 to allow or drop to deny; a project with more than one policy gets a single priority 1 drop.
- * dnsName rules expand to the IPs the node resolved, which the capture does not show: they are not checked.
+ * dnsName rules expand to the IPs the node resolved, which the capture does not show: such a rule must have at
+ * least one flow at its priority with its action (a warning otherwise).
  */
 export function checkEgressPolicies(c: NodeCaptures, facts: NodeFacts): Finding[] {
   const policies = c.egressPolicies
@@ -260,8 +261,15 @@ export function checkEgressPolicies(c: NodeCaptures, facts: NodeFacts): Finding[
     }
     const rules = (list[0] as EgressNetworkPolicy).rules
     const missing: string[] = []
+    const unresolved: string[] = []
     rules.forEach((r, i) => {
-      if (!r.cidr) return
+      if (!r.cidr) {
+        // A dnsName rule: one flow per address the node resolved (the capture does not say which), at
+        // the rule's priority with its action. None at all: the name did not resolve there, or the flows are gone.
+        const want = r.type === 'Allow' ? 'output:2' : 'drop'
+        if (r.dnsName && !mine.some((f) => f.priority === rules.length - i && f.actionsText === want && ipv4Of(f, 'nw_dst') !== null)) unresolved.push(`priority ${rules.length - i} ${r.type} ${r.dnsName}`)
+        return
+      }
       const prio = rules.length - i
       const all = r.cidr === '0.0.0.0/0'
       const want = r.type === 'Allow' ? 'output:2' : 'drop'
@@ -275,6 +283,16 @@ export function checkEgressPolicies(c: NodeCaptures, facts: NodeFacts): Finding[
         severity: 'error',
         title: `Table 101 does not enforce the egress policy of project ${ns} (${missing.join('; ')})`,
         detail: `Each rule of the project's EgressNetworkPolicy needs a table 101 flow reg0=${hex} with its priority, CIDR and action. Without them external traffic of the project is not filtered as the policy says. Restarting the SDN pod of ${c.node} reprograms the rules; the SDN log says why a policy was refused.`,
+        evidence: [...evidence, ...mine.slice(0, 5).map((f) => flowEvidence(src, f))]
+      })
+    }
+    if (unresolved.length > 0) {
+      out.push({
+        id: `egress.dns:${ns}`,
+        check: 'egress.policy',
+        severity: 'warning',
+        title: `Table 101 has no flow for the DNS rule(s) of project ${ns} (${unresolved.join('; ')})`,
+        detail: `A dnsName rule becomes one table 101 flow reg0=${hex} per address the node resolved for the name, at the rule's priority. There is none: the name does not resolve from ${c.node} (check its /etc/resolv.conf and the SDN log for "Could not resolve"), or the flows were removed. Traffic to that name then falls to the next rules of the policy.`,
         evidence: [...evidence, ...mine.slice(0, 5).map((f) => flowEvidence(src, f))]
       })
     }

@@ -2,6 +2,7 @@ import { checkBridge, checkHostNetworking } from './checks-node'
 import { checkLocalPods } from './checks-local'
 import { checkRemoteNodes } from './checks-remote'
 import { checkEgressIPs, checkEgressPolicies, checkMulticast, checkServices, checkVnidRules } from './checks-policy'
+import { checkNetworkPolicies } from './checks-networkpolicy'
 import type { Finding } from './evidence'
 import { nodeFacts, type NodeCaptures, type NodeFacts } from './facts'
 
@@ -45,6 +46,18 @@ export function checkNode(c: NodeCaptures): NodeCheckResult {
   if (c.egressPolicies && c.netNamespaces && (facts.pluginId === 1 || facts.pluginId === 2)) {
     findings.push(...checkEgressPolicies(c, facts))
     ran.push('egress network policies')
+  }
+  if (facts.pluginId === 2) {
+    const needs = [
+      !c.networkPolicies || c.networkPolicies.data.some((p) => p.podSelector === null) ? 'oc get networkpolicy --all-namespaces -o json' : null,
+      !c.netNamespaces ? 'oc get netnamespaces' : null,
+      !c.pods || c.pods.data.some((p) => p.labels === null) ? 'oc get pods --all-namespaces -o wide --show-labels (or -o json)' : null,
+      c.networkPolicies?.data.some((p) => p.ingress.some((r) => r.from.some((f) => f.namespaceSelector !== null))) && (!c.namespaces || c.namespaces.data.some((n) => n.labels === null)) ? 'oc get namespaces -o json' : null
+    ].filter((x): x is string => x !== null)
+    if (needs.length === 0) {
+      findings.push(...checkNetworkPolicies(c, facts))
+      ran.push('network policies')
+    } else skipped.push({ check: 'NetworkPolicy rules (table 80)', needs: needs.join(', ') })
   }
   if (c.netNamespaces?.data.some((n) => n.multicast !== null)) {
     findings.push(...checkMulticast(c))

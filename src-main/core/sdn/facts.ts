@@ -2,7 +2,7 @@ import { cidrContains, ipv4ToNumber, parseIPv4Cidr, type Ipv4Cidr } from '../net
 import type { FlowAction } from '../flows/actions'
 import { flowActions, matchField, type Flow } from '../flows/flow'
 import type { IpLink, IpRoute } from '../parse/ip'
-import type { ClusterNetwork, EgressNetworkPolicy, HostSubnet, NetNamespace, OcPod, OcService } from '../parse/oc'
+import type { ClusterNetwork, EgressNetworkPolicy, HostSubnet, NetNamespace, NetworkPolicy, OcNamespace, OcPod, OcService } from '../parse/oc'
 import type { PortDesc } from '../parse/ovs-ports'
 import type { OvsdbRecord } from '../parse/ovsdb-list'
 
@@ -28,6 +28,8 @@ export interface NodeCaptures {
   pods?: Sourced<OcPod[]>
   services?: Sourced<OcService[]>
   egressPolicies?: Sourced<EgressNetworkPolicy[]>
+  networkPolicies?: Sourced<NetworkPolicy[]>
+  namespaces?: Sourced<OcNamespace[]>
 }
 
 export const ipv4Of = (f: Flow, name: string): string | null => {

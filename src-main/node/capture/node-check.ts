@@ -20,7 +20,9 @@ const wanted: { role: Role; parser: string; clusterWide: boolean; pick: (data: R
   { role: 'clusterNetwork', parser: 'oc.get.clusternetwork', clusterWide: true, pick: (d) => d.records },
   { role: 'pods', parser: 'oc.get.pods', clusterWide: true, pick: (d) => d.records, accept: (c) => !/openshift-sdn/.test(c.command) },
   { role: 'services', parser: 'oc.get.services', clusterWide: true, pick: (d) => d.records },
-  { role: 'egressPolicies', parser: 'oc.get.egressnetworkpolicies', clusterWide: true, pick: (d) => d.records, accept: (c) => /json/.test(c.command) }
+  { role: 'egressPolicies', parser: 'oc.get.egressnetworkpolicies', clusterWide: true, pick: (d) => d.records, accept: (c) => /json/.test(c.command) },
+  { role: 'networkPolicies', parser: 'oc.get.networkpolicies', clusterWide: true, pick: (d) => d.records, accept: (c) => /json/.test(c.command) },
+  { role: 'namespaces', parser: 'oc.get.namespaces', clusterWide: true, pick: (d) => d.records }
 ]
 
 const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase() || a.toLowerCase().split('.')[0] === b.toLowerCase().split('.')[0]
