@@ -44,29 +44,38 @@ try {
   for (const n of lab.nodes) ids.push((await host(n.name, n.ip, 22, jump.id)).id)
   const commands = (await call('captureSets.list', {})).sets.find((s: { set: { id: string } }) => s.set.id === 'openshift-sdn').set.commands.filter((c: { on: string }) => c.on === 'node').length
 
-  async function runOn(hostIds: number[]): Promise<{ ms: number; ok: number; total: number }> {
+  async function runOn(hostIds: number[]): Promise<{ ms: number; ok: number; total: number; cpuMs: number }> {
     for (const id of [jump.id, ...ids]) await call('ssh.disconnect', { hostId: id })
+    const cpu0 = process.cpuUsage()
     const started = Date.now()
     const p = await call('capture.start', { setId: 'openshift-sdn', hostIds })
     const runId = p.run.id as number
     while (!events.some((e) => e.name === 'capture.run' && (e.payload as CaptureRun).id === runId && (e.payload as CaptureRun).status !== 'running')) await new Promise((r) => setTimeout(r, 5))
     const ms = Date.now() - started
+    const c = process.cpuUsage(cpu0)
+    const cpuMs = Math.round((c.user + c.system) / 1000)
     const caps = (await call('captures.list', { runId })) as { status: string; commandId: string }[]
-    return { ms, ok: caps.filter((c) => c.status === 'ok').length, total: caps.length }
+    return { ms, ok: caps.filter((x) => x.status === 'ok').length, total: caps.length, cpuMs }
   }
 
   const one: number[] = []
   const all: number[] = []
+  const cpuOne: number[] = []
+  const cpuAll: number[] = []
   let last = { ok: 0, total: 0 }
   for (let r = 0; r < rounds; r++) {
-    one.push((await runOn(ids.slice(0, 1))).ms)
+    const o = await runOn(ids.slice(0, 1))
+    one.push(o.ms)
+    cpuOne.push(o.cpuMs)
     const a = await runOn(ids)
     all.push(a.ms)
+    cpuAll.push(a.cpuMs)
     last = a
   }
   console.log(`openshift-sdn set, ${commands} node commands per node, through the jump host, cold logins, ${rounds} rounds, medians:`)
   console.log(`  1 node:        ${median(one)} ms   (${one.join(', ')})`)
   console.log(`  ${nodes} nodes:  ${String(median(all)).padStart(6)} ms   (${all.join(', ')})   ${last.ok} of ${last.total} outputs ok (the lab has no vxlan_sys_4789 device and no journal)`)
+  console.log(`  workbench CPU (this process): 1 node ${median(cpuOne)} ms, ${nodes} nodes ${median(cpuAll)} ms; the rest of the machine's 2 cores run the lab's sshd and commands`)
   console.log(`  ratio ${nodes} nodes / 1 node: ${(median(all) / median(one)).toFixed(2)}   (DESIGN target for 20 hosts: < 2)`)
 } finally {
   backend.close()
