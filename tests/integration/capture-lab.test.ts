@@ -246,7 +246,7 @@ describe('offline imports give what the live capture gave', () => {
 
   it('the collector script, run on the node as a customer would, archives outputs that import to the same parsed data', async () => {
     const { script, leftOut } = await h.call('captureSets.collectorScript', { setId: 'openshift-sdn' })
-    expect(leftOut).toHaveLength(1)
+    expect(leftOut).toEqual([])
     const out = join(t.dir, 'collected')
     execFileSync('mkdir', ['-p', out])
     const r = await h.call('ssh.exec', { hostId: ids.node1, argv: ['sh', '-c', script, 'sdnwb-collect.sh', '-o', out], timeoutMs: 120_000 })
@@ -270,6 +270,36 @@ describe('offline imports give what the live capture gave', () => {
     }
     const missing = caps.find((c) => c.commandId === 'node-log')!
     expect(missing.source).toBe('imported')
+  })
+
+  it('run with -m -p on a master, the collector takes every node\'s OVS state and SDN log through its pods', async () => {
+    const { script } = await h.call('captureSets.collectorScript', { setId: 'openshift-sdn' })
+    const out = join(t.dir, 'collected-master')
+    execFileSync('mkdir', ['-p', out])
+    const r = await h.call('ssh.exec', { hostId: ids.jump, argv: ['sh', '-c', script, 'sdnwb-collect.sh', '-m', '-p', '-o', out], timeoutMs: 120_000 })
+    expect(r.exitCode, r.stderr).toBe(0)
+    const imported = await h.call('captures.import', { path: r.stdout.trim(), hostName: 'master1' })
+    expect(imported.failed).toEqual([])
+    const caps = (await h.call('captures.list', {})).filter((c) => imported.captureIds.includes(c.id))
+    const viaPods = ['ovs-vsctl-show', 'ovs-dump-flows', 'ovs-dump-ports-desc', 'ovs-dump-ports', 'ovs-list-interface', 'sdn-pod-log']
+    for (const node of ['node1', 'node2']) {
+      const mine = caps.filter((c) => c.hostName === node)
+      expect(mine.map((c) => c.commandId).sort(), node).toEqual([...viaPods].sort())
+      for (const c of mine) {
+        expect(c.status, `${node} ${c.commandId}: ${c.error}`).toBe('ok')
+        expect(c.hostId).toBe(ids[node])
+        expect(c.command).toMatch(/^oc -n openshift-sdn (exec ovs-\S+ -- |logs sdn-\S+ )/)
+      }
+    }
+    // Through the ovs pod, node1's bridge reads as it did live on the node.
+    for (const id of ['ovs-vsctl-show', 'ovs-dump-flows', 'ovs-dump-ports-desc']) {
+      const c = caps.find((x) => x.hostName === 'node1' && x.commandId === id)!
+      expect(await parsedOf(c.id), id).toEqual(live.get(id))
+    }
+    // The master's own outputs (the cluster objects, and the pod list used) are the master's.
+    const master = caps.filter((c) => c.hostName === 'master1').map((c) => c.commandId)
+    expect(master).toEqual(expect.arrayContaining(['oc-pods', 'oc-network-policies', 'oc-namespaces', 'sdn-pods']))
+    expect(caps.filter((c) => c.hostName !== 'master1' && c.hostName !== 'node1' && c.hostName !== 'node2')).toEqual([])
   })
 
   it('a sosreport-shaped tree of the node (sos file names, hostname file), packed as .tar.xz, imports to the same parsed data', async () => {

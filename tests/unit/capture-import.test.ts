@@ -6,6 +6,7 @@ import { createGzip } from 'node:zlib'
 import tar from 'tar-stream'
 import { describe, expect, it } from 'vitest'
 import { collectorScript, readOnlyProblem } from '../../src-main/core/capture/collector-script'
+import { shellQuote } from '../../src-main/core/shell/quote'
 import { detectLayout, inferFromFileName, mapSosreport, parseCollectorManifest, sosHostName } from '../../src-main/core/capture/import-map'
 import { parseCaptureSetYaml } from '../../src-main/node/capture/capture-sets'
 import { importCaptures, previewImport } from '../../src-main/node/capture/import/importer'
@@ -62,9 +63,16 @@ describe('import mapping', () => {
   it('reads a collector manifest and says what is wrong with a bad one', () => {
     const m = parseCollectorManifest('# sdn-workbench-collector 1\n# host: node1\n# set: openshift-sdn\nip-addr\t0\t1000000000\t1050000000\tip addr show\nbroken line\n')
     expect(m.meta).toMatchObject({ host: 'node1', set: 'openshift-sdn' })
-    expect(m.records).toEqual([{ id: 'ip-addr', exitCode: 0, startedNs: 1e9, finishedNs: 1.05e9, command: 'ip addr show' }])
+    expect(m.records).toEqual([{ id: 'ip-addr', file: 'ip-addr', host: null, exitCode: 0, startedNs: 1e9, finishedNs: 1.05e9, command: 'ip addr show' }])
     expect(m.problems).toEqual([{ line: 5, message: expect.stringMatching(/tab-separated/) }])
     expect(parseCollectorManifest('hello').problems[0]!.message).toMatch(/not a collector manifest/)
+    // Format 2: a host column (whose state a -p run collected), and numbered files per node.
+    const m2 = parseCollectorManifest('# sdn-workbench-collector 2\n# host: master1\nip-addr\t0\t1\t2\tmaster1\tip addr show\novs-dump-flows.2\t0\t3\t4\tnode2.example.com\toc -n openshift-sdn exec ovs-abc -- ovs-ofctl dump-flows br0\nx\t0\t1\t2\t\tno host\n')
+    expect(m2.records.map((r) => [r.id, r.file, r.host, r.command])).toEqual([
+      ['ip-addr', 'ip-addr', 'master1', 'ip addr show'],
+      ['ovs-dump-flows', 'ovs-dump-flows.2', 'node2.example.com', 'oc -n openshift-sdn exec ovs-abc -- ovs-ofctl dump-flows br0']
+    ])
+    expect(m2.problems).toEqual([{ line: 5, message: expect.stringMatching(/host, command/) }])
   })
 })
 
@@ -81,7 +89,10 @@ describe('collector script', () => {
     writeFileSync(f, s.script)
     execFileSync('sh', ['-n', f])
     expect(s.script).toContain("run ovs-dump-flows 120 1 'ovs-ofctl -O OpenFlow13 dump-flows br0' ovs-ofctl -O OpenFlow13 dump-flows br0")
-    expect(s.leftOut).toEqual(['sdn-pod-log: needs the pod of the node, found through a master (run it live)'])
+    expect(s.leftOut).toEqual([])
+    // -p: the OVS commands through each node's ovs pod, the SDN log from its sdn pod.
+    expect(s.script).toContain('podrun ovs-dump-flows 120 OVSPOD oc -n openshift-sdn exec "$OVSPOD" -- ovs-ofctl -O OpenFlow13 dump-flows br0')
+    expect(s.script).toContain('podrun sdn-pod-log 120 SDNPOD oc -n openshift-sdn logs "$SDNPOD" --since=2h')
     for (const bad of [['ovs-ofctl', 'del-flows', 'br0'], ['ovs-vsctl', 'del-br', 'br0'], ['ip', 'route', 'del', 'default'], ['sysctl', '-w', 'net.ipv4.ip_forward=0'], ['oc', 'delete', 'pod', 'x'], ['rm', '-rf', '/']]) {
       expect(readOnlyProblem(bad), bad.join(' ')).not.toBeNull()
     }
@@ -101,6 +112,38 @@ describe('collector script', () => {
     const listing = execFileSync('tar', ['-xzOf', join(out, archive), '--wildcards', '*/x.out'], { encoding: 'utf8' })
     expect(listing).toBe("/tmp/a'; touch /tmp/pwned; echo '$(id)`id`")
     expect(() => execFileSync('test', ['-e', '/tmp/pwned'])).toThrow()
+  })
+})
+
+describe('collector pod mode (-p) with hostile names from the cluster', () => {
+  it('pod and node names reach the commands as single arguments and never run', () => {
+    const s = collectorScript(
+      { id: 'p', title: 'p', version: 1, description: '', commands: [{ id: 'ovs-show', title: 'x', on: 'node' as const, argv: ['ovs-vsctl', 'show'], sudo: true, ovs: true, timeoutSeconds: 5 }] },
+      { generatedAt: 'now', version: 'test' }
+    )
+    // A stand-in oc: the pod list holds names crafted to break out of quoting, sed and awk; exec prints its arguments.
+    const bin = join(c.dir, 'hostile-bin')
+    mkdirSync(bin)
+    const pwned = join(c.dir, 'pwned')
+    // No spaces (a pod list is split on them), but everything a shell, sed or awk would act on.
+    const evilPod = "ovs-a';touch${IFS}" + pwned + ";'|e&\\1`id`"
+    const evilNode = 'n1$(touch${IFS}' + pwned + ')'
+    writeFileSync(
+      join(bin, 'oc'),
+      `#!/bin/sh\ncase " $* " in *" get pods "*) printf 'NAME READY STATUS RESTARTS AGE IP NODE NOMINATED NODE\\n%s 1/1 Running 0 1d 10.0.0.1 %s <none>\\n' ${shellQuote(evilPod)} ${shellQuote(evilNode)} ;; *" exec "*) for a in "$@"; do printf '[%s]' "$a"; done ;; esac\n`,
+      { mode: 0o755 }
+    )
+    const out = join(c.dir, 'pods-out')
+    mkdirSync(out)
+    execFileSync('sh', ['-c', s.script, 'collect', '-p', '-o', out], { stdio: 'pipe', env: { ...process.env, PATH: `${bin}:${process.env.PATH}` } })
+    expect(() => execFileSync('test', ['-e', pwned])).toThrow()
+    const archive = readdirSync(out).find((f) => f.endsWith('.tar.gz'))!
+    const got = execFileSync('tar', ['-xzOf', join(out, archive), '--wildcards', '*/ovs-show.1.out'], { encoding: 'utf8' })
+    expect(got).toBe(`[-n][openshift-sdn][exec][${evilPod}][--][ovs-vsctl][show]`)
+    const manifest = parseCollectorManifest(execFileSync('tar', ['-xzOf', join(out, archive), '--wildcards', '*/manifest.tsv'], { encoding: 'utf8' }))
+    const rec = manifest.records.find((r) => r.file === 'ovs-show.1')!
+    expect(rec.host).toBe(evilNode)
+    expect(rec.command).toBe(`oc -n openshift-sdn exec ${shellQuote(evilPod)} -- ovs-vsctl show`)
   })
 })
 

@@ -163,10 +163,15 @@ export function inferFromFileName(fileName: string): { hostName: string | null; 
 
 // ---- the collector's manifest ----
 
-export const collectorFormat = 'sdn-workbench-collector 1'
+export const collectorFormat = 'sdn-workbench-collector 2'
 
 export interface CollectorRecord {
+  /** The command's id in the set. */
   id: string
+  /** The output's file name without .out/.err: the id, or "<id>.<k>" for the k-th node of a -p run. */
+  file: string
+  /** Whose state the output is (format 2); null in format 1, where it is the manifest's host. */
+  host: string | null
   exitCode: number | null
   startedNs: number | null
   finishedNs: number | null
@@ -180,16 +185,20 @@ export interface CollectorManifest {
 }
 
 /**
- * manifest.tsv: "# sdn-workbench-collector 1", then "# key: value" lines (host, set, started…), then one
- * tab-separated line per command: id, exit code, start and end (ns since the epoch), command line.
+ * manifest.tsv: "# sdn-workbench-collector 2" (or 1), then "# key: value" lines (host, set, started…), then
+ * one tab-separated line per command: file, exit code, start and end (ns since the epoch), host (format 2
+ * only: the node a -p run collected it for), command line.
  */
 export function parseCollectorManifest(text: string): CollectorManifest {
   const meta: Record<string, string> = {}
   const records: CollectorRecord[] = []
   const problems: CollectorManifest['problems'] = []
   const lines = text.split('\n')
-  if ((lines[0] ?? '').trim() !== `# ${collectorFormat}`) problems.push({ line: 1, message: `not a collector manifest (first line should be "# ${collectorFormat}")` })
+  const first = (lines[0] ?? '').trim()
+  const version = first === '# sdn-workbench-collector 1' ? 1 : first === '# sdn-workbench-collector 2' ? 2 : 0
+  if (version === 0) problems.push({ line: 1, message: `not a collector manifest (first line should be "# ${collectorFormat}")` })
   const num = (s: string | undefined) => (s !== undefined && /^-?\d+$/.test(s) ? Number(s) : null)
+  const fields = version === 1 ? 5 : 6
   lines.forEach((raw, i) => {
     const l = raw.replace(/\r$/, '')
     if (i === 0 || l.trim() === '') return
@@ -197,8 +206,19 @@ export function parseCollectorManifest(text: string): CollectorManifest {
     if (m) return void (meta[m[1] as string] = m[2] as string)
     if (l.startsWith('#')) return
     const f = l.split('\t')
-    if (f.length < 5 || !/^[a-z0-9][a-z0-9-]*$/.test(f[0] as string)) return void problems.push({ line: i + 1, message: 'expected: id, exit code, start, end, command (tab-separated)' })
-    records.push({ id: f[0] as string, exitCode: num(f[1]), startedNs: num(f[2]), finishedNs: num(f[3]), command: f.slice(4).join('\t') })
+    const file = f[0] as string
+    if (f.length < fields || !/^[a-z0-9][a-z0-9-]*(\.\d+)?$/.test(file) || (fields === 6 && (f[4] ?? '') === '')) {
+      return void problems.push({ line: i + 1, message: `expected: file, exit code, start, end, ${fields === 6 ? 'host, ' : ''}command (tab-separated)` })
+    }
+    records.push({
+      id: file.split('.')[0] as string,
+      file,
+      host: fields === 6 ? (f[4] as string) : null,
+      exitCode: num(f[1]),
+      startedNs: num(f[2]),
+      finishedNs: num(f[3]),
+      command: f.slice(fields - 1).join('\t')
+    })
   })
   return { meta, records, problems }
 }

@@ -54,8 +54,8 @@ function iso(ms: number | null | undefined): string | null {
 }
 
 function collectorItem(root: string, r: CollectorRecord, host: string | null, sizes: Map<string, number>): PlannedItem {
-  const out = root ? `${root}/${r.id}.out` : `${r.id}.out`
-  const err = root ? `${root}/${r.id}.err` : `${r.id}.err`
+  const out = root ? `${root}/${r.file}.out` : `${r.file}.out`
+  const err = root ? `${root}/${r.file}.err` : `${r.file}.err`
   const timedOut = r.exitCode === 124
   const duration = r.startedNs !== null && r.finishedNs !== null ? Math.round((r.finishedNs - r.startedNs) / 1e6) : null
   return {
@@ -102,7 +102,10 @@ async function plan(bundle: Bundle, opts: ImportOptions): Promise<{ preview: Omi
     const m = parseCollectorManifest((await text(bundle, manifestPath)) ?? '')
     if (m.problems.length > 0 && m.records.length === 0) throw new AppError('invalid_input', `${bundle.name}: ${manifestPath} is not a collector manifest (${m.problems[0]?.message}).`)
     hostName = opts.hostName ?? m.meta.host ?? null
-    for (const r of m.records) items.push(collectorItem(root, r, hostName, sizes))
+    // A -p run on a master holds other nodes' outputs too: each record says whose; the host given by
+    // the engineer renames only the machine the collector ran on.
+    const own = m.meta.host ?? null
+    for (const r of m.records) items.push(collectorItem(root, r, r.host === null || r.host === own ? hostName : r.host, sizes))
     ignored = files.length - items.length - items.filter((i) => i.stderrPath).length - 1
   } else if (layout === 'sosreport') {
     const hostFile = (await text(bundle, root ? `${root}/hostname` : 'hostname')) ?? (await text(bundle, root ? `${root}/sos_commands/host/hostname` : 'sos_commands/host/hostname'))
