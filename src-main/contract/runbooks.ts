@@ -7,7 +7,10 @@ export type { Runbook, RunbookStep, RunbookInput, CheckSpec } from '../core/runb
 const Id = z.string().min(1).max(64).regex(/^[a-z0-9][a-z0-9-]*$/, 'Lower-case letters, digits and "-".')
 const Text = z.string().trim().min(1).max(4000)
 
-const Finding = z.object({ severity: z.enum(['error', 'warning', 'info']), title: Text, explain: Text }).strict()
+const Continue = z
+  .object({ runbook: Id, inputs: z.record(z.string().regex(/^[a-zA-Z][a-zA-Z0-9]*$/).max(64), z.string().max(500)).default({}) })
+  .strict()
+const Finding = z.object({ severity: z.enum(['error', 'warning', 'info']), title: Text, explain: Text, continue: Continue.optional() }).strict()
 const Outcome = z.object({ next: z.string().min(1).max(64), finding: Finding.optional() }).strict()
 
 /** A check as written: its type, what passing means, an optional fail outcome, the rest are its parameters. */

@@ -1,6 +1,7 @@
 // The pod-to-pod runbook from the UI on the real lab with a planted fault (node1's table 90 flow for node2's
 // subnet deleted): live, then offline on the captures the live run saved.
 import { chmodSync } from 'node:fs'
+import { createServer } from 'node:net'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -101,6 +102,49 @@ describe('pod-to-pod runbook from the UI', () => {
     await shot(page, 'runbook-findings')
     await page.getByTestId('finding').first().getByRole('button', { name: /evidence: capture/ }).click()
     await expect.poll(() => page.getByTestId('capture-detail').textContent()).toContain('ovs-ofctl -O OpenFlow13 dump-flows br0')
+    expect(pageErrors).toEqual([])
+  })
+})
+
+describe('a finding continues with the next runbook', () => {
+  it('external access ends at a closed port; "Continue with" opens the Router runbook with what the run knew', async () => {
+    const closed = await new Promise<number>((r) => {
+      const srv = createServer().listen(0, '127.0.0.1', () => {
+        const p = (srv.address() as { port: number }).port
+        srv.close(() => r(p))
+      })
+    })
+    await page.getByTestId('nav-runbooks').click()
+    await page.locator('[data-runbook="external-access"]').click()
+    await page.locator('input[name=input-url]').fill(`http://127.0.0.1:${closed}/app`)
+    await page.locator('input[name=input-hostname]').fill('localhost')
+    await page.locator('input[name=input-port]').fill(String(closed))
+    await page.getByTestId('runbook-start').locator('input[type=radio][value=live]').check()
+    await page.getByTestId('start-run').click()
+    for (const step of ['curl', 'resolve']) {
+      await expect.poll(() => page.getByTestId('current-step').getAttribute('data-step')).toBe(step)
+      await page.getByTestId('run-step').click()
+    }
+    await expect.poll(() => page.getByTestId('current-step').getAttribute('data-step')).toBe('router-ip')
+    await page.getByTestId('current-step').getByRole('button', { name: /^Yes/ }).click()
+    await expect.poll(() => page.getByTestId('current-step').getAttribute('data-step')).toBe('connect')
+    await page.getByTestId('run-step').click()
+    await expect.poll(() => page.getByTestId('finding-title').allTextContents()).toEqual([`Nothing listens on 127.0.0.1:${closed}`])
+    const go = page.getByTestId('finding-continue')
+    expect(await go.textContent()).toContain('Continue with')
+    await shot(page, 'runbook-continue-offer')
+    await go.click()
+    const form = page.getByTestId('runbook-start')
+    await expect.poll(() => form.locator('h2').textContent()).toMatch(/router/i)
+    expect(await form.locator('input[name=input-hostname]').inputValue()).toBe('localhost')
+    expect(await form.locator('input[name=input-routerIP]').inputValue()).toBe('127.0.0.1')
+    expect(await form.locator('input[type=radio][value=live]').isChecked()).toBe(true)
+    await shot(page, 'runbook-continue-form')
+    // The same from the case's Findings view: it opens the Runbooks view on the filled-in form.
+    await page.getByTestId('nav-findings').click()
+    const card = page.getByTestId('finding').filter({ hasText: 'Nothing listens' })
+    await card.getByTestId('finding-continue').click()
+    await expect.poll(() => page.getByTestId('runbook-start').locator('input[name=input-routerIP]').inputValue()).toBe('127.0.0.1')
     expect(pageErrors).toEqual([])
   })
 })

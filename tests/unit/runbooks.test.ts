@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { parseCapture } from '../../src-main/core/capture/parsed-view'
 import { applyAnswer, applyEvidence, applySkip, nextAction, startRun, stepBack, type RunState } from '../../src-main/core/runbook/engine'
-import type { Runbook } from '../../src-main/core/runbook/model'
+import { continueProblems, type Runbook } from '../../src-main/core/runbook/model'
 import { commandLine } from '../../src-main/core/shell/quote'
 import { parseRunbookYaml } from '../../src-main/node/runbook/runbook-library'
 import { labFlows, labInventory, labPlan, type LabNodePlan } from '../lab/flows'
@@ -415,6 +415,43 @@ describe('external-access engine paths (this machine)', () => {
     expect(walk(rb(), io, world({ curl: 28 }), { 'router-ip': 'yes' }).findings.map((f) => f.title)).toEqual(['The router\'s port answers at 10.0.0.9:80'])
     expect(walk(rb(), io, world({ curl: 7, connect: 'refused' }), { 'router-ip': 'unknown' }).findings.map((f) => f.title)).toEqual(['Nothing listens on 10.0.0.9:80'])
     expect(walk(rb(), io, world({ curl: 28, connect: 'timeout' }), { 'router-ip': 'yes' }).findings.map((f) => f.title)).toEqual(['10.0.0.9:80 does not answer'])
+  })
+
+  it('a finding at the router port continues with the Router runbook, with the host name and the address it resolved', () => {
+    const f = walk(rb(), io, world({ curl: 7, connect: 'refused' }), { 'router-ip': 'yes' }).findings[0]!
+    expect(f.continueWith).toEqual({ runbookId: 'router', inputs: { hostname: 'app.example.com', routerIP: '10.0.0.9' } })
+    // A value whose placeholder the run never learned is left for the engineer to fill in.
+    expect(walk(rb(), io, world()).findings[0]!.continueWith).toBeNull()
+  })
+})
+
+describe('continuing with another runbook', () => {
+  it('the shipped runbooks only continue with runbooks and inputs that exist', () => {
+    expect(continueProblems([...runbooks.values()])).toEqual([])
+    expect([...runbooks.values()].flatMap((r) => r.steps.flatMap((s) => [s.pass, s.fail, ...s.checks.map((c) => c.fail)].map((o) => o?.finding?.continue?.runbook))).filter((x) => x).length).toBeGreaterThanOrEqual(9)
+  })
+
+  it('a continue to a missing runbook or input is reported', () => {
+    const r = parseRunbookYaml(
+      'id: x\ntitle: X\nversion: 1\nsection: s\nsummary: s\ninputs: [{id: a, label: A, type: text}]\nsteps:\n  - id: s1\n    title: T\n    why: w\n    where: master\n    command: [hostname]\n    pass: {next: done, finding: {severity: info, title: t, explain: e, continue: {runbook: router, inputs: {nope: "{a}"}}}}\n    fail: {next: done, finding: {severity: info, title: t, explain: e, continue: {runbook: ghost}}}\n'
+    )
+    if (!('runbook' in r)) throw new Error(r.problems.join())
+    expect(continueProblems([r.runbook, ...runbooks.values()]).filter((p) => p.runbookId === 'x').map((p) => p.message)).toEqual([
+      'step "s1" pass: runbook "router" has no input "nope"',
+      'step "s1" fail: continues with runbook "ghost", which does not exist'
+    ])
+  })
+
+  it('the engine fills the next runbook\'s inputs from the run (inputs and facts), leaving unknown ones out', () => {
+    const rb: Runbook = {
+      id: 'x', title: 'X', version: 1, section: 's', summary: 's',
+      inputs: [{ id: 'node', label: 'Node', type: 'node', required: true }],
+      steps: [{ id: 's1', title: 'T', why: 'w', where: { kind: 'master' }, command: ['hostname'], mutating: false, checks: [{ type: 'exit', expect: 'x', params: { equals: 0 } }], pass: { next: 'done', finding: { severity: 'info', title: 't', explain: 'e', continue: { runbook: 'mtu', inputs: { node: '{node}', other: '{neverLearned}' } } } }, fail: { next: 'done' } }]
+    }
+    const st = startRun(rb, { node: 'node7' })
+    if (!('state' in st)) throw new Error('start')
+    const done = applyEvidence(rb, st.state, { exitCode: 0, text: '', parsed: null, captureId: null }, 't')
+    expect(done.findings[0]!.continueWith).toEqual({ runbookId: 'mtu', inputs: { node: 'node7' } })
   })
 })
 

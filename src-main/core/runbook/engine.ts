@@ -34,6 +34,8 @@ export interface RunFinding {
   /** The check results of the step that found it. */
   evidence: { expect: string; reason: string; lines: { line: number; text: string }[] }[]
   captureIds: number[]
+  /** The runbook to go on with and the inputs this run already knows for it (absent in runs saved before). */
+  continueWith?: { runbookId: string; inputs: Record<string, string> } | null
 }
 
 export interface RunState {
@@ -179,8 +181,19 @@ function findingOf(spec: FindingSpec, stepId: string, values: Record<string, str
     title: fill(spec.title, values).text,
     explain: fill(spec.explain, values).text,
     evidence: checks.map((c) => ({ expect: c.expect, reason: c.reason, lines: c.evidence })),
-    captureIds
+    captureIds,
+    continueWith: spec.continue ? { runbookId: spec.continue.runbook, inputs: continueInputs(spec.continue.inputs, values) } : null
   }
+}
+
+/** The next runbook's inputs this run knows: a value whose placeholders are not all known is left for the engineer. */
+function continueInputs(inputs: Record<string, string>, values: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const [k, v] of Object.entries(inputs)) {
+    const f = fill(v, values)
+    if (f.missing.length === 0) out[k] = f.text
+  }
+  return out
 }
 
 function advance(rb: Runbook, state: RunState, record: StepRecord, outcome: Outcome | undefined, checks: CheckResult[]): RunState {

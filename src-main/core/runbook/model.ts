@@ -49,6 +49,13 @@ export interface FindingSpec {
   title: string
   /** What it means and what to do, in our words; {placeholders} allowed. */
   explain: string
+  /** The runbook to go on with, and its inputs from this run's values ({placeholders}). */
+  continue?: ContinueSpec | undefined
+}
+
+export interface ContinueSpec {
+  runbook: string
+  inputs: Record<string, string>
 }
 
 export interface Outcome {
@@ -120,5 +127,35 @@ export function runbookProblems(rb: Runbook): string[] {
     if (s.checks.length > 0 && !s.fail && s.checks.some((c) => !c.fail)) problems.push(`step "${s.id}": a check can fail but the step has no fail outcome`)
   }
   if (rb.steps.length === 0) problems.push('no steps')
+  return problems
+}
+
+/** Every finding a runbook can make, with where it is written. */
+function findingSpecs(rb: Runbook): { where: string; spec: FindingSpec }[] {
+  const out: { where: string; spec: FindingSpec }[] = []
+  for (const s of rb.steps) {
+    const outs: [string, Outcome | undefined][] = [['pass', s.pass], ['fail', s.fail], ['skip', s.skip], ...s.checks.map((c, i) => [`checks[${i}].fail`, c.fail] as [string, Outcome | undefined])]
+    for (const [w, o] of outs) if (o?.finding) out.push({ where: `step "${s.id}" ${w}`, spec: o.finding })
+    for (const c of s.choices ?? []) if (c.finding) out.push({ where: `step "${s.id}" choice "${c.id}"`, spec: c.finding })
+  }
+  return out
+}
+
+/** Across a library: a finding that continues with a runbook names one that exists, and only its inputs. */
+export function continueProblems(runbooks: readonly Runbook[]): { runbookId: string; message: string }[] {
+  const problems: { runbookId: string; message: string }[] = []
+  for (const rb of runbooks) {
+    for (const { where, spec } of findingSpecs(rb)) {
+      if (!spec.continue) continue
+      const target = runbooks.find((r) => r.id === spec.continue?.runbook)
+      if (!target) {
+        problems.push({ runbookId: rb.id, message: `${where}: continues with runbook "${spec.continue.runbook}", which does not exist` })
+        continue
+      }
+      for (const k of Object.keys(spec.continue.inputs)) {
+        if (!target.inputs.some((i) => i.id === k)) problems.push({ runbookId: rb.id, message: `${where}: runbook "${target.id}" has no input "${k}"` })
+      }
+    }
+  }
   return problems
 }

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { RunbookSchema } from '../../contract'
-import type { Runbook } from '../../core/runbook/model'
+import { continueProblems, type Runbook } from '../../core/runbook/model'
 import { AppError } from '../store/app-error'
 import { parseYamlWith } from '../yaml'
 
@@ -29,6 +29,7 @@ export class RunbookLibrary {
       else if (runbooks.some((x) => x.id === r.runbook.id)) problems.push({ file: f, message: `runbook id "${r.runbook.id}" is used twice` })
       else runbooks.push(r.runbook)
     }
+    for (const p of continueProblems(runbooks)) problems.push({ file: files.find((f) => f.startsWith(p.runbookId)) ?? p.runbookId, message: p.message })
     return { runbooks, problems }
   }
 

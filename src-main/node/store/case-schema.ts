@@ -128,5 +128,10 @@ export const caseMigrations: readonly Migration[] = [
       );
       CREATE INDEX findings_by_run ON findings (run_id);
     `
+  },
+  {
+    // A finding may name the runbook to go on with, and the inputs the run already knows for it (JSON).
+    version: 4,
+    sql: `ALTER TABLE findings ADD COLUMN continue_with TEXT;`
   }
 ]

@@ -61,8 +61,8 @@ export class RunStore {
       const changed = this.db.prepare('UPDATE runbook_runs SET state = ?, status = ?, updated_at = ? WHERE id = ?').run(JSON.stringify(state), state.current === null ? 'done' : 'open', now, id)
       if (changed.changes === 0) throw new AppError('not_found', `Run ${id} does not exist in this case.`)
       this.db.prepare('DELETE FROM findings WHERE run_id = ?').run(id)
-      const ins = this.db.prepare('INSERT INTO findings (run_id, step_id, severity, title, explain, evidence, capture_ids, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-      for (const f of state.findings) ins.run(id, f.stepId, f.severity, f.title, f.explain, JSON.stringify(f.evidence), JSON.stringify(f.captureIds), now)
+      const ins = this.db.prepare('INSERT INTO findings (run_id, step_id, severity, title, explain, evidence, capture_ids, continue_with, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      for (const f of state.findings) ins.run(id, f.stepId, f.severity, f.title, f.explain, JSON.stringify(f.evidence), JSON.stringify(f.captureIds), f.continueWith ? JSON.stringify(f.continueWith) : null, now)
     })()
     return this.get(id).run
   }
@@ -86,11 +86,17 @@ export class RunStore {
   findings(): FindingView[] {
     const rows = this.db
       .prepare(
-        `SELECT f.id, f.run_id AS runId, r.title AS runTitle, f.step_id AS stepId, f.severity, f.title, f.explain, f.evidence, f.capture_ids AS captureIds, f.created_at AS createdAt
+        `SELECT f.id, f.run_id AS runId, r.title AS runTitle, f.step_id AS stepId, f.severity, f.title, f.explain, f.evidence, f.capture_ids AS captureIds,
+                f.continue_with AS continueWith, f.created_at AS createdAt
          FROM findings f JOIN runbook_runs r ON r.id = f.run_id
          ORDER BY CASE f.severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, f.id`
       )
-      .all() as (Omit<FindingView, 'evidence' | 'captureIds'> & { evidence: string; captureIds: string })[]
-    return rows.map((r) => ({ ...r, evidence: JSON.parse(r.evidence) as FindingView['evidence'], captureIds: JSON.parse(r.captureIds) as number[] }))
+      .all() as (Omit<FindingView, 'evidence' | 'captureIds' | 'continueWith'> & { evidence: string; captureIds: string; continueWith: string | null })[]
+    return rows.map((r) => ({
+      ...r,
+      evidence: JSON.parse(r.evidence) as FindingView['evidence'],
+      captureIds: JSON.parse(r.captureIds) as number[],
+      continueWith: r.continueWith === null ? null : (JSON.parse(r.continueWith) as FindingView['continueWith'])
+    }))
   }
 }

@@ -10,6 +10,8 @@ class RunsState {
   findings = $state<FindingView[]>([])
   busy = $state(false)
   error = $state<ContractError | null>(null)
+  /** A runbook to start next, proposed by a finding ("continue with"): the Runbooks view opens its form filled in. */
+  proposed = $state<{ runbookId: string; inputs: Record<string, string>; mode: 'live' | 'offline'; ovsVia: 'host' | 'ovs-pod' } | null>(null)
 
   constructor() {
     onBackendEvent((e) => {
@@ -49,6 +51,12 @@ class RunsState {
     if (r.ok) this.current = r.value
     else this.error = r.error
     return r.ok
+  }
+
+  /** Leaves the run on screen for the start form of the runbook a finding continues with. */
+  propose(runbookId: string, inputs: Record<string, string>, from: { mode: 'live' | 'offline'; ovsVia: 'host' | 'ovs-pod' } | null): void {
+    this.current = null
+    this.proposed = { runbookId, inputs, mode: from?.mode ?? 'live', ovsVia: from?.ovsVia ?? 'host' }
   }
 
   open(runId: number): Promise<boolean> {
