@@ -181,6 +181,19 @@ describe('command registry', () => {
   })
 })
 
+describe('oc JSON with any shape inside the objects', () => {
+  it.each(['oc.get.networkpolicies', 'oc.get.namespaces', 'oc.get.pods', 'oc.get.egressnetworkpolicies', 'oc.get.netnamespaces'] as ParserId[])('%s', (id) => {
+    fc.assert(
+      fc.property(fc.anything(), fc.anything(), (spec, metadata) => {
+        const text = JSON.stringify({ kind: 'List', items: [{ kind: 'X', spec, metadata, status: spec }] }) ?? ''
+        const r = parseOutput(id, text)
+        expect(r.diagnostics.every((d) => !d.message.includes('failed:'))).toBe(true)
+      }),
+      { numRuns: 300 }
+    )
+  })
+})
+
 describe('every parser survives anything', () => {
   const junk = fc.oneof(
     fc.string({ maxLength: 300 }),
