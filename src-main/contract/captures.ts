@@ -153,6 +153,8 @@ export interface SearchHitLine {
   from: number
   /** Where the terms match in text, for highlighting. */
   matches: { start: number; end: number }[]
+  /** Set for a line of the command's stderr (line numbers count in stderr then). */
+  stream?: 'stderr'
 }
 
 export interface SearchHit {

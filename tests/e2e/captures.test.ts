@@ -101,6 +101,16 @@ describe('captures view on the real lab', () => {
     await expect.poll(() => page.locator(`.tl.current[data-line="${lineNo}"]`).count()).toBe(1)
     expect(await page.locator(`.tl.current[data-line="${lineNo}"]`).textContent()).toContain(pod.ip)
     await shot(page, 'captures-raw-line')
+    // An error message is searched in stderr too: the lab has no kernel VXLAN device.
+    await page.getByTestId('search-input').fill('"does not exist"')
+    await page.getByTestId('search-input').press('Enter')
+    const errHit = page.getByTestId('search-hit').filter({ hasText: 'vxlan_sys_4789' }).first()
+    await expect.poll(() => errHit.count()).toBe(1)
+    expect(await errHit.locator('.hit-line .ln').first().textContent()).toBe('stderr 1')
+    await errHit.locator('.hit-line').first().click()
+    await expect.poll(() => page.locator('pre.stderr').textContent()).toContain('does not exist')
+    expect(await page.getByRole('tab', { name: /^stderr/ }).getAttribute('aria-selected')).toBe('true')
+    await shot(page, 'captures-search-stderr')
     expect(pageErrors).toEqual([])
   })
 

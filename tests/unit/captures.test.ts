@@ -199,6 +199,13 @@ describe('capture store', () => {
     expect(c.db.captures.search('10.131.4.70').hits).toEqual([])
     expect(c.db.captures.search('needle nothing').hits).toEqual([])
     expect(c.db.captures.search('"nothing to see"').hits[0]!.moreLines).toBe(true)
+    // stderr is searched too, and its lines say so; the output itself never includes it.
+    const err = c.db.captures.save(newCapture({ hostName: 'node3', stdout: 'fine 10.1.1.1\n', stderr: 'warning: x\novs-ofctl: br9 is not a bridge or a socket\n', status: 'failed', exitCode: 1 }))
+    expect(c.db.captures.search('"not a bridge"').hits.map((h) => [h.capture.id, h.lines])).toEqual([
+      [err.id, [{ line: 2, text: 'ovs-ofctl: br9 is not a bridge or a socket', from: 0, matches: [{ start: 18, end: 30 }], stream: 'stderr' }]]
+    ])
+    expect(c.db.captures.text(err.id)).toBe('fine 10.1.1.1\n')
+    expect(c.db.captures.search('10.1.1.1').hits.find((h) => h.capture.id === err.id)!.lines[0]).not.toHaveProperty('stream')
 
     c.db.captures.delete(b.id)
     expect(c.db.captures.search('needle').hits).toEqual([])

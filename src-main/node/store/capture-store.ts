@@ -189,6 +189,12 @@ export class CaptureStore {
         const chunkId = insertChunk.run(captureId, ch.seq, ch.firstLine, ch.text).lastInsertRowid
         indexChunk.run(chunkId, indexText(ch.text))
       }
+      // stderr is searchable too ("Connection refused", "is not a bridge"): its chunks follow the output's
+      // with negative seq, so a capture's chunk ids stay one range and the output reads seq >= 0 only.
+      for (const ch of splitChunks(c.stderr)) {
+        const chunkId = insertChunk.run(captureId, -1 - ch.seq, ch.firstLine, ch.text).lastInsertRowid
+        indexChunk.run(chunkId, indexText(ch.text))
+      }
       return captureId
     })()
     this.chunkRanges = null
@@ -210,7 +216,7 @@ export class CaptureStore {
   /** The whole output, exactly as it came. */
   text(id: number): string {
     this.get(id)
-    const parts = this.db.prepare('SELECT text FROM capture_chunks WHERE capture_id = ? ORDER BY seq').pluck().all(id) as string[]
+    const parts = this.db.prepare('SELECT text FROM capture_chunks WHERE capture_id = ? AND seq >= 0 ORDER BY seq').pluck().all(id) as string[]
     return parts.join('')
   }
 
@@ -265,7 +271,7 @@ export class CaptureStore {
       throw new AppError('invalid_input', `The search "${query}" could not be run: ${(err as Error).message}. Use words, "quoted phrases" and a trailing * for a prefix.`)
     }
     const byCapture = this.groupByCapture(chunkIds)
-    const chunkStmt = this.db.prepare('SELECT first_line, text FROM capture_chunks WHERE id = ?')
+    const chunkStmt = this.db.prepare('SELECT seq, first_line, text FROM capture_chunks WHERE id = ?')
     const hits: SearchHit[] = []
     let examined = 0
     for (const [captureId, ids] of byCapture) {
@@ -274,7 +280,7 @@ export class CaptureStore {
       const lines: SearchHit['lines'] = []
       let more = false
       for (const chunkId of ids) {
-        const ch = chunkStmt.get(chunkId) as { first_line: number; text: string }
+        const ch = chunkStmt.get(chunkId) as { seq: number; first_line: number; text: string }
         const ls = ch.text.split('\n')
         for (let i = 0; i < ls.length; i++) {
           const l = (ls[i] as string).replace(/\r$/, '')
@@ -283,7 +289,7 @@ export class CaptureStore {
             more = true
             break
           }
-          lines.push({ line: ch.first_line + i, ...excerpt(l, matchRanges(l, q.terms)) })
+          lines.push({ line: ch.first_line + i, ...excerpt(l, matchRanges(l, q.terms)), ...(ch.seq < 0 ? { stream: 'stderr' as const } : {}) })
         }
         if (more) break
       }

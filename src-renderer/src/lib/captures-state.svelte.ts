@@ -9,7 +9,7 @@ class CaptureState {
   run = $state<CaptureRunProgress | null>(null)
   captures = $state<CaptureSummary[]>([])
   /** The capture open in the Captures view, and the line to show first (from a search hit). */
-  selected = $state<{ id: number; line: number | null } | null>(null)
+  selected = $state<{ id: number; line: number | null; stream?: 'stderr' } | null>(null)
   error = $state<ContractError | null>(null)
   /** Hosts the engineer left out of the next capture (kept while moving between views). */
   excluded = $state<number[]>([])
@@ -83,8 +83,8 @@ class CaptureState {
     if (!r.ok) this.error = r.error
   }
 
-  open(id: number, line: number | null = null): void {
-    this.selected = { id, line }
+  open(id: number, line: number | null = null, stream?: 'stderr'): void {
+    this.selected = stream ? { id, line, stream } : { id, line }
   }
 }
 
