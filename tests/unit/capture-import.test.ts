@@ -166,6 +166,38 @@ describe('importing bundles', () => {
     expect(again).toMatchObject({ captureIds: [], alreadyImported: 3 })
   })
 
+  it('reads how sos 4 ran each command from sos_reports/manifest.json: exact command, exit code, timing', async () => {
+    sosTree(c.dir)
+    const root = join(c.dir, 'sosreport-node1-2026-11-25-abcdef')
+    writeFileSync(join(root, 'sos_commands/openvswitch/ovs-vsctl_-t_5_show'), '')
+    writeFileSync(join(root, 'sos_commands/networking/ip_route_show_table_all'), 'default via 10.0.0.1 dev eth0\n')
+    mkdirSync(join(root, 'sos_reports'))
+    const cmd = (exec: string, filepath: string, rc: number) => ({ command: exec.split(' ')[0], parameters: exec.split(' ').slice(1), exec, filepath, truncated: false, return_code: rc, priority: 10, start_time: 1764064800.25, end_time: 1764064800.75, run_time: 0.5, tags: [] })
+    writeFileSync(
+      join(root, 'sos_reports/manifest.json'),
+      JSON.stringify({
+        version: '4.5.0',
+        components: {
+          report: {
+            plugins: {
+              openvswitch: { commands: [cmd('ovs-ofctl -O OpenFlow13 dump-flows br0', 'sos_commands/openvswitch/ovs-ofctl_-O_OpenFlow13_dump-flows_br0', 0), cmd('ovs-vsctl -t 5 show', 'sos_commands/openvswitch/ovs-vsctl_-t_5_show', 1)] },
+              networking: { commands: [cmd('ip route show table all', 'sos_commands/networking/ip_route_show_table_all', 124), { exec: 'broken' }, 'junk'] }
+            }
+          }
+        }
+      })
+    )
+    const r = await importCaptures(c.db.captures, () => null, root)
+    expect(r.failed).toEqual([])
+    const byCmd = new Map(c.db.captures.list().map((x) => [x.command, x]))
+    expect(byCmd.get('ovs-ofctl -O OpenFlow13 dump-flows br0')).toMatchObject({ status: 'ok', exitCode: 0, durationMs: 500, startedAt: '2025-11-25T10:00:00.250Z' })
+    // An empty output of a failed command is kept: it is the evidence that the command failed.
+    expect(byCmd.get('ovs-vsctl -t 5 show')).toMatchObject({ status: 'failed', exitCode: 1 })
+    expect(byCmd.get('ip route show table all')).toMatchObject({ status: 'error', error: 'timed out in sos (timeout exit 124)' })
+    // Without a manifest (sos 3, RHEL 7) nothing changes: imported as ok without an exit code.
+    expect(byCmd.get('ip -d address')).toMatchObject({ status: 'ok', exitCode: null })
+  })
+
   it('imports the same tree as .tar.xz and .tar.gz, read in memory (nothing extracted)', async () => {
     sosTree(c.dir)
     for (const [flag, ext] of [['-cJf', 'tar.xz'], ['-czf', 'tar.gz']] as const) {

@@ -161,6 +161,53 @@ export function inferFromFileName(fileName: string): { hostName: string | null; 
   return { hostName: null, command: null }
 }
 
+// ---- sos 4's manifest (sos_reports/manifest.json): how each command ran ----
+
+export interface SosCommandRecord {
+  /** The command exactly as sos ran it. */
+  exec: string
+  exitCode: number | null
+  /** Epoch milliseconds. */
+  startedMs: number | null
+  durationMs: number | null
+  truncated: boolean
+}
+
+/**
+ * The commands of a sos 4 manifest by output file ("sos_commands/openvswitch/ovs-vsctl_-t_5_show"):
+ * components.report.plugins.<plugin>.commands[] with exec, filepath, return_code, start_time, run_time.
+ * sos 3 (RHEL 7) writes no manifest; anything unreadable gives an empty map and a reason.
+ */
+export function parseSosManifest(text: string): { byFile: Map<string, SosCommandRecord>; problem: string | null } {
+  const byFile = new Map<string, SosCommandRecord>()
+  let doc: unknown
+  try {
+    doc = JSON.parse(text)
+  } catch (err) {
+    return { byFile, problem: `sos_reports/manifest.json is not valid JSON (${(err as Error).message})` }
+  }
+  const o = (v: unknown): Record<string, unknown> => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {})
+  const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null)
+  const plugins = o(o(o(o(doc).components).report).plugins)
+  for (const plugin of Object.values(plugins)) {
+    const commands = o(plugin).commands
+    if (!Array.isArray(commands)) continue
+    for (const c of commands.map(o)) {
+      if (typeof c.filepath !== 'string' || c.filepath === '' || typeof c.exec !== 'string') continue
+      const start = num(c.start_time)
+      const run = num(c.run_time)
+      byFile.set(parts(c.filepath).join('/'), {
+        exec: c.exec,
+        exitCode: num(c.return_code),
+        startedMs: start === null ? null : Math.round(start * 1000),
+        durationMs: run === null ? null : Math.round(run * 1000),
+        truncated: c.truncated === true
+      })
+    }
+  }
+  return { byFile, problem: Object.keys(plugins).length === 0 ? 'sos_reports/manifest.json lists no plugins' : null }
+}
+
 // ---- the collector's manifest ----
 
 export const collectorFormat = 'sdn-workbench-collector 2'

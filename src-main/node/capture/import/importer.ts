@@ -4,6 +4,8 @@ import {
   inferFromFileName,
   mapMustGather,
   mapSosreport,
+  parseSosManifest,
+  type SosCommandRecord,
   nodeNameFromPodYaml,
   parseCollectorManifest,
   sosHostName,
@@ -43,7 +45,7 @@ function worthKeeping(path: string): boolean {
   const depth = p.split('/').length
   const base = p.split('/').pop() ?? ''
   if (base === 'manifest.tsv' || (/\.(out|err)$/.test(base) && depth <= 2)) return true
-  if (p.includes('sos_commands/') || (base === 'hostname' && depth <= 3)) return true
+  if (p.includes('sos_commands/') || (base === 'hostname' && depth <= 3) || /(^|\/)sos_reports\/manifest\.json$/.test(p)) return true
   if (/(^|\/)(var\/log\/openvswitch\/|proc\/sys\/net\/ipv4\/ip_forward$|proc\/net\/dev$|etc\/sysconfig\/iptables$)/.test(p)) return true
   if (/(^|\/)namespaces\/openshift-sdn\/|(^|\/)cluster-scoped-resources\/(network\.openshift\.io|core\/nodes)\//.test(p)) return true
   return inferFromFileName(base).command !== null
@@ -110,6 +112,9 @@ async function plan(bundle: Bundle, opts: ImportOptions): Promise<{ preview: Omi
   } else if (layout === 'sosreport') {
     const hostFile = (await text(bundle, root ? `${root}/hostname` : 'hostname')) ?? (await text(bundle, root ? `${root}/sos_commands/host/hostname` : 'sos_commands/host/hostname'))
     hostName = opts.hostName ?? sosHostName(hostFile, root || bundle.name)
+    // sos 4 records how each command ran (exact command line, exit code, start, run time); sos 3 does not.
+    const manifestText = await text(bundle, root ? `${root}/sos_reports/manifest.json` : 'sos_reports/manifest.json')
+    const ran = manifestText === null ? new Map<string, SosCommandRecord>() : parseSosManifest(manifestText).byFile
     for (const f of files) {
       const rel = under(root, f.path)
       if (rel === null) continue
@@ -118,7 +123,18 @@ async function plan(bundle: Bundle, opts: ImportOptions): Promise<{ preview: Omi
         ignored++
         continue
       }
-      items.push(plainItem(f.path, f.size, f.mtimeMs, hostName, m.command, m.commandId, tooBig(f.size) ?? (f.size === 0 ? 'empty' : null)))
+      const r = ran.get(rel)
+      // An empty output of a command that failed is still evidence (sos puts stderr in the same file).
+      const failed = r !== undefined && r.exitCode !== null && r.exitCode !== 0
+      const item = plainItem(f.path, f.size, f.mtimeMs, hostName, r?.exec ?? m.command, m.commandId, tooBig(f.size) ?? (f.size === 0 && !failed ? 'empty' : null))
+      if (r) {
+        item.exitCode = r.exitCode
+        item.startedAt = r.startedMs === null ? item.startedAt : new Date(r.startedMs).toISOString()
+        item.durationMs = r.durationMs
+        item.status = r.exitCode === 0 || r.exitCode === null ? 'ok' : r.exitCode === 124 ? 'error' : 'failed'
+        item.error = r.exitCode === 124 ? 'timed out in sos (timeout exit 124)' : r.truncated ? 'sos cut the output short (size limit)' : null
+      }
+      items.push(item)
     }
   } else if (layout === 'must-gather') {
     const nodes = new Map<string, string | null>()
