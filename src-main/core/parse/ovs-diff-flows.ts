@@ -1,6 +1,6 @@
 import { flowKey, plainFlow, type Flow } from '../flows/flow'
 import { diag, splitLines, type Diagnostic } from './diagnostics'
-import { parseFlowLine } from './ovs-dump-flows'
+import { parseFlowLine } from './flow-line'
 
 export interface DiffFlowsLine {
   sign: '+' | '-'
