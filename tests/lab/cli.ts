@@ -6,7 +6,7 @@ const { positionals, values } = parseArgs({ allowPositionals: true, options: { n
 const cmd = positionals[0] ?? 'status'
 if (cmd === 'start') {
   const t0 = Date.now()
-  const lab = await startLab({ dir: values.dir, nodes: Number(values.nodes) })
+  const lab = await startLab({ dir: values.dir, nodes: Number(values.nodes), persistent: true })
   console.log(`lab up in ${((Date.now() - t0) / 1000).toFixed(1)} s: jump 127.0.0.1:${lab.jump.port}; ${lab.nodes.map((n) => `${n.name} ${n.ip}`).join(', ')}; state ${lab.dir}/lab.json`)
 } else if (cmd === 'stop') {
   const lab = loadLab(values.dir)

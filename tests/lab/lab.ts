@@ -129,32 +129,71 @@ function sudoersRules(): string {
   ].join('\n')
 }
 
+/** Who runs the lab that holds the shared names: a test process (its pid), or the `npm run lab` CLI (kept until stopped). */
+const ownerFile = '/run/sdnwb-lab-owner.json'
+interface LabOwner {
+  pid: number | null
+  dir: string
+}
+
+function readOwner(): LabOwner | null {
+  try {
+    return JSON.parse(readFileSync(ownerFile, 'utf8')) as LabOwner
+  } catch {
+    return null
+  }
+}
+
+const labNamespaces = (): string[] =>
+  (spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout ?? '')
+    .split('\n')
+    .map((l) => l.split(' ')[0] ?? '')
+    .filter((n) => n.startsWith(`${prefix}-`))
+
 /**
  * Names every lab uses: a second lab (a developer's `npm run lab -- start`) would collide with them.
- * A lab whose processes are all gone (the machine or the test run was killed) leaves its namespaces
- * behind in /run/netns: with no process left in any of them they are removed, with their host veths;
- * a namespace that still has a process in it belongs to a lab that runs, and is left alone.
+ * What a lab leaves behind when it is not stopped is cleared: namespaces with no process in them (the
+ * machine or the run was killed), and a lab whose owning test process is dead while its sshd and OVS
+ * processes live on (the test runner was killed). A lab whose owner lives, or one started from the CLI,
+ * is left alone and reported.
  */
 function otherLabRunning(): string | null {
-  const r = spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' })
-  const names = (r.stdout ?? '').split('\n').map((l) => l.split(' ')[0] ?? '').filter((n) => n.startsWith(`${prefix}-`))
+  let names = labNamespaces()
   if (names.length === 0) return null
-  const busy = names.find((ns) => (spawnSync('ip', ['netns', 'pids', ns], { encoding: 'utf8' }).stdout ?? '').trim() !== '')
-  if (busy) return busy
+  const busy = (ns: string) => (spawnSync('ip', ['netns', 'pids', ns], { encoding: 'utf8' }).stdout ?? '').trim() !== ''
+  const owner = readOwner()
+  if (names.some(busy)) {
+    if (!owner || owner.pid === null || alive(owner.pid)) return names.find(busy) ?? null
+    const orphan = loadLab(owner.dir)
+    if (orphan) stopLab(orphan)
+    for (const ns of labNamespaces()) {
+      for (const pid of (spawnSync('ip', ['netns', 'pids', ns], { encoding: 'utf8' }).stdout ?? '').split(/\s+/).filter((x) => /^\d+$/.test(x))) {
+        try {
+          process.kill(Number(pid), 'SIGKILL')
+        } catch {
+          // gone already
+        }
+      }
+    }
+    spawnSync('sleep', ['0.2'])
+  }
+  names = labNamespaces()
+  if (names.some(busy)) return names.find(busy) ?? null
   for (const ns of names) spawnSync('ip', ['netns', 'del', ns])
   const links = spawnSync('ip', ['-o', 'link', 'show'], { encoding: 'utf8' }).stdout ?? ''
   for (const m of links.matchAll(new RegExp(`^\\d+: (${prefix}v\\d+)[@:]`, 'gm'))) spawnSync('ip', ['link', 'del', m[1] ?? ''])
-  const left = (spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout ?? '').split('\n').find((l) => l.startsWith(`${prefix}-`))
-  return left ? left.split(' ')[0] ?? null : null
+  rmSync(ownerFile, { force: true })
+  return labNamespaces()[0] ?? null
 }
 
-export async function startLab(opts: { dir: string; nodes?: number; podsPerNode?: number }): Promise<Lab> {
+export async function startLab(opts: { dir: string; nodes?: number; podsPerNode?: number; persistent?: boolean }): Promise<Lab> {
   if (process.getuid?.() !== 0) throw new Error('lab: must run as root (network namespaces, sshd, OVS netdev datapath)')
   const old = loadLab(opts.dir)
   if (old) stopLab(old)
   rmSync(opts.dir, { recursive: true, force: true })
   const other = otherLabRunning()
   if (other) throw new Error(`lab: namespace ${other} exists: another lab is running. Stop it first (npm run lab -- stop [--dir DIR]).`)
+  writeFileSync(ownerFile, JSON.stringify({ pid: opts.persistent ? null : process.pid, dir: opts.dir } satisfies LabOwner))
   const dir = opts.dir
   const sshDir = join(dir, 'ssh')
   mkdirSync(sshDir, { recursive: true })
@@ -337,6 +376,7 @@ export function stopLab(lab: Lab): void {
   for (const n of lab.nodes.length ? lab.nodes : []) spawnSync('ip', ['link', 'del', `${prefix}v${n.index}`])
   if (lab.created.user) spawnSync('userdel', [labUser])
   if (lab.created.sudoers) rmSync(lab.created.sudoers, { force: true })
+  if (readOwner()?.dir === lab.dir) rmSync(ownerFile, { force: true })
   rmSync(lab.dir, { recursive: true, force: true })
 }
 
