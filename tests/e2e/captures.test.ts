@@ -84,6 +84,12 @@ describe('captures view on the real lab', () => {
     await page.getByTestId('flow-text-filter').fill('goto_table:90')
     await expect.poll(() => page.getByTestId('flow-count').textContent()).toMatch(/^\d+ of \d+ flows/)
     await expect.poll(async () => (await page.getByTestId('flow-row').allTextContents()).every((r) => r.includes('goto_table:90'))).toBe(true)
+    // The same command across hosts: grouped by command, the flow dump group holds one capture per node.
+    await page.getByTestId('group-command').check()
+    const group = page.locator('[data-testid=capture-group][data-group="br0 OpenFlow tables"]')
+    await expect.poll(() => group.getByTestId('capture-item').allTextContents()).toEqual([expect.stringContaining('node1'), expect.stringContaining('node2')])
+    await shot(page, 'captures-by-command')
+    await page.getByTestId('group-host').check()
   })
 
   it('searches every capture for a pod IP and jumps to the matching line', async () => {
