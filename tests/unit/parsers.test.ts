@@ -181,6 +181,22 @@ describe('command registry', () => {
   })
 })
 
+describe('oc get endpoints', () => {
+  it('reads the endpoints a table shows, and counts the ones it leaves out', () => {
+    const t = `NAMESPACE   NAME      ENDPOINTS                                                   AGE
+proj-a      web       10.128.0.5:8080,10.128.2.7:8080,10.129.0.4:8080 + 2 more...   3d
+proj-a      db        10.128.0.9:5432                                             3d
+proj-a      idle      <none>                                                      3d
+`
+    const r = parseOutput('oc.get.endpoints', t).data as { records: { name: string; endpoints: string[]; notShown: number }[] }
+    expect(r.records.map((e) => [e.name, e.endpoints, e.notShown])).toEqual([
+      ['web', ['10.128.0.5:8080', '10.128.2.7:8080', '10.129.0.4:8080'], 2],
+      ['db', ['10.128.0.9:5432'], 0],
+      ['idle', [], 0]
+    ])
+  })
+})
+
 describe('oc JSON with any shape inside the objects', () => {
   it.each(['oc.get.networkpolicies', 'oc.get.namespaces', 'oc.get.pods', 'oc.get.egressnetworkpolicies', 'oc.get.netnamespaces'] as ParserId[])('%s', (id) => {
     fc.assert(

@@ -61,6 +61,8 @@ export interface OcEndpoints {
   namespace: string | null
   name: string
   endpoints: string[]
+  /** Endpoints a table left out ("+ 3 more..."): -o json lists them all. */
+  notShown: number
 }
 
 export interface EgressRule {
@@ -234,7 +236,7 @@ const fromJson: { [K in OcKind]: (o: Obj) => unknown } = {
       const ports = Array.isArray(s.ports) ? s.ports.map(obj) : [{}]
       for (const a of Array.isArray(s.addresses) ? s.addresses.map(obj) : []) for (const p of ports) eps.push(p.port === undefined ? String(a.ip) : `${a.ip}:${p.port}`)
     }
-    return { line: 1, namespace: str(obj(o.metadata).namespace), name: str(obj(o.metadata).name) ?? '', endpoints: eps }
+    return { line: 1, namespace: str(obj(o.metadata).namespace), name: str(obj(o.metadata).name) ?? '', endpoints: eps, notShown: 0 }
   },
   egressnetworkpolicies: (o) => ({
     line: 1,
@@ -321,7 +323,12 @@ const fromRow: { [K in OcKind]: (c: Cells, line: number) => unknown } = {
     hostNetwork: null
   }),
   services: (c, line) => ({ line, namespace: none(c.NAMESPACE), name: c.NAME ?? '', type: none(c.TYPE), clusterIP: none(c['CLUSTER-IP']), ports: none(c['PORT(S)']) }),
-  endpoints: (c, line) => ({ line, namespace: none(c.NAMESPACE), name: c.NAME ?? '', endpoints: list(c.ENDPOINTS) }),
+  endpoints: (c, line) => {
+    // oc shows three endpoints and then "+ N more...".
+    const v = c.ENDPOINTS ?? ''
+    const more = /\+\s*(\d+)\s+more/.exec(v)
+    return { line, namespace: none(c.NAMESPACE), name: c.NAME ?? '', endpoints: list(v.replace(/\+\s*\d+\s+more\.*/, '')), notShown: more ? Number(more[1]) : 0 }
+  },
   egressnetworkpolicies: (c, line) => ({ line, namespace: none(c.NAMESPACE), name: c.NAME ?? '', rules: [] }),
   networkpolicies: (c, line) => ({ line, namespace: none(c.NAMESPACE), name: c.NAME ?? '', podSelector: null, policyTypes: null, ingress: [] }),
   namespaces: (c, line) => ({ line, name: c.NAME ?? '', labels: labelColumn(c.LABELS) })
