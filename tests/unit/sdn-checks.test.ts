@@ -87,6 +87,7 @@ describe('openshift-sdn checks on the lab capture', () => {
       'oc get hostsubnets',
       'oc get pods -o wide, or ovs-vsctl list Interface',
       'oc get networkpolicy --all-namespaces -o json, oc get netnamespaces, oc get pods --all-namespaces -o wide --show-labels (or -o json)',
+      'a second ovs-ofctl dump-flows of the node, taken a while after the first',
       'ip addr, ip route, sysctl net.ipv4.ip_forward'
     ])
   })
@@ -337,5 +338,43 @@ openshift-sdn ovs-x  1/1     Running   0          1d    10.200.0.1   node1   <no
     const r = checkNode(node([sameNs('proj-a')], sameNsRules, noLabels))
     expect(r.ran).not.toContain('network policies')
     expect(r.skipped).toContainEqual({ check: 'NetworkPolicy rules (table 80)', needs: 'oc get pods --all-namespaces -o wide --show-labels (or -o json)' })
+  })
+})
+
+describe('rising drop counters between two dumps (invariant 22)', () => {
+  const dump = sample('lab/node1-dump-flows-of13.txt')
+  /** The same dump 60 s later, the default drop of `table` having counted `n` more packets. */
+  const later = (table: number, n: number) =>
+    dump
+      .split('\n')
+      .map((l) => {
+        const m = /duration=([\d.]+)s/.exec(l)
+        let out = m ? l.replace(m[0], `duration=${(Number(m[1]) + 60).toFixed(3)}s`) : l
+        if (new RegExp(`table=${table}, n_packets=(\\d+), n_bytes=(\\d+), priority=0 actions=drop`).test(out)) {
+          out = out.replace(/n_packets=(\d+), n_bytes=(\d+)/, (_w, p, b) => `n_packets=${Number(p) + n}, n_bytes=${Number(b) + n * 98}`)
+        }
+        return out
+      })
+      .join('\n')
+  const node = (after: string): NodeCaptures => ({
+    ...lab({ flows: () => after }),
+    previousFlows: { source: 'dump-flows br0 (node1, before)', data: parse('ovs-ofctl.dump-flows', dump).flows }
+  })
+
+  it('nothing moved: nothing to say; the check ran', () => {
+    const r = checkNode(node(later(90, 0)))
+    expect(r.ran).toContain('drop counters')
+    expect(r.findings).toEqual([])
+  })
+
+  it('the default drop of table 90 rose: traffic to a remote subnet without its flow, with the rate', () => {
+    const r = checkNode(node(later(90, 120))).findings
+    expect(r.map((f) => [f.id, f.severity, f.title])).toEqual([['drops.rising:90', 'warning', 'Table 90 dropped 120 packets between the two dumps (2/s)']])
+    expect(r[0]!.detail).toContain('remote pod subnet without its table 90 flow')
+    expect(r[0]!.evidence.map((e) => e.source)).toEqual(['dump-flows br0 (node1, before)', 'dump-flows br0 (node1)'])
+  })
+
+  it('isolation drops (table 80) are information, not a fault', () => {
+    expect(checkNode(node(later(80, 3))).findings.map((f) => [f.id, f.severity])).toEqual([['drops.rising:80', 'info']])
   })
 })

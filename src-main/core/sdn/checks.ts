@@ -3,6 +3,7 @@ import { checkLocalPods } from './checks-local'
 import { checkRemoteNodes } from './checks-remote'
 import { checkEgressIPs, checkEgressPolicies, checkMulticast, checkServices, checkVnidRules } from './checks-policy'
 import { checkNetworkPolicies } from './checks-networkpolicy'
+import { checkDropCounters } from './checks-counters'
 import type { Finding } from './evidence'
 import { nodeFacts, type NodeCaptures, type NodeFacts } from './facts'
 
@@ -63,6 +64,10 @@ export function checkNode(c: NodeCaptures): NodeCheckResult {
     findings.push(...checkMulticast(c))
     ran.push('multicast')
   }
+  if (c.previousFlows) {
+    findings.push(...checkDropCounters(c))
+    ran.push('drop counters')
+  } else skipped.push({ check: 'rising drop counters (two dumps)', needs: 'a second ovs-ofctl dump-flows of the node, taken a while after the first' })
   if (c.links || c.sysctl) {
     findings.push(...checkHostNetworking(c, facts))
     ran.push('host networking')

@@ -17,6 +17,8 @@ export interface NodeCaptures {
   node: string
   nodeIP?: string | null
   flows: Sourced<Flow[]>
+  /** An older flow dump of the same node: counters that moved since then (rising drops). */
+  previousFlows?: Sourced<Flow[]>
   ports?: Sourced<PortDesc[]>
   interfaces?: Sourced<OvsdbRecord[]>
   links?: Sourced<IpLink[]>

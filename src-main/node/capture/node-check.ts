@@ -45,6 +45,18 @@ export function checkNodeFromCaptures(store: CaptureStore, hostName: string): No
     used.push({ role: w.role, captureId: c.id, hostName: c.hostName, command: c.command })
   }
   if (!input.flows) throw new AppError('not_found', `No flow dump of ${hostName} in this case (ovs-ofctl dump-flows br0). Capture or import one, then check again.`)
+  // The dump before the newest one, if any: the counters that moved between them.
+  const flowsWant = wanted.find((w) => w.role === 'flows')
+  const newest = all.find((x) => x.id === used.find((u) => u.role === 'flows')?.captureId)
+  const older = newest && flowsWant ? all.find((x) => x.id !== newest.id && x.parserId === flowsWant.parser && same(x.hostName, hostName) && (flowsWant.accept ?? (() => true))(x) && x.startedAt < newest.startedAt) : undefined
+  if (older && flowsWant) {
+    const parsed = parseCapture(older.command, store.text(older.id), older.parserId)
+    const data = parsed?.data ? flowsWant.pick(parsed.data as Record<string, unknown>) : undefined
+    if (Array.isArray(data)) {
+      input.previousFlows = { source: `capture #${older.id}: ${older.hostName} ${older.command} (the dump before)`, data: data as NodeCaptures['flows']['data'] }
+      used.push({ role: 'previousFlows', captureId: older.id, hostName: older.hostName, command: older.command })
+    }
+  }
   const nodeIP = (input.hostSubnets?.data as { host: string; name: string; hostIP: string }[] | undefined)?.find((h) => same(h.host, hostName) || same(h.name, hostName))?.hostIP ?? null
   const r = checkNode({ ...(input as NodeCaptures), nodeIP })
   return { node: hostName, findings: r.findings, ran: r.ran, skipped: r.skipped, used, facts: { gateway: r.facts.gateway, localSubnet: r.facts.localSubnet?.text ?? null, pluginId: r.facts.pluginId, ruleVersion: r.facts.ruleVersion, nodeIP: r.facts.nodeIP } }
