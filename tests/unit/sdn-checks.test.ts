@@ -374,6 +374,17 @@ describe('rising drop counters between two dumps (invariant 22)', () => {
     expect(r[0]!.evidence.map((e) => e.source)).toEqual(['dump-flows br0 (node1, before)', 'dump-flows br0 (node1)'])
   })
 
+  it('egress liveness (invariant 23): sent to the egress node by VXLAN, nothing back from it', () => {
+    const egress = (packets: number) => ` cookie=0x0, duration=${packets ? '69.1' : '9.1'}s, table=100, n_packets=${packets}, n_bytes=${packets * 98}, priority=100,ip,reg0=0xabcdef actions=move:NXM_NX_REG0[]->NXM_NX_TUN_ID[0..31],set_field:10.200.0.2->tun_dst,output:1`
+    const withBack = (t: string, n: number) => t.replace(/(table=10, n_packets=)(\d+)(, n_bytes=)(\d+)(, priority=100,tun_src=10\.200\.0\.2 )/, (_w, a, p, b, by, rest) => `${a}${Number(p) + n}${b}${Number(by) + n * 98}${rest}`)
+    const base = `${dump}\n${egress(0)}`
+    const c = (after: string): NodeCaptures => ({ ...lab({ flows: () => after }), previousFlows: { source: 'before', data: parse('ovs-ofctl.dump-flows', base).flows } })
+    expect(/table=10, n_packets=\d+, n_bytes=\d+, priority=100,tun_src=10\.200\.0\.2 /.test(dump)).toBe(true)
+    const silent = checkNode(c(`${dump}\n${egress(40)}`)).findings.filter((f) => f.check === 'egress.liveness')
+    expect(silent.map((f) => f.title)).toEqual(['Egress traffic goes to 10.200.0.2, and nothing came back from it between the two dumps'])
+    expect(checkNode(c(`${withBack(dump, 5)}\n${egress(40)}`)).findings.filter((f) => f.check === 'egress.liveness')).toEqual([])
+  })
+
   it('isolation drops (table 80) are information, not a fault', () => {
     expect(checkNode(node(later(80, 3))).findings.map((f) => [f.id, f.severity])).toEqual([['drops.rising:80', 'info']])
   })

@@ -1,6 +1,6 @@
 import { diffFlows } from '../flows/diff'
 import { flowEvidence, type Finding } from './evidence'
-import type { NodeCaptures } from './facts'
+import { ipv4Of, tunDst, type NodeCaptures } from './facts'
 
 /** What a rising default drop in each table means (sdn-flows invariant 22). */
 const dropMeaning: Record<number, string> = {
@@ -42,6 +42,37 @@ export function checkDropCounters(c: NodeCaptures): Finding[] {
         ]
       })
     }
+  }
+  out.push(...egressLiveness(c, d))
+  return out
+}
+
+/**
+ * Invariant 23 (the SDN's vxlan monitor): traffic sent to a remote egress-IP node (table 100, VXLAN to its
+ * HostIP) while nothing comes back from it (its table 10 tun_src flow did not count a packet) means that
+ * node does not answer: egress traffic through it is lost.
+ */
+function egressLiveness(c: NodeCaptures, d: ReturnType<typeof diffFlows>): Finding[] {
+  const out: Finding[] = []
+  const entries = d.tables.flatMap((t) => [...t.moved, ...t.changed])
+  const t10 = d.tables.find((t) => t.table === 10)
+  const cameBack = (ip: string) => (t10?.moved ?? []).some((e) => e.after && ipv4Of(e.after, 'tun_src') === ip && (e.counters?.packets ?? 0) > 0)
+  const seen = new Set<string>()
+  for (const e of entries) {
+    const f = e.after
+    if (!f || f.table !== 100 || !e.counters || (e.counters.packets ?? 0) <= 0) continue
+    const ip = tunDst(f)
+    if (!ip || seen.has(ip) || cameBack(ip)) continue
+    seen.add(ip)
+    const known = c.flows.data.some((g) => g.table === 10 && ipv4Of(g, 'tun_src') === ip)
+    out.push({
+      id: `egress.liveness:${ip}`,
+      check: 'egress.liveness',
+      severity: 'warning',
+      title: `Egress traffic goes to ${ip}, and nothing came back from it between the two dumps`,
+      detail: `Table 100 sent ${e.counters.packets} packet(s) of an egress-IP project by VXLAN to ${ip}, the node that holds the egress IP, while ${known ? `table 10 counted no packet from it (tun_src=${ip})` : `table 10 has no flow for it at all`}. That node may be down or unreachable on the VXLAN port (UDP 4789); the SDN's vxlan monitor would mark it offline. Check the node and the path to it (Node to node runbook).`,
+      evidence: [flowEvidence(c.flows.source, f)]
+    })
   }
   return out
 }
