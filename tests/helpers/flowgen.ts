@@ -64,7 +64,9 @@ export function sdnFlows(opts: { pods: number; nodes: number; services: number; 
   add(101, 0, [], 'output:2')
   add(25, 0, [], 'drop')
   add(110, 0, [], 'drop')
-  add(111, 100, [], 'goto_table:120')
+  // Table 111: multicast to every other node, one set_field per HostIP (sorted), as the SDN writes it.
+  const hostIps = Array.from({ length: opts.nodes }, (_, n) => ip((10 << 24) | (200 << 16) + (n + 2))).sort()
+  add(111, 100, [], `${hostIps.length ? `move:NXM_NX_REG0[]->NXM_NX_TUN_ID[0..31],${hostIps.map((h) => `set_field:${h}->tun_dst,output:1`).join(',')},` : ''}goto_table:120`)
   add(120, 0, [], 'drop')
   add(253, 32768, [], 'note:02.07.00.00.00.00')
   for (let i = 0; i < opts.pods; i++) {

@@ -405,7 +405,9 @@ describe('openshift-sdn checks on the captures of a node', () => {
   it('a healthy node gives no error; with its table 90 flow for node2 deleted and captured again, the check names it', async () => {
     const healthy = await h.call('captures.checkNode', { hostName: 'node1' })
     // node1 was captured before in this file: the dump before the newest is compared too (drop counters).
-    expect(healthy.used.map((u) => u.role).sort()).toEqual(['clusterNetwork', 'egressPolicies', 'flows', 'hostSubnets', 'interfaces', 'links', 'namespaces', 'netNamespaces', 'networkPolicies', 'pods', 'ports', 'previousFlows', 'routes', 'services', 'sysctl'])
+    expect(healthy.used.map((u) => u.role).sort()).toEqual(['clusterNetwork', 'egressPolicies', 'flows', 'hostSubnetCookies', 'hostSubnets', 'interfaces', 'links', 'namespaces', 'netNamespaces', 'networkPolicies', 'pods', 'ports', 'previousFlows', 'routes', 'services', 'sysctl'])
+    // The lab's flows carry the cookies its HostSubnet UIDs give, and table 111 names every other node.
+    expect(healthy.findings.filter((f) => f.check === 'remote.cookie' || f.id === 'remote.multicast-fanout')).toEqual([])
     expect(healthy.facts).toMatchObject({ pluginId: 2, ruleVersion: 7, localSubnet: '10.128.0.0/23', nodeIP: '10.200.0.2' })
     // NetNamespaces are captured as JSON, so the multicast annotation is known and that check runs too;
     // the pods with their labels and the NetworkPolicies let table 80 be checked against the policies.

@@ -1,6 +1,7 @@
 // openshift-sdn style flows (3.11, networkpolicy note 02.07) for lab node i of n: every node's remote
 // flows point at the other nodes' lab IPs. Table 80 is what the networkpolicy plugin writes for the
 // lab's policies (tests/lab/oc-standin.ts): each project allows traffic from its own pods only.
+import { createHash } from 'node:crypto'
 
 export interface LabNodePlan {
   index: number
@@ -37,7 +38,9 @@ export function labPlan(n: number, podsPerNode = 3): LabNodePlan[] {
   })
 }
 
-const cookie = (i: number) => `0x${(0x1000 + i).toString(16)}`
+/** The HostSubnet UID the lab's oc serves for node i, and the cookie the SDN derives from it (SHA-256, 8 hex digits). */
+export const labHostSubnetUid = (i: number) => `5f1c0a2e-lab0-4e11-9d00-00000000000${i}`
+const cookie = (i: number) => `0x${createHash('sha256').update(labHostSubnetUid(i)).digest('hex').slice(0, 8).replace(/^0+(?=.)/, '')}`
 
 export function labFlows(node: LabNodePlan, all: LabNodePlan[]): string {
   const L = node.subnet

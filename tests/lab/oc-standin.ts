@@ -7,7 +7,7 @@
 // Everything OVS returns is real; only the API objects are written from the plan.
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { LabNodePlan } from './flows'
+import { labHostSubnetUid, type LabNodePlan } from './flows'
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)))
@@ -34,6 +34,10 @@ export function writeOcStandin(dir: string, plan: readonly LabNodePlan[], nodeDi
     ])
   )
   writeFileSync(join(data, 'hostsubnets'), table([['NAME', 'HOST', 'HOST IP', 'SUBNET', 'EGRESS CIDRS', 'EGRESS IPS'], ...plan.map((n) => [n.name, n.name, n.ip, n.subnet, '[]', '[]'])]))
+  writeFileSync(
+    join(data, 'hostsubnets.json'),
+    JSON.stringify({ apiVersion: 'v1', kind: 'List', items: plan.map((n) => ({ apiVersion: 'network.openshift.io/v1', kind: 'HostSubnet', metadata: { name: n.name, uid: labHostSubnetUid(n.index) }, host: n.name, hostIP: n.ip, subnet: n.subnet })) }, null, 4) + '\n'
+  )
   const vnids = new Map<string, number>([['default', 0], ['kube-system', 1], ['openshift-sdn', 0]])
   for (const n of plan) for (const p of n.pods) vnids.set(p.vnid === 0xabcdef ? 'proj-a' : 'proj-b', p.vnid)
   writeFileSync(join(data, 'netnamespaces'), table([['NAME', 'NETID', 'EGRESS IPS'], ...[...vnids].map(([name, id]) => [name, String(id), '[]'])]))
@@ -97,7 +101,7 @@ case $verb in
     for a in "$@"; do case $a in --all-namespaces|-A) all=1 ;; -*) ;; *) [ -z "$res" ] && res=$a ;; esac; done
     case $res in
       nodes|node|no) cat "$D/nodes" ;;
-      hostsubnets|hostsubnet) cat "$D/hostsubnets" ;;
+      hostsubnets|hostsubnet) case " $* " in *" json "*|*" -ojson "*|*"=json "*) cat "$D/hostsubnets.json" ;; *) cat "$D/hostsubnets" ;; esac ;;
       netnamespaces|netnamespace) case " $* " in *" json "*|*" -ojson "*|*"=json "*) cat "$D/netnamespaces.json" ;; *) cat "$D/netnamespaces" ;; esac ;;
       clusternetwork|clusternetworks) cat "$D/clusternetwork" ;;
       pods|pod|po) if [ "$all" = 1 ]; then case " $* " in *" --show-labels "*) cat "$D/pods-all-labels" ;; *) cat "$D/pods-all" ;; esac; elif [ "$ns" = openshift-sdn ]; then cat "$D/pods-openshift-sdn"; else echo "No resources found."; fi ;;

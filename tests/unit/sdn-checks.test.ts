@@ -62,9 +62,24 @@ describe('openshift-sdn checks on the lab capture', () => {
 
   it('find stale flows of a departed node, and flows sending elsewhere', () => {
     const gone = checkNode(lab({ hostSubnets: hostSubnets.split('\n').slice(0, 2).join('\n') + '\n' }))
-    expect(gone.findings.map((f) => f.check).sort()).toEqual(['remote.stale', 'remote.stale', 'remote.stale'])
+    // Its table 10/50/90 flows, and its place in table 111's multicast fan-out.
+    expect(gone.findings.map((f) => f.id).sort()).toEqual(['remote.multicast-fanout', 'remote.stale:10:13', 'remote.stale:50:41', 'remote.stale:90:55'].sort())
     const moved = checkNode(lab({ hostSubnets: hostSubnets.replace('node2   node2   10.200.0.2', 'node2   node2   10.200.0.9') }))
     expect(moved.findings.map((f) => f.id)).toEqual(expect.arrayContaining(['remote.flows:node2:10', 'remote.flows:node2:50:target', 'remote.flows:node2:90:target']))
+  })
+
+  it('table 111 sends multicast to every other node: a node missing from it is found (invariant 10)', () => {
+    const r = checkNode(lab({ flows: (t) => t.replace(/set_field:10\.200\.0\.2->tun_dst,output:1,/, '') }))
+    expect(r.findings.map((f) => [f.id, f.title])).toEqual([['remote.multicast-fanout', 'Table 111 sends multicast to none of node2 (10.200.0.2)']])
+  })
+
+  it('the flows of a remote node carry the cookie its HostSubnet UID gives (invariant 8)', () => {
+    const c = lab()
+    const cookie = c.flows.data.find((f) => f.table === 10 && f.priority === 100)!.cookie
+    expect(checkNode({ ...c, hostSubnetCookies: { node2: cookie } }).findings).toEqual([])
+    const r = checkNode({ ...c, hostSubnetCookies: { node2: '0xf46ee1a' } }).findings
+    expect(r.map((f) => [f.id, f.severity])).toEqual([['remote.cookie-uid:node2', 'warning']])
+    expect(r[0]!.title).toBe(`Flows for node2 carry cookie ${cookie}, not 0xf46ee1a (its HostSubnet's UID)`)
   })
 
   it('find a missing default flow and a wrong version note', () => {

@@ -8,6 +8,8 @@ export interface HostSubnet {
   hostIP: string
   subnet: string
   egressIPs: string[]
+  /** metadata.uid (-o json only): the SDN's flow cookie for the node is the first 8 hex digits of its SHA-256. */
+  uid: string | null
 }
 export interface NetNamespace {
   line: number
@@ -174,7 +176,7 @@ function labelColumn(v: string | undefined): Record<string, string> | null {
 }
 
 const fromJson: { [K in OcKind]: (o: Obj) => unknown } = {
-  hostsubnets: (o) => ({ line: 1, name: str(obj(o.metadata).name) ?? '', host: str(o.host) ?? '', hostIP: str(o.hostIP) ?? '', subnet: str(o.subnet) ?? '', egressIPs: Array.isArray(o.egressIPs) ? o.egressIPs.map(String) : [] }),
+  hostsubnets: (o) => ({ line: 1, name: str(obj(o.metadata).name) ?? '', host: str(o.host) ?? '', hostIP: str(o.hostIP) ?? '', subnet: str(o.subnet) ?? '', egressIPs: Array.isArray(o.egressIPs) ? o.egressIPs.map(String) : [], uid: str(obj(o.metadata).uid) }),
   netnamespaces: (o) => ({
     line: 1,
     name: str(o.netname) ?? str(obj(o.metadata).name) ?? '',
@@ -286,7 +288,7 @@ const headerOf: { [K in OcKind]: RegExp } = {
 
 type Cells = Record<string, string>
 const fromRow: { [K in OcKind]: (c: Cells, line: number) => unknown } = {
-  hostsubnets: (c, line) => ({ line, name: c.NAME ?? '', host: c.HOST ?? '', hostIP: c['HOST IP'] ?? '', subnet: c.SUBNET ?? '', egressIPs: list(c['EGRESS IPS']) }),
+  hostsubnets: (c, line) => ({ line, name: c.NAME ?? '', host: c.HOST ?? '', hostIP: c['HOST IP'] ?? '', subnet: c.SUBNET ?? '', egressIPs: list(c['EGRESS IPS']), uid: null }),
   netnamespaces: (c, line) => ({ line, name: c.NAME ?? '', netid: /^\d+$/.test(c.NETID ?? '') ? Number(c.NETID) : null, egressIPs: list(c['EGRESS IPS']), multicast: null }),
   clusternetwork: (c, line) => {
     const nets = list(c['CLUSTER NETWORKS'] ?? c['CLUSTER NETWORK'] ?? c.NETWORK)

@@ -1,6 +1,6 @@
 import { flowEvidence, type EvidenceLine, type Finding } from './evidence'
 import { gotoTable, ipv4Of, outputsTo, tunDst, type NodeCaptures, type NodeFacts } from './facts'
-import type { Flow } from '../flows/flow'
+import { flowActions, type Flow } from '../flows/flow'
 import type { HostSubnet } from '../parse/oc'
 
 const what = {
@@ -68,7 +68,18 @@ export function checkRemoteNodes(c: NodeCaptures, facts: NodeFacts): Finding[] {
     }
     const present = [found[10], found[50], found[90]].filter((f): f is Flow => f !== undefined)
     const cookies = new Set(present.map((f) => f.cookie))
-    if (cookies.size > 1) {
+    const want = c.hostSubnetCookies?.[h.host]
+    const wrong = want === undefined ? [] : present.filter((f) => f.cookie !== want)
+    if (wrong.length > 0) {
+      out.push({
+        id: `remote.cookie-uid:${h.host}`,
+        check: 'remote.cookie',
+        severity: 'warning',
+        title: `Flows for ${h.host} carry cookie ${[...new Set(wrong.map((f) => f.cookie))].join(', ')}, not ${want} (its HostSubnet's UID)`,
+        detail: `The SDN tags the table 10, 50 and 90 flows of a HostSubnet with the first 8 hex digits of the SHA-256 of its UID. Another cookie means the flows were written for an earlier HostSubnet of ${h.host} (the node was deleted and joined again) and were not replaced: they may point at an old address. Restarting the SDN pod of ${c.node} rewrites them.`,
+        evidence: [hsEvidence(h), ...wrong.map((f) => flowEvidence(src, f))]
+      })
+    } else if (cookies.size > 1) {
       out.push({
         id: `remote.cookie:${h.host}`,
         check: 'remote.cookie',
@@ -76,6 +87,24 @@ export function checkRemoteNodes(c: NodeCaptures, facts: NodeFacts): Finding[] {
         title: `Flows for ${h.host} carry different cookies (${[...cookies].join(', ')})`,
         detail: 'The table 10, 50 and 90 flows of one HostSubnet share one cookie (from the HostSubnet UID). Different cookies mean some flows are left over from an earlier HostSubnet of that node.',
         evidence: present.map((f) => flowEvidence(src, f))
+      })
+    }
+  }
+
+  // Table 111 (invariant 10): its one flow sends multicast to every other node, and only to them.
+  const fan = flows.find((f) => f.table === 111 && f.priority === 100)
+  if (fan) {
+    const sent = new Set(tunDsts(fan))
+    const missing = remotes.filter((h) => !sent.has(h.hostIP)).map((h) => `${h.host} (${h.hostIP})`)
+    const extra = [...sent].filter((ip) => !remotes.some((h) => h.hostIP === ip))
+    if (missing.length > 0 || extra.length > 0) {
+      out.push({
+        id: 'remote.multicast-fanout',
+        check: 'remote.flows',
+        severity: 'warning',
+        title: `Table 111 sends multicast to ${missing.length ? `none of ${missing.join(', ')}` : ''}${missing.length && extra.length ? '; and ' : ''}${extra.length ? `${extra.join(', ')}, which no HostSubnet holds` : ''}`,
+        detail: `The SDN keeps one table 111 flow with a set_field:<HostIP>->tun_dst,output:1 for every other node (rewritten on each HostSubnet change, multicast used or not). ${missing.length ? 'Multicast from pods here does not reach pods on the missing nodes. ' : ''}${extra.length ? 'Multicast is sent to addresses of nodes that are gone. ' : ''}Restarting the SDN pod of ${c.node} rewrites the flow.`,
+        evidence: [flowEvidence(src, fan), ...remotes.filter((h) => !sent.has(h.hostIP)).slice(0, 5).map(hsEvidence)]
       })
     }
   }
@@ -117,4 +146,9 @@ function stale(c: NodeCaptures, f: Flow, doing: string, table: number): Finding 
     detail: 'A flow for a node that is no longer in the cluster, or whose IP or subnet changed. It is harmless if the node is gone; if the subnet was reassigned it misroutes traffic. Restarting the SDN pod of this node removes stale flows.',
     evidence: [flowEvidence(c.flows.source, f)]
   }
+}
+
+/** Every address a flow sends VXLAN to (table 111 has one set_field per node). */
+function tunDsts(f: Flow): string[] {
+  return flowActions(f).flatMap((a) => (a.type === 'set_field' && /^(tun_dst|NXM_NX_TUN_IPV4_DST)(\[\])?$/.test(a.field) ? [a.value] : []))
 }

@@ -25,6 +25,8 @@ export interface NodeCaptures {
   routes?: Sourced<IpRoute[]>
   sysctl?: Sourced<Record<string, string>>
   hostSubnets?: Sourced<HostSubnet[]>
+  /** The flow cookie each HostSubnet's UID gives ("0x" + first 8 hex digits of its SHA-256, as OVS prints it), by host. */
+  hostSubnetCookies?: Record<string, string>
   netNamespaces?: Sourced<NetNamespace[]>
   clusterNetwork?: Sourced<ClusterNetwork[]>
   pods?: Sourced<OcPod[]>

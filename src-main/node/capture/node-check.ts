@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import type { CaptureSummary, NodeCheckView } from '../../contract'
 import { parseCapture } from '../../core/capture/parsed-view'
 import { checkNode } from '../../core/sdn/checks'
@@ -55,6 +56,16 @@ export function checkNodeFromCaptures(store: CaptureStore, hostName: string): No
     if (Array.isArray(data)) {
       input.previousFlows = { source: `capture #${older.id}: ${older.hostName} ${older.command} (the dump before)`, data: data as NodeCaptures['flows']['data'] }
       used.push({ role: 'previousFlows', captureId: older.id, hostName: older.hostName, command: older.command })
+    }
+  }
+  // The cookie each HostSubnet's UID gives (JSON captures only): "0x" + 8 hex digits of SHA-256, as OVS prints it.
+  const jsonSubnets = all.find((x) => x.parserId === 'oc.get.hostsubnets' && /json/.test(x.command))
+  if (jsonSubnets) {
+    const parsed = parseCapture(jsonSubnets.command, store.text(jsonSubnets.id), jsonSubnets.parserId)
+    const records = ((parsed?.data as { records?: { host: string; uid: string | null }[] } | null)?.records ?? []).filter((h) => h.uid)
+    if (records.length > 0) {
+      input.hostSubnetCookies = Object.fromEntries(records.map((h) => [h.host, `0x${createHash('sha256').update(h.uid as string).digest('hex').slice(0, 8).replace(/^0+(?=.)/, '')}`]))
+      used.push({ role: 'hostSubnetCookies', captureId: jsonSubnets.id, hostName: jsonSubnets.hostName, command: jsonSubnets.command })
     }
   }
   const nodeIP = (input.hostSubnets?.data as { host: string; name: string; hostIP: string }[] | undefined)?.find((h) => same(h.host, hostName) || same(h.name, hostName))?.hostIP ?? null
