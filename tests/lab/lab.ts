@@ -366,8 +366,15 @@ function alive(pid: number): boolean {
 }
 
 /** Ends exactly what the lab started (pid files), deletes its namespaces, its user and its folder. */
+/** A process's children, grandchildren...: an sshd listener's session processes outlive it otherwise. */
+function descendants(pid: number): number[] {
+  const kids = (spawnSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).stdout ?? '').split(/\s+/).filter((x) => /^\d+$/.test(x)).map(Number)
+  return kids.flatMap((k) => [k, ...descendants(k)])
+}
+
 export function stopLab(lab: Lab): void {
-  const pids = lab.created.pidFiles.map(pidOf).filter((p): p is number => p !== null)
+  const daemons = lab.created.pidFiles.map(pidOf).filter((p): p is number => p !== null)
+  const pids = [...daemons.flatMap((p) => (alive(p) ? descendants(p) : [])), ...daemons]
   for (const p of pids) if (alive(p)) process.kill(p, 'SIGTERM')
   const end = Date.now() + 3000
   while (Date.now() < end && pids.some(alive)) spawnSync('sleep', ['0.05'])
