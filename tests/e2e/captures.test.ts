@@ -1,48 +1,31 @@
 // Captures from the UI on the real lab: run the openshift-sdn set on two nodes, watch progress,
 // open a flow dump in the grid, and search every capture.
 import { execFileSync } from 'node:child_process'
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchChromium, shot } from '../helpers/browser'
-import { startServe, type ServeProcess } from '../helpers/serve'
+import { shot } from '../helpers/browser'
+import { openLabUi, type LabUi } from '../helpers/lab-ui'
 import { dumpText, sdnFlows } from '../helpers/flowgen'
 import { sample } from '../helpers/samples'
-import { tempDir } from '../helpers/tmp'
-import { WsClient } from '../helpers/ws-client'
-import { addLabHosts } from '../helpers/lab-case'
-import { startLab, stopLab, type Lab } from '../lab/lab'
+import type { WsClient } from '../helpers/ws-client'
+import type { Lab } from '../lab/lab'
 
-let t: ReturnType<typeof tempDir>
+let ui: LabUi
 let lab: Lab
-let serve: ServeProcess
-let browser: Browser
 let page: Page
 let ws: WsClient
-const pageErrors: string[] = []
+let pageErrors: string[]
 
 beforeAll(async () => {
-  t = tempDir('sdnwb-e2e-cap-')
-  chmodSync(t.dir, 0o755)
-  lab = await startLab({ dir: join(t.dir, 'lab'), nodes: 2 })
-  serve = await startServe(['--port', '0', '--data-dir', join(t.dir, 'data'), '--cases-dir', join(t.dir, 'cases')])
   // The inventory is set up through the same backend API the UI uses; the capture itself is driven from the UI.
-  ws = await WsClient.connect(serve.url)
-  await ws.call('case.create', { name: 'Lab captures' })
-  await addLabHosts((m, i) => ws.call(m, i), lab)
-  browser = await launchChromium()
-  page = await browser.newPage({ viewport: { width: 1400, height: 860 } })
-  page.on('pageerror', (e) => pageErrors.push(e.message))
-  await page.goto(serve.url)
+  ui = await openLabUi({ prefix: 'sdnwb-e2e-cap-', caseName: 'Lab captures', height: 860 })
+  ;({ lab, page, ws, pageErrors } = ui)
 })
 
 afterAll(async () => {
-  ws?.close()
-  await browser?.close()
-  await serve?.stop()
-  if (lab) stopLab(lab)
-  t?.cleanup()
+  await ui?.close()
 })
 
 const cell = (p: Page, host: string, cmd: string) => p.locator(`[data-cell="${host}/${cmd}"]`)
@@ -121,14 +104,14 @@ describe('captures view on the real lab', () => {
   })
 
   it('imports a sosreport archive through the import dialog, with a preview', async () => {
-    const root = join(t.dir, 'sos', 'sosreport-infra7-2026-11-20-qwerty')
+    const root = join(ui.dir, 'sos', 'sosreport-infra7-2026-11-20-qwerty')
     mkdirSync(join(root, 'sos_commands', 'openvswitch'), { recursive: true })
     mkdirSync(join(root, 'sos_commands', 'networking'), { recursive: true })
     writeFileSync(join(root, 'hostname'), 'infra7\n')
     writeFileSync(join(root, 'sos_commands', 'openvswitch', 'ovs-ofctl_-O_OpenFlow13_dump-flows_br0'), sample('seed/ovs-ofctl-dump-flows-of13.txt'))
     writeFileSync(join(root, 'sos_commands', 'networking', 'ip_addr_show'), sample('seed/ip-addr-show.txt'))
-    const archive = join(t.dir, 'sos', 'sosreport-infra7-2026-11-20-qwerty.tar.xz')
-    execFileSync('tar', ['-C', join(t.dir, 'sos'), '-cJf', archive, 'sosreport-infra7-2026-11-20-qwerty'])
+    const archive = join(ui.dir, 'sos', 'sosreport-infra7-2026-11-20-qwerty.tar.xz')
+    execFileSync('tar', ['-C', join(ui.dir, 'sos'), '-cJf', archive, 'sosreport-infra7-2026-11-20-qwerty'])
     await page.getByRole('button', { name: 'Clear' }).click()
     await page.getByTestId('open-import').click()
     await page.locator('input[name=import-path]').fill(archive)
@@ -177,7 +160,7 @@ describe('captures view on the real lab', () => {
   })
 
   it('opens a 100,000-flow capture: the grid shows its first screen, scrolls, and filters', async () => {
-    const file = join(t.dir, 'big1-dump-flows-of13.txt')
+    const file = join(ui.dir, 'big1-dump-flows-of13.txt')
     writeFileSync(file, dumpText(sdnFlows({ pods: 23_000, nodes: 2_000, services: 1_971, seed: 1 }), { duration: 1000 }))
     const r = await ws.call('captures.import', { path: file })
     expect(r.captureIds).toHaveLength(1)

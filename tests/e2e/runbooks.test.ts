@@ -1,47 +1,24 @@
 // The pod-to-pod runbook from the UI on the real lab with a planted fault (node1's table 90 flow for node2's
 // subnet deleted): live, then offline on the captures the live run saved.
-import { chmodSync } from 'node:fs'
 import { createServer } from 'node:net'
-import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchChromium, shot } from '../helpers/browser'
-import { startServe, type ServeProcess } from '../helpers/serve'
-import { tempDir } from '../helpers/tmp'
-import { WsClient } from '../helpers/ws-client'
-import { addLabHosts } from '../helpers/lab-case'
-import { deleteFlows, startLab, stopLab, type Lab } from '../lab/lab'
+import { shot } from '../helpers/browser'
+import { openLabUi, type LabUi } from '../helpers/lab-ui'
+import { deleteFlows } from '../lab/lab'
 
-let t: ReturnType<typeof tempDir>
-let lab: Lab
-let serve: ServeProcess
-let browser: Browser
+let ui: LabUi
 let page: Page
-let ws: WsClient
-const pageErrors: string[] = []
+let pageErrors: string[]
 const planted = "node1 has no table 90 flow for node2's subnet 10.128.2.0/23"
 
 beforeAll(async () => {
-  t = tempDir('sdnwb-e2e-rb-')
-  chmodSync(t.dir, 0o755)
-  lab = await startLab({ dir: join(t.dir, 'lab'), nodes: 2 })
-  deleteFlows(lab, 'node1', 'table=90,ip,nw_dst=10.128.2.0/23')
-  serve = await startServe(['--port', '0', '--data-dir', join(t.dir, 'data'), '--cases-dir', join(t.dir, 'cases')])
-  ws = await WsClient.connect(serve.url)
-  await ws.call('case.create', { name: 'Lab runbooks' })
-  await addLabHosts((m, i) => ws.call(m, i), lab)
-  browser = await launchChromium()
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 } })
-  page.on('pageerror', (e) => pageErrors.push(e.message))
-  await page.goto(serve.url)
+  ui = await openLabUi({ prefix: 'sdnwb-e2e-rb-', caseName: 'Lab runbooks', height: 900, beforeServe: (l) => deleteFlows(l, 'node1', 'table=90,ip,nw_dst=10.128.2.0/23') })
+  ;({ page, pageErrors } = ui)
 })
 
 afterAll(async () => {
-  ws?.close()
-  await browser?.close()
-  await serve?.stop()
-  if (lab) stopLab(lab)
-  t?.cleanup()
+  await ui?.close()
 })
 
 async function startRun(mode: 'live' | 'offline'): Promise<void> {

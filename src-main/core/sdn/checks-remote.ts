@@ -1,6 +1,6 @@
 import { flowEvidence, type EvidenceLine, type Finding } from './evidence'
-import { gotoTable, ipv4Of, outputsTo, tunDst, type NodeCaptures, type NodeFacts } from './facts'
-import { flowActions, type Flow } from '../flows/flow'
+import { gotoTable, ipv4Of, outputsTo, tunDst, tunDsts, type NodeCaptures, type NodeFacts } from './facts'
+import type { Flow } from '../flows/flow'
 import type { HostSubnet } from '../parse/oc'
 
 const what = {
@@ -146,9 +146,4 @@ function stale(c: NodeCaptures, f: Flow, doing: string, table: number): Finding 
     detail: 'A flow for a node that is no longer in the cluster, or whose IP or subnet changed. It is harmless if the node is gone; if the subnet was reassigned it misroutes traffic. Restarting the SDN pod of this node removes stale flows.',
     evidence: [flowEvidence(c.flows.source, f)]
   }
-}
-
-/** Every address a flow sends VXLAN to (table 111 has one set_field per node). */
-function tunDsts(f: Flow): string[] {
-  return flowActions(f).flatMap((a) => (a.type === 'set_field' && /^(tun_dst|NXM_NX_TUN_IPV4_DST)(\[\])?$/.test(a.field) ? [a.value] : []))
 }

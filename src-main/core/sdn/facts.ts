@@ -53,17 +53,21 @@ export const portOf = (f: Flow): number | string | null => {
 
 export const hasAction = (f: Flow, pred: (a: FlowAction) => boolean): boolean => flowActions(f).some(pred)
 
-/** The IP a flow sends VXLAN to: set_field:IP->tun_dst (or its OF1.0 load form). */
-export function tunDst(f: Flow): string | null {
+/** Every IP a flow sends VXLAN to, in order: set_field:IP->tun_dst (or its OF1.0 load form). Table 111 has one per node. */
+export function tunDsts(f: Flow): string[] {
+  const out: string[] = []
   for (const a of flowActions(f)) {
-    if (a.type === 'set_field' && /^(tun_dst|NXM_NX_TUN_IPV4_DST)(\[\])?$/.test(a.field)) return a.value
+    if (a.type === 'set_field' && /^(tun_dst|NXM_NX_TUN_IPV4_DST)(\[\])?$/.test(a.field)) out.push(a.value)
     if (a.type === 'load' && /^NXM_NX_TUN_IPV4_DST\[\]$/.test(a.dst)) {
       const n = Number(a.value)
-      if (Number.isFinite(n)) return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.')
+      if (Number.isFinite(n)) out.push([n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.'))
     }
   }
-  return null
+  return out
 }
+
+/** The IP a flow sends VXLAN to (the first, for a flow with one). */
+export const tunDst = (f: Flow): string | null => tunDsts(f)[0] ?? null
 
 /** Value loaded into a register (reg0/reg1/reg2) by a flow, as a number. */
 export function loadedInto(f: Flow, reg: 'reg0' | 'reg1' | 'reg2'): number | null {
