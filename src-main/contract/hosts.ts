@@ -1,3 +1,4 @@
+import { carriedText } from './wire'
 import { z } from 'zod'
 import { isHostAddress } from '../core/net/address'
 import type { PlannedHost } from '../core/inventory/candidate'
@@ -64,7 +65,10 @@ export interface Host {
 export const hostImportFormats = ['ssh-config', 'ansible-inventory'] as const
 export const HostImportFormat = z.enum(hostImportFormats)
 export type HostImportFormat = z.infer<typeof HostImportFormat>
-export const HostImportText = z.string().max(4 * 1024 * 1024, 'An SSH config or inventory over 4 MB is not one.')
+export const HostImportText = z
+  .string()
+  .max(4 * 1024 * 1024, 'An SSH config or inventory over 4 MB is not one.')
+  .pipe(carriedText('This SSH config or inventory', 'Check that you chose the right file.'))
 
 /** A host the import would create (PlannedHost: fields, jump host by name, synthetic hop). */
 export interface HostImportRow extends PlannedHost {

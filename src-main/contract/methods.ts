@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { carriedText } from './wire'
 import { HostImportFormat, HostImportText, HostInput, type Host, type HostImportPreview, type HostImportResult } from './hosts'
 import { themes, type Theme } from './vocabulary'
 import { Argv, HostKeyDecision, KnownHostsText, PromptId, SecretAnswer, SourceName, type ExecResult, type HostKeyPrompt, type KnownHostInfo, type KnownHostsImportResult, type SecretPrompt, type SshHostState } from './ssh'
@@ -55,6 +56,9 @@ export interface AppInfo {
  * Every backend method: its name and the schema of its input. The backend validates every
  * input against this table before a handler sees it; the renderer imports only the types.
  */
+/** A step's output pasted into the run panel; larger outputs are imported as files. */
+const PastedOutput = carriedText('This output', 'Save it to a file and import it as a capture (Import captures…), then check the step against it.')
+
 export const methods = {
   'app.info': { input: NoInput },
   'settings.get': { input: NoInput },
@@ -157,7 +161,7 @@ export const methods = {
   /** Runs the current step (live) or evaluates it on the best capture (offline); mutating steps need confirm. */
   'runs.execute': { input: z.object({ runId: RunId, confirm: z.boolean().optional() }).strict() },
   'runs.useCapture': { input: z.object({ runId: RunId, captureId: CaptureId }).strict() },
-  'runs.submitOutput': { input: z.object({ runId: RunId, text: z.string().max(64 * 1024 * 1024), exitCode: z.number().int().min(0).max(255) }).strict() },
+  'runs.submitOutput': { input: z.object({ runId: RunId, text: PastedOutput, exitCode: z.number().int().min(0).max(255) }).strict() },
   'runs.answer': { input: z.object({ runId: RunId, choiceId: z.string().min(1).max(64) }).strict() },
   'runs.skip': { input: z.object({ runId: RunId, note: z.string().trim().min(1).max(2000) }).strict() },
   'runs.back': { input: z.object({ runId: RunId, index: z.number().int().min(0) }).strict() },

@@ -1,3 +1,4 @@
+import { carriedText } from './wire'
 import { z } from 'zod'
 
 export const sshErrorKinds = [
@@ -95,5 +96,5 @@ export interface KnownHostsImportResult {
   problems: { line: number; message: string }[]
 }
 
-export const KnownHostsText = z.string().max(16 * 1024 * 1024, 'A known_hosts file over 16 MB is not one.')
+export const KnownHostsText = carriedText('This known_hosts file', 'A known_hosts file that large is not one; check that you chose the right file.')
 export const SourceName = z.string().trim().min(1).max(300)

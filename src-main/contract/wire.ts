@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { carriedBytes, maxCarriedTextBytes } from './channels'
 import type { ContractError } from './errors'
 import type { BackendEvent } from './methods'
 
@@ -22,4 +23,14 @@ export type ServerFrame =
 export interface PreloadBridge {
   call(method: string, input: unknown): Promise<{ ok: true; value: unknown } | { ok: false; error: ContractError }>
   onEvent(listener: (event: BackendEvent) => void): () => void
+}
+
+/**
+ * A text input that must fit in one frame: limited by what it costs on the wire, not by its length in
+ * characters (a 64 MB paste once passed validation that the 16 MB WebSocket frame could never carry).
+ */
+export function carriedText(what: string, instead: string) {
+  return z.string().refine((t) => carriedBytes(t) <= maxCarriedTextBytes, {
+    message: `${what} is larger than the ${maxCarriedTextBytes / 1024 / 1024} MB one call can carry. ${instead}`
+  })
 }

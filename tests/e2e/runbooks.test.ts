@@ -67,6 +67,20 @@ describe('pod-to-pod runbook from the UI', () => {
 
   it('offline: the same runbook on the saved captures reaches the same finding', async () => {
     await startRun('offline')
+    // A paste larger than one call carries is refused in the panel, with the import offered instead.
+    await page.getByText('Paste the output instead').click()
+    const paste = page.getByRole('textbox', { name: 'Output' })
+    await paste.evaluate((el, n) => {
+      const t = el as HTMLTextAreaElement
+      t.value = 'x'.repeat(n)
+      t.dispatchEvent(new Event('input', { bubbles: true }))
+    }, 13 * 1024 * 1024)
+    await expect.poll(() => page.getByTestId('paste-too-big').textContent()).toMatch(/13\.0 MB; a pasted output can be at most 12\.0 MB/)
+    expect(await page.getByRole('button', { name: 'Check this output' }).isDisabled()).toBe(true)
+    await expect.poll(() => page.getByTestId('paste-import-instead').isVisible()).toBe(true)
+    await shot(page, 'runbook-paste-too-big')
+    await paste.fill('')
+    await expect.poll(() => page.getByTestId('paste-too-big').count()).toBe(0)
     const steps = await stepToEnd()
     expect(steps).toEqual(['locate-pods', 'subnets', 'src-forwarding', 'src-pod-flows', 'src-remote-flows', 'dst-flows'])
     expect(await page.getByTestId('finding-title').allTextContents()).toEqual([planted])

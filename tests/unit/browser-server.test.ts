@@ -1,8 +1,11 @@
+import { randomBytes } from 'node:crypto'
 import { request } from 'node:http'
+import { connect, type Socket } from 'node:net'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
+import { carriedBytes, maxCarriedTextBytes, maxFrameBytes } from '../../src-main/contract'
 import { Backend } from '../../src-main/node/backend/backend'
 import { silentLogger } from '../../src-main/node/log'
 import { startBrowserServer, type BrowserServer } from '../../src-main/node/server/browser-server'
@@ -168,5 +171,110 @@ describe('browser mode server: WebSocket transport', () => {
     } finally {
       ws.close()
     }
+  })
+})
+
+describe('browser mode server: hostile clients', () => {
+  /** A raw, authenticated WebSocket connection, so frames can be written byte by byte. */
+  function rawSocket(): Promise<{ sock: Socket; received: () => Buffer }> {
+    return new Promise((resolve, reject) => {
+      const sock = connect(server.port, '127.0.0.1')
+      let buf = Buffer.alloc(0)
+      let upgraded = false
+      sock.on('data', (d: Buffer) => {
+        buf = Buffer.concat([buf, d])
+        if (!upgraded) {
+          const end = buf.indexOf('\r\n\r\n')
+          if (end < 0) return
+          const head = buf.subarray(0, end).toString()
+          if (!head.startsWith('HTTP/1.1 101')) return reject(new Error(head))
+          upgraded = true
+          buf = buf.subarray(end + 4)
+          resolve({ sock, received: () => buf })
+        }
+      })
+      sock.on('error', reject)
+      sock.write(
+        `GET /ws HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+          `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\nCookie: ${cookie()}\r\n\r\n`
+      )
+    })
+  }
+
+  function frame(first: number, payload: Buffer, opts: { masked?: boolean; announce?: number } = {}): Buffer {
+    const masked = opts.masked ?? true
+    const len = opts.announce ?? payload.length
+    const head: number[] = [first]
+    if (len < 126) head.push((masked ? 0x80 : 0) | len)
+    else {
+      head.push((masked ? 0x80 : 0) | 127)
+      const b = Buffer.alloc(8)
+      b.writeBigUInt64BE(BigInt(len))
+      head.push(...b)
+    }
+    if (!masked) return Buffer.concat([Buffer.from(head), payload])
+    const mask = randomBytes(4)
+    const body = Buffer.from(payload.map((x, i) => x ^ (mask[i % 4] as number)))
+    return Buffer.concat([Buffer.from(head), mask, body])
+  }
+
+  /** The close code of the server's close frame, once the server has closed the connection. */
+  async function closeCodeAfter(bytes: Buffer): Promise<number> {
+    const { sock, received } = await rawSocket()
+    const closed = new Promise<void>((r) => sock.on('close', () => r()))
+    sock.write(bytes)
+    await closed
+    const b = received()
+    expect(b[0]! & 0x0f, 'a close frame').toBe(0x8)
+    return b.readUInt16BE(2)
+  }
+
+  const bad: [string, Buffer, number][] = [
+    ['a frame over the 16 MB limit', frame(0x81, Buffer.alloc(0), { announce: 17 * 1024 * 1024 }), 1009],
+    ['an unmasked frame', frame(0x81, Buffer.from('{}'), { masked: false }), 1002],
+    ['invalid UTF-8 in a text frame', frame(0x81, Buffer.from([0xff, 0xfe, 0xfd])), 1007],
+    ['a reserved opcode', frame(0x83, Buffer.from('x')), 1002],
+    ['RSV bits set', frame(0xc1, Buffer.from('{}')), 1002]
+  ]
+  for (const [what, bytes, code] of bad) {
+    it(`closes only the client that sent ${what} (code ${code}) and serves the others`, async () => {
+      const other = await openWs({ cookie: cookie() })
+      try {
+        expect(await closeCodeAfter(bytes)).toBe(code)
+        other.send(JSON.stringify({ type: 'call', id: 7, method: 'app.info', input: {} }))
+        expect(await nextFrame(other)).toMatchObject({ id: 7, ok: true })
+        const fresh = await openWs({ cookie: cookie() })
+        fresh.send(JSON.stringify({ type: 'call', id: 8, method: 'app.info', input: {} }))
+        expect(await nextFrame(fresh)).toMatchObject({ id: 8, ok: true })
+        fresh.close()
+      } finally {
+        other.close()
+      }
+    })
+  }
+
+  it('redirects the token URL to the same origin only, whatever the path', async () => {
+    for (const [path, location] of [
+      ['/.//evil.example/', '/evil.example/'],
+      ['//evil.example/', '/'],
+      ['/\\evil.example/', '/'],
+      ['/assets/a.js', '/assets/a.js']
+    ]) {
+      const r = await get(`${path}?token=${server.token}`)
+      expect(r.status, path).toBe(303)
+      expect(r.headers.location, path).toBe(location)
+      expect(String(r.headers.location)).not.toMatch(/^[/\\]{2}/)
+    }
+  })
+
+  it('refuses a pasted output larger than one frame carries, counting escapes, before it is sent', async () => {
+    expect(carriedBytes('a"\n\u0001é😀')).toBe(JSON.stringify('a"\n\u0001é😀').length + 1 + 2)
+    const big = 'x'.repeat(maxCarriedTextBytes)
+    const r = await backend.dispatch('runs.submitOutput', { runId: 1, text: big, exitCode: 0 })
+    expect(r).toMatchObject({ ok: false, error: { code: 'invalid_input', message: expect.stringMatching(/larger than the 12 MB one call can carry.*import it/) } })
+    // Escapes count: a third of the limit in control characters is over it once carried.
+    const escaped = '\u0001'.repeat(Math.ceil(maxCarriedTextBytes / 5))
+    expect((await backend.dispatch('runs.submitOutput', { runId: 1, text: escaped, exitCode: 0 })).ok).toBe(false)
+    expect(maxCarriedTextBytes).toBeLessThan(maxFrameBytes)
   })
 })

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net'
 import { resolve } from 'node:path'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer, type WebSocket } from 'ws'
-import { CallFrame, wsPath, type BackendEvent, type ServerFrame } from '../../contract'
+import { CallFrame, maxFrameBytes, wsPath, type BackendEvent, type ServerFrame } from '../../contract'
 import type { Dispatch } from '../backend/dispatcher'
 import type { Logger } from '../log'
 import { isAllowedHostHeader, isLoopbackAddress, isLoopbackHost } from './loopback'
@@ -45,8 +45,6 @@ export interface BrowserServer {
   close(): Promise<void>
 }
 
-const maxFrameBytes = 16 * 1024 * 1024
-
 function tokenFromRequest(req: IncomingMessage, cookieName: string): string | null {
   const url = new URL(req.url ?? '/', 'http://x')
   const q = url.searchParams.get('token')
@@ -63,6 +61,11 @@ function sameToken(given: string | null, token: string): boolean {
   const a = Buffer.from(given)
   const b = Buffer.from(token)
   return a.length === b.length && timingSafeEqual(a, b)
+}
+
+/** A path on this origin: leading slashes and backslashes folded to one, so it can never name another host. */
+export function sameOriginPath(pathname: string): string {
+  return '/' + pathname.replace(/^[/\\]+/, '')
 }
 
 function deny(res: ServerResponse, status: number, message: string): void {
@@ -100,9 +103,10 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<Br
     if (req.method !== 'GET' && req.method !== 'HEAD') return deny(res, 405, 'Method not allowed.')
     const url = new URL(req.url ?? '/', 'http://x')
     if (url.searchParams.has('token')) {
-      // Trade the token in the URL for a same-site cookie, and drop it from the address bar.
+      // Trade the token in the URL for a same-site cookie, and drop it from the address bar. The target is
+      // made same-origin whatever the path: "//evil.example/" (or "/\\evil") would be another host.
       res.writeHead(303, {
-        location: url.pathname,
+        location: sameOriginPath(url.pathname),
         'set-cookie': `${cookieName()}=${token}; HttpOnly; SameSite=Strict; Path=/`,
         'cache-control': 'no-store'
       })
@@ -123,7 +127,10 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<Br
   })
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: maxFrameBytes })
+  wss.on('error', (err) => opts.log.error('WebSocket server error', err))
   server.on('upgrade', (req, socket, head) => {
+    // A client that resets during the handshake must not become an unhandled 'error' either.
+    socket.on('error', () => socket.destroy())
     const bad = check(req)
     if (bad) return denyUpgrade(socket, bad.status, bad.message)
     const origin = req.headers.origin
@@ -138,6 +145,10 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<Br
     }
     const unsubscribe = opts.subscribe((event) => send({ type: 'event', event }))
     ws.on('close', unsubscribe)
+    // A protocol error of one client (frame too big, unmasked, invalid UTF-8, reserved opcode or bits): ws has
+    // already closed that socket with the matching code (1009, 1002, 1007); without this listener the
+    // 'error' event would be unhandled and end the whole backend.
+    ws.on('error', (err) => opts.log.warn(`WebSocket client closed for a protocol error: ${err.message}`))
     ws.on('message', (data, isBinary) => {
       if (isBinary) return send({ type: 'result', id: null, ok: false, error: { code: 'bad_frame', message: 'Binary frames are not accepted.' } })
       let raw: unknown
