@@ -20,6 +20,8 @@ export interface CaseSummary {
   schemaVersion: number
   hostCount: number
   captureCount: number
+  /** Why this case is open read-only (nothing can be saved to it), or null when it is open for writing. */
+  readOnly: string | null
 }
 
 export interface CaseListEntry {

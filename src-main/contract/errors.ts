@@ -5,6 +5,12 @@ export const errorCodes = [
   'bad_frame',
   'no_case_open',
   'case_refused',
+  /** The case is open for writing in another workbench; it can be opened read-only. */
+  'case_locked',
+  /** A change was asked of a case open read-only. */
+  'read_only',
+  /** The disk holding the case is full; nothing was half-written. */
+  'disk_full',
   'not_found',
   'conflict',
   'unavailable',

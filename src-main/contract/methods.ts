@@ -68,7 +68,8 @@ export const methods = {
   'case.create': {
     input: z.object({ name: CaseName, path: CasePath.nullable().optional() }).strict()
   },
-  'case.open': { input: z.object({ path: CasePath }).strict() },
+  /** readOnly: look at a case another workbench holds (or any case) without writing to it. */
+  'case.open': { input: z.object({ path: CasePath, readOnly: z.boolean().optional() }).strict() },
   'case.close': { input: NoInput },
   'case.forgetRecent': { input: z.object({ path: CasePath }).strict() },
   'case.pickOpenPath': { input: NoInput },

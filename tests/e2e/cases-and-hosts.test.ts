@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchChromium, shot } from '../helpers/browser'
+import { CaseDb } from '../../src-main/node/store/case-db'
 import { startServe, type ServeProcess } from '../helpers/serve'
 import { tempDir } from '../helpers/tmp'
 
@@ -136,6 +137,27 @@ describe('browser mode end to end', () => {
     await expect.poll(() => page.getByTestId('open-error').textContent()).toMatch(/not an SQLite database.*not changed/)
     await shot(page, '07-open-refused')
     expect(existsSync(bogus + '-wal')).toBe(false)
+    expect(consoleErrors).toEqual([])
+  })
+
+  it('offers to open read-only a case another workbench holds, and shows the read-only state', async () => {
+    const path = join(t.dir, 'cases', 'acme-prod-pod-to-service.sdncase')
+    const holder = CaseDb.open(path)
+    try {
+      await page.locator('input[name=open-path]').fill(path)
+      await page.locator('input[name=open-path]').press('Enter')
+      await expect.poll(() => page.getByTestId('case-locked').textContent()).toMatch(/is open in SDN Workbench \(pid \d+, user \w+, on .+\) since .*open it read-only/)
+      await shot(page, '08-case-locked')
+      await page.getByTestId('open-read-only').click()
+      await expect.poll(() => page.getByTestId('read-only').textContent()).toBe('Read-only: opened read-only')
+      await expect.poll(() => page.locator('[data-testid=hosts-table] tbody tr[data-host]').count()).toBe(1)
+      await addHost(page, { name: 'node9', address: '10.0.0.9', auth: 'Password' })
+      await expect.poll(() => page.locator('form.host-form').textContent()).toMatch(/open read-only \(opened read-only\); nothing was saved/)
+      await shot(page, '09-read-only-write-refused')
+      await page.locator('form.host-form').getByRole('button', { name: 'Cancel' }).click()
+    } finally {
+      holder.close()
+    }
     expect(consoleErrors).toEqual([])
   })
 })

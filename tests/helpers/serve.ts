@@ -39,7 +39,7 @@ export function startServe(args: string[], timeoutMs = 120_000): Promise<ServePr
         stderr: () => err,
         stop: () =>
           new Promise((done) => {
-            if (child.exitCode !== null) return done()
+            if (child.exitCode !== null || child.signalCode !== null) return done()
             child.once('exit', () => done())
             child.kill('SIGTERM')
           })

@@ -1,5 +1,5 @@
 // Capture sets run against the real lab: real sshd, real Open vSwitch, real case files; and the backend killed mid-run.
-import Database from 'better-sqlite3'
+import Database from '../../src-main/node/store/sqlite'
 import { execFileSync } from 'node:child_process'
 import { chmodSync, writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:net'

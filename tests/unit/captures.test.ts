@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3'
+import Database from '../../src-main/node/store/sqlite'
 import fc from 'fast-check'
 import { readdirSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
@@ -42,6 +42,15 @@ describe('chunks', () => {
         }
       })
     )
+    // A line over 64 KB is cut into pieces near maxChars, at a blank or comma when one is close.
+    const longLine = Array.from({ length: 20_000 }, (_, i) => `10.128.${i >> 8}.${i & 255}`).join(',')
+    const text = `first\n${longLine}\nlast\n`
+    const chunks = splitChunks(text)
+    expect(chunks.map((c) => c.text).join('')).toBe(text)
+    expect(Math.max(...chunks.map((c) => c.text.length))).toBeLessThanOrEqual(16_384 + 8)
+    expect(chunks.filter((c) => c.firstLine === 2).length).toBeGreaterThan(10)
+    for (const c of chunks.slice(0, -2)) expect(c.text.endsWith(',') || c.text.endsWith('\n'), JSON.stringify(c.text.slice(-20))).toBe(true)
+    expect(chunks[chunks.length - 1]!.firstLine).toBe(2) // the last piece of line 2 ends with its newline; "last" follows
     expect(lineCount('a\nb')).toBe(2)
     expect(lineCount('a\nb\n')).toBe(2)
     expect(lineCount('')).toBe(0)
@@ -211,6 +220,34 @@ describe('capture store', () => {
     expect(c.db.captures.search('needle').hits).toEqual([])
     expect(() => c.db.captures.text(b.id)).toThrow(/does not exist/)
   })
+
+  it('searches a case holding 50 MB single-line captures in under a second', () => {
+    const words = ['alpha', 'bravo', 'charlie', 'delta', 'echo']
+    const line = (n: number) => {
+      const parts: string[] = []
+      let size = 0
+      for (let i = 0; size < n; i++) {
+        const p = i % 997 === 0 ? `10.${i % 250}.${(i >> 8) % 250}.${i % 199}` : words[i % words.length]!
+        parts.push(p)
+        size += p.length + 1
+      }
+      return parts.join(' ')
+    }
+    const one = line(50 * 1024 * 1024)
+    const a = c.db.captures.save(newCapture({ hostName: 'big1', stdout: one }))
+    c.db.captures.save(newCapture({ hostName: 'big2', stdout: one + ' needle-word\n' }))
+    for (const q of ['charlie', 'needle', '"bravo charlie"', '10.3.*', 'nomatch']) {
+      const t0 = performance.now()
+      const r = c.db.captures.search(q)
+      const took = performance.now() - t0
+      expect(took, q).toBeLessThan(1000)
+      if (q !== 'nomatch') expect(r.hits.length, q).toBeGreaterThan(0)
+    }
+    const hit = c.db.captures.search('needle').hits[0]!
+    expect(hit.lines[0]).toMatchObject({ line: 1 })
+    expect(hit.lines[0]!.text).toContain('needle')
+    expect(c.db.captures.text(a.id)).toBe(one)
+  }, 60_000)
 
   it('marks runs a dead process left running as interrupted, keeping their captures', () => {
     const run = c.db.captures.createRun({ setId: 's', setTitle: 'S', setVersion: 1, ovsVia: 'host', planned: 3 })

@@ -1,5 +1,7 @@
-import Database from 'better-sqlite3'
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import Database from '../../src-main/node/store/sqlite'
+import { spawnSync } from 'node:child_process'
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { hostname } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { HostInput } from '../../src-main/contract'
@@ -180,5 +182,80 @@ describe('hosts in a case', () => {
     db.createHost(valid({ name: 'n2', jumpHostId: jump.id }))
     expect(() => db.deleteHost(jump.id)).toThrow(/jump host of n1, n2/)
     expect(db.listHosts()).toHaveLength(3)
+  })
+})
+
+describe('case files: refused means untouched', () => {
+  it('refuses a damaged WAL-mode case and leaves its folder exactly as it was (no -wal, no -shm)', () => {
+    const path = makeCase()
+    const bytes = readFileSync(path)
+    expect(bytes[18]).toBe(2) // WAL mode in the header
+    const pageSize = bytes.readUInt16BE(16)
+    for (let i = pageSize; i < bytes.length; i++) bytes[i] = (i * 131) & 0xff
+    writeFileSync(path, bytes)
+    const before = readdirSync(t.dir).sort()
+    expectRefusedUnchanged(path, /damaged/)
+    expect(readdirSync(t.dir).sort()).toEqual(before)
+  })
+
+  it('refuses a damaged case that a crash left with its -wal, removing only what the check made', () => {
+    const path = makeCase()
+    // A -wal beside the file, as a crash leaves it: the check must read it, and SQLite then wants a -shm.
+    const live = new Database(path)
+    live.pragma('wal_autocheckpoint = 0')
+    live.exec("UPDATE case_info SET name = 'changed in the WAL'")
+    copyFileSync(path + '-wal', join(t.dir, 'saved-wal'))
+    live.close()
+    const bytes = readFileSync(path)
+    for (let i = bytes.readUInt16BE(16); i < bytes.length; i++) bytes[i] = (i * 131) & 0xff
+    writeFileSync(path, bytes)
+    copyFileSync(join(t.dir, 'saved-wal'), path + '-wal')
+    const before = readdirSync(t.dir).sort()
+    const wal = sha256(path + '-wal')
+    const main = sha256(path)
+    expect(refusal(path).code).toBe('case_refused')
+    expect(readdirSync(t.dir).sort()).toEqual(before)
+    expect(sha256(path + '-wal')).toBe(wal)
+    expect(sha256(path)).toBe(main)
+  })
+})
+
+describe('case files: one writer at a time', () => {
+  it('locks a case it opens for writing, naming the holder, and releases it on close', () => {
+    const path = makeCase()
+    const first = CaseDb.open(path)
+    const lock = JSON.parse(readFileSync(path + '.lock', 'utf8')) as { pid: number; host: string; since: string }
+    expect(lock.pid).toBe(process.pid)
+    expect(lock.host).toBe(hostname())
+    const err = refusal(path)
+    expect(err.code).toBe('case_locked')
+    expect(err.message).toMatch(/is open in this workbench since \d{4}-.*open it read-only/)
+    const viewer = CaseDb.open(path, { readOnly: true })
+    expect(viewer.summary().readOnly).toBe('opened read-only')
+    expect(viewer.listHosts()).toHaveLength(1)
+    first.createHost(valid({ name: 'node2', address: '10.0.0.2' }))
+    expect(viewer.listHosts()).toHaveLength(2) // the viewer sees the holder's writes as they land
+    expect(() => viewer.assertWritable('Importing captures')).toThrow(/Importing captures was refused: c\.sdncase is open read-only \(opened read-only\); nothing was saved/)
+    viewer.close()
+    expect(existsSync(path + '.lock')).toBe(true) // a viewer holds no lock and removes none
+    first.close()
+    expect(existsSync(path + '.lock')).toBe(false)
+    CaseDb.open(path).close()
+  })
+
+  it('takes over a lock whose holder is gone: a dead pid, or a pid now used by a later process', () => {
+    const path = makeCase()
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' })
+    const gone = { pid: Number(dead.stdout), host: hostname(), user: 'x', since: '2026-01-01T00:00:00.000Z', procStart: null, instance: 'old' }
+    writeFileSync(path + '.lock', JSON.stringify(gone))
+    const db = CaseDb.open(path)
+    expect(JSON.parse(readFileSync(path + '.lock', 'utf8')).pid).toBe(process.pid)
+    db.close()
+    // Our own pid with another start time: a reused pid, so the holder that wrote it is gone.
+    writeFileSync(path + '.lock', JSON.stringify({ ...gone, pid: process.pid, procStart: '1' }))
+    CaseDb.open(path).close()
+    // A holder on another machine cannot be checked: it stands.
+    writeFileSync(path + '.lock', JSON.stringify({ ...gone, host: 'other-laptop.example' }))
+    expect(refusal(path).message).toMatch(/on other-laptop\.example/)
   })
 })

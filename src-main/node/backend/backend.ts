@@ -1,10 +1,10 @@
 import { existsSync, mkdirSync, readdirSync } from 'node:fs'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { userInfo } from 'node:os'
 import { caseFileExtension, type AppInfo, type BackendEvent, type CaseListEntry, type EventName, type EventPayloads } from '../../contract'
 import { AppDb } from '../store/app-db'
 import { AppError } from '../store/app-error'
-import { CaseDb } from '../store/case-db'
+import { CaseDb, readOnlyError } from '../store/case-db'
 import type { Logger } from '../log'
 import { SshManager, type SshManagerOptions } from '../ssh/ssh-manager'
 import { knownHostInfo, parseKnownHosts } from '../ssh/known-hosts'
@@ -36,6 +36,23 @@ export interface BackendOptions {
   resourcesDir?: string
   /** SSH timeouts and limits (tests shorten them); the agent socket defaults to SSH_AUTH_SOCK. */
   ssh?: Omit<SshManagerOptions, 'resolveHost' | 'knownHosts' | 'emit' | 'log'>
+}
+
+/**
+ * The store failures that are the user's situation, not a bug: a write into a read-only case, a full disk.
+ * SQLite rolls back the statement or transaction that failed, so nothing is ever half-written.
+ */
+export function storeFailure(current: CaseDb | null, method: string, err: unknown): AppError | null {
+  const code = typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string' ? err.code : ''
+  if (code.startsWith('SQLITE_READONLY') && current?.readOnly) return readOnlyError(current.path, current.readOnly, `The change (${method})`)
+  if (code === 'SQLITE_FULL' || code === 'ENOSPC' || code === 'SQLITE_IOERR_WRITE') {
+    const where = current ? dirname(current.path) : 'the workbench data folder'
+    return new AppError(
+      'disk_full',
+      `The disk holding ${where} is full: the change (${method}) was not saved, and nothing was half-written (the change was rolled back, the case is as it was before). Free some space on that disk and try again.`
+    )
+  }
+  return null
 }
 
 /** Turns a case name into a safe file name: "Acme / prod SDN" -> "acme-prod-sdn". */
@@ -90,7 +107,7 @@ export class Backend {
       log: opts.log,
       emit: (name, payload) => this.emit(name, payload)
     })
-    this.dispatch = createDispatcher(this.handlers(), opts.log)
+    this.dispatch = createDispatcher(this.handlers(), opts.log, (method, err) => storeFailure(this.current, method, err))
   }
 
   onEvent(listener: (e: BackendEvent) => void): () => void {
@@ -192,9 +209,11 @@ export class Backend {
         this.setCurrent(db)
         return db.summary()
       },
-      'case.open': ({ path }) => {
-        if (this.current?.path === path) return this.current.summary()
-        const db = CaseDb.open(path)
+      'case.open': ({ path, readOnly }) => {
+        if (this.current?.path === path && (readOnly ?? false) === (this.current.readOnly !== null)) return this.current.summary()
+        // Opening the same case again another way: this workbench's own hold on it ends first.
+        if (this.current?.path === path) this.setCurrent(null)
+        const db = CaseDb.open(path, { readOnly })
         this.setCurrent(db)
         return db.summary()
       },

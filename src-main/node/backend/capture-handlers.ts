@@ -78,6 +78,7 @@ export class CaptureService {
 
       'capture.start': ({ setId, hostIds, ovsVia, masterHostId }) => {
         const db = this.ctx.requireCase()
+        db.assertWritable('Running a capture set')
         const { set } = this.ctx.sets.get(setId)
         const all = db.listHosts()
         const chosen = hostIds.map((id) => all.find((h) => h.id === id) ?? db.getHost(id))
@@ -143,6 +144,7 @@ export class CaptureService {
       },
       'captures.import': async ({ path, hostName, command, importId }) => {
         const db = this.ctx.requireCase()
+        db.assertWritable('Importing captures')
         const id = importId ?? `import-${Date.now()}`
         if (this.imports.has(id)) throw new AppError('conflict', `An import with id ${id} is already running.`)
         const ac = new AbortController()

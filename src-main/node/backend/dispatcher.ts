@@ -13,7 +13,10 @@ export type Dispatch = (method: unknown, input: unknown) => Promise<Reply<unknow
  * against the contract, runs the handler, and turns every failure into a structured reply.
  * Inputs are never logged (later methods carry passwords and passphrases).
  */
-export function createDispatcher(handlers: Handlers, log: Logger): Dispatch {
+/** Turns an error a handler threw into the expected failure it stands for (a full disk), or null for a bug. */
+export type ErrorTranslator = (method: MethodName, err: unknown) => AppError | null
+
+export function createDispatcher(handlers: Handlers, log: Logger, translate: ErrorTranslator = () => null): Dispatch {
   return async (method, input) => {
     if (!isMethodName(method)) {
       const shown = typeof method === 'string' ? method.slice(0, 100) : typeof method
@@ -34,6 +37,8 @@ export function createDispatcher(handlers: Handlers, log: Logger): Dispatch {
       return { ok: true, value: await handler(parsed.data) }
     } catch (err) {
       if (err instanceof AppError) return { ok: false, error: err.toContractError() }
+      const known = translate(method, err)
+      if (known) return { ok: false, error: known.toContractError() }
       log.error(`method ${method} failed`, err)
       const msg = err instanceof Error ? err.message : String(err)
       return {

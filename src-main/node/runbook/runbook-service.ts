@@ -236,6 +236,7 @@ export class RunbookService {
       'runbooks.get': ({ id }) => this.ctx.library.get(id),
       'runs.start': ({ runbookId, inputs, mode, ovsVia }) => {
         const db = this.ctx.requireCase()
+        db.assertWritable('Starting a runbook run')
         const rb = this.ctx.library.get(runbookId)
         const started = startRun(rb, inputs)
         if ('missing' in started) {

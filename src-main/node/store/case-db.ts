@@ -7,7 +7,8 @@ import { AppError } from './app-error'
 import { CaptureStore } from './capture-store'
 import { RunStore } from './run-store'
 import { caseApplicationId, caseMigrations } from './case-schema'
-import { createNew, openExisting, type DbKind } from './open-db'
+import { CaseLock, describeHolder } from './case-lock'
+import { checkExisting, createNew, openReadOnly, openWritable, whyNotWritable, type DbKind } from './open-db'
 
 type HostFields = ValidInput<'hosts.create'>['host']
 
@@ -43,6 +44,14 @@ function toHost(r: HostRow): Host {
   }
 }
 
+/** The plain refusal of a change to a read-only case. */
+export function readOnlyError(path: string, why: string, action: string): AppError {
+  return new AppError(
+    'read_only',
+    `${action} was refused: ${basename(path)} is open read-only (${why}); nothing was saved. To change it, close it in the workbench that holds it and open it again, or copy it to a folder you can write to.`
+  )
+}
+
 /** One open case file: the cluster inventory now; captures, runs and findings as they come. */
 export class CaseDb {
   readonly captures: CaptureStore
@@ -50,7 +59,10 @@ export class CaseDb {
 
   private constructor(
     readonly path: string,
-    private readonly db: Database.Database
+    private readonly db: Database.Database,
+    /** Why nothing may be written, or null when this workbench holds the case for writing. */
+    readonly readOnly: string | null,
+    private readonly lock: CaseLock | null
   ) {
     this.captures = new CaptureStore(db)
     this.runs = new RunStore(db)
@@ -65,23 +77,63 @@ export class CaseDb {
         createdBy
       )
     })
-    return new CaseDb(path, db)
+    const taken = CaseLock.acquire(path)
+    return new CaseDb(path, db, null, taken.ok ? taken.lock : null)
   }
 
-  static open(path: string): CaseDb {
-    const db = openExisting(path, caseKind)
+  /**
+   * Opens a case for writing, holding its lock, or for reading only: when asked, when the file or its
+   * folder cannot be written, or never silently when another workbench holds it (that is a case_locked
+   * error naming the holder, so the engineer chooses).
+   */
+  static open(path: string, opts: { readOnly?: boolean } = {}): CaseDb {
+    const checked = checkExisting(path, caseKind)
+    const notWritable = whyNotWritable(path)
+    if (notWritable !== null || opts.readOnly) {
+      const why = notWritable ?? 'opened read-only'
+      return CaseDb.ready(path, openReadOnly(path, caseKind, checked, why), why, null)
+    }
+    let taken
+    try {
+      taken = CaseLock.acquire(path)
+    } catch (err) {
+      throw new AppError('unavailable', `Cannot open ${path} for writing: its lock file could not be written (${(err as Error).message}). Check the folder, or open the case read-only.`)
+    }
+    if (!taken.ok) {
+      const who = taken.holder ? describeHolder(taken.holder) : 'another program (its lock file cannot be read)'
+      throw new AppError(
+        'case_locked',
+        `${path} is open in ${who}. One workbench writes a case at a time: open it read-only to look at it, or close it there first.`
+      )
+    }
+    try {
+      return CaseDb.ready(path, openWritable(path, caseKind), null, taken.lock)
+    } catch (err) {
+      taken.lock.release()
+      throw err
+    }
+  }
+
+  private static ready(path: string, db: Database.Database, readOnly: string | null, lock: CaseLock | null): CaseDb {
     const info = db.prepare('SELECT case_id FROM case_info WHERE singleton = 1').get()
     if (!info) {
       db.close()
+      lock?.release()
       throw new AppError('case_refused', `Cannot open ${path}: the case has no case information record. Restore it from a copy.`)
     }
-    const opened = new CaseDb(path, db)
-    opened.captures.markInterruptedRuns()
+    const opened = new CaseDb(path, db, readOnly, lock)
+    if (readOnly === null) opened.captures.markInterruptedRuns()
     return opened
+  }
+
+  /** Refuses, before any work starts, an action that would have to save into a read-only case. */
+  assertWritable(action: string): void {
+    if (this.readOnly !== null) throw readOnlyError(this.path, this.readOnly, action)
   }
 
   close(): void {
     if (this.db.open) this.db.close()
+    this.lock?.release()
   }
 
   summary(): CaseSummary {
@@ -97,7 +149,8 @@ export class CaseDb {
       createdAt: info?.created_at ?? '',
       schemaVersion: this.db.pragma('user_version', { simple: true }) as number,
       hostCount,
-      captureCount
+      captureCount,
+      readOnly: this.readOnly
     }
   }
 

@@ -1,5 +1,7 @@
-import Database from 'better-sqlite3'
-import { existsSync } from 'node:fs'
+import { accessSync, constants, existsSync, unlinkSync } from 'node:fs'
+import { dirname } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import Database from './sqlite'
 import { AppError } from './app-error'
 import { latestVersion, migrate, type Migration } from './migrate'
 import { probeSqliteFile } from './sqlite-file'
@@ -18,11 +20,57 @@ function refuse(path: string, why: string, what: string): never {
   throw new AppError('case_refused', `Cannot open ${path}: ${why} ${what} The file was not changed.`)
 }
 
+/** What a check learned of a file it did not refuse. */
+export interface CheckedFile {
+  userVersion: number
+  size: number
+}
+
+const sideFiles = (path: string) => [`${path}-wal`, `${path}-shm`, `${path}-journal`]
+
 /**
- * Opens an existing workbench database only after checking, read-only, that it is one of ours,
- * not damaged and not newer than this version; a refused file is left byte-for-byte unchanged.
+ * The read-only look through SQLite itself, creating nothing beside the file. Without a -wal, the file is
+ * all there is and `immutable=1` reads it with no -wal or -shm made. A -wal beside it (a crash, or another
+ * workbench has it open) must be read too: SQLite then makes a -shm if none is there, and the ones this
+ * look made are removed again when the file is refused.
  */
-export function openExisting(path: string, kind: DbKind): Database.Database {
+function withReadOnlyLook<T>(path: string, look: (db: Database.Database) => T): T {
+  const before = sideFiles(path).filter((f) => existsSync(f))
+  let ro: Database.Database | undefined
+  try {
+    if (!existsSync(`${path}-wal`)) {
+      try {
+        ro = new Database(`${pathToFileURL(path).href}?immutable=1`, { readonly: true, fileMustExist: true })
+      } catch (err) {
+        // URI names off in this process (the name was taken as a relative path): the plain open below.
+        if ((err as { code?: unknown }).code !== 'SQLITE_CANTOPEN') throw err
+      }
+    }
+    ro ??= new Database(path, { readonly: true, fileMustExist: true })
+    return look(ro)
+  } catch (err) {
+    ro?.close()
+    ro = undefined
+    for (const f of sideFiles(path)) {
+      if (!before.includes(f) && existsSync(f)) {
+        try {
+          unlinkSync(f)
+        } catch {
+          // Nothing more to do: the message below still says what happened.
+        }
+      }
+    }
+    throw err
+  } finally {
+    ro?.close()
+  }
+}
+
+/**
+ * Checks, read-only, that an existing file is a workbench database of this kind, not damaged and not newer
+ * than this version; a refused file and its folder are left exactly as they were.
+ */
+export function checkExisting(path: string, kind: DbKind): CheckedFile {
   const probe = probeSqliteFile(path)
   switch (probe.kind) {
     case 'missing':
@@ -44,31 +92,81 @@ export function openExisting(path: string, kind: DbKind): Database.Database {
   if (header.userVersion > latest) {
     refuse(path, `it was made by a newer version of SDN Workbench (schema ${header.userVersion}; this version reads up to ${latest}).`, 'Update SDN Workbench to open it.')
   }
-
-  // Second look through SQLite itself, still read-only: a WAL left by a crash can carry a newer
-  // header than the main file, and damaged pages only show when read.
-  let ro: Database.Database | undefined
+  // A WAL left by a crash can carry a newer header than the main file, and damaged pages only show when read.
   try {
-    ro = new Database(path, { readonly: true, fileMustExist: true })
-    const appId = ro.pragma('application_id', { simple: true }) as number
-    const version = ro.pragma('user_version', { simple: true }) as number
-    if (appId !== kind.applicationId) refuse(path, `it is not a ${kind.label} of SDN Workbench.`, 'Choose another file.')
-    if (version > latest) {
-      refuse(path, `it was made by a newer version of SDN Workbench (schema ${version}; this version reads up to ${latest}).`, 'Update SDN Workbench to open it.')
-    }
-    ro.prepare('SELECT count(*) FROM sqlite_schema').get()
-    if (probe.size <= quickCheckLimit) {
-      const rows = ro.pragma('quick_check(5)') as { quick_check: string }[]
-      const problems = rows.map((r) => r.quick_check).filter((r) => r !== 'ok')
-      if (problems.length > 0) refuse(path, `the database is damaged (${problems.join('; ')}).`, 'Restore it from a copy.')
-    }
+    return withReadOnlyLook(path, (ro) => {
+      const appId = ro.pragma('application_id', { simple: true }) as number
+      const version = ro.pragma('user_version', { simple: true }) as number
+      if (appId !== kind.applicationId) refuse(path, `it is not a ${kind.label} of SDN Workbench.`, 'Choose another file.')
+      if (version > latest) {
+        refuse(path, `it was made by a newer version of SDN Workbench (schema ${version}; this version reads up to ${latest}).`, 'Update SDN Workbench to open it.')
+      }
+      ro.prepare('SELECT count(*) FROM sqlite_schema').get()
+      if (probe.size <= quickCheckLimit) {
+        const rows = ro.pragma('quick_check(5)') as { quick_check: string }[]
+        const problems = rows.map((r) => r.quick_check).filter((r) => r !== 'ok')
+        if (problems.length > 0) refuse(path, `the database is damaged (${problems.join('; ')}).`, 'Restore it from a copy.')
+      }
+      return { userVersion: version, size: probe.size }
+    })
   } catch (err) {
     if (err instanceof AppError) throw err
     refuse(path, `the database is damaged or unreadable (${(err as Error).message}).`, 'Restore it from a copy.')
-  } finally {
-    ro?.close()
   }
+}
 
+/**
+ * Why this workbench cannot write the file, or null when it can: a read-only file or folder (SQLite needs
+ * the folder for its -wal and -shm), or a read-only disk.
+ */
+export function whyNotWritable(path: string): string | null {
+  const fail = (what: string, err: unknown) => {
+    const code = (err as NodeJS.ErrnoException).code
+    return code === 'EROFS' ? `${what} is on a read-only disk` : `${what} is read-only for this user`
+  }
+  try {
+    accessSync(path, constants.W_OK)
+  } catch (err) {
+    return fail('the file', err)
+  }
+  try {
+    accessSync(dirname(path), constants.W_OK)
+  } catch (err) {
+    return fail('its folder', err)
+  }
+  return null
+}
+
+/** Opens a checked file for reading only: nothing, not even a migration or a lock, is written. */
+export function openReadOnly(path: string, kind: DbKind, checked: CheckedFile, why: string): Database.Database {
+  const latest = latestVersion(kind.migrations)
+  if (checked.userVersion < latest) {
+    refuse(
+      path,
+      `it was made by an older version of SDN Workbench (schema ${checked.userVersion}) and must be upgraded to schema ${latest}, which writes to it, but ${why}.`,
+      'Copy it to a folder you can write to and open the copy.'
+    )
+  }
+  // With no -wal beside it and nobody able to write it, the file is immutable; else it is read as it changes.
+  const immutable = !existsSync(`${path}-wal`) && whyNotWritable(path) !== null
+  const db = immutable
+    ? new Database(`${pathToFileURL(path).href}?immutable=1`, { readonly: true, fileMustExist: true })
+    : new Database(path, { readonly: true, fileMustExist: true })
+  db.pragma('busy_timeout = 5000')
+  return db
+}
+
+/**
+ * Opens an existing workbench database for writing, after checking it: a refused file is left byte-for-byte
+ * unchanged, and so is its folder.
+ */
+export function openExisting(path: string, kind: DbKind): Database.Database {
+  checkExisting(path, kind)
+  return openWritable(path, kind)
+}
+
+/** Opens a checked file for writing and brings its schema up to date. */
+export function openWritable(path: string, kind: DbKind): Database.Database {
   const db = new Database(path, { fileMustExist: true })
   try {
     configure(db)

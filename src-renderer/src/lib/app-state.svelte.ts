@@ -95,8 +95,8 @@ class AppState {
   }
 
   /** Opens a case; returns the error for the caller to show next to its control. */
-  async openCaseAt(path: string): Promise<ContractError | null> {
-    const r = await call('case.open', { path })
+  async openCaseAt(path: string, readOnly = false): Promise<ContractError | null> {
+    const r = await call('case.open', readOnly ? { path, readOnly } : { path })
     if (!r.ok) return r.error
     this.openCase = r.value
     await this.refreshHosts()
