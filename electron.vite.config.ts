@@ -8,7 +8,8 @@ export default defineConfig({
   main: {
     build: {
       externalizeDeps: true,
-      rollupOptions: { input: { index: resolve('src-main/electron/main.ts') } }
+      // The import worker is its own entry: src-main/node/capture/import/import-job.ts starts out/main/import-worker.js.
+      rollupOptions: { input: { index: resolve('src-main/electron/main.ts'), 'import-worker': resolve('src-main/node/capture/import/import-worker.ts') } }
     }
   },
   preload: {

@@ -268,7 +268,5 @@ export interface EventPayloads {
   'runs.changed': { runId: number }
 }
 export type EventName = keyof EventPayloads
-export interface BackendEvent<E extends EventName = EventName> {
-  name: E
-  payload: EventPayloads[E]
-}
+/** An event as it travels: a union over the event names, so checking the name narrows the payload. */
+export type BackendEvent<E extends EventName = EventName> = { [K in E]: { name: K; payload: EventPayloads[K] } }[E]

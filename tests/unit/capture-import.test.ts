@@ -5,7 +5,8 @@ import { pipeline } from 'node:stream/promises'
 import { createGzip } from 'node:zlib'
 import tar from 'tar-stream'
 import { describe, expect, it } from 'vitest'
-import { collectorScript, readOnlyProblem } from '../../src-main/core/capture/collector-script'
+import { collectorScript } from '../../src-main/core/capture/collector-script'
+import { readOnlyProblem } from '../../src-main/core/shell/read-only'
 import { shellQuote } from '../../src-main/core/shell/quote'
 import { detectLayout, inferFromFileName, mapSosreport, parseCollectorManifest, sosHostName } from '../../src-main/core/capture/import-map'
 import { parseCaptureSetYaml } from '../../src-main/node/capture/capture-sets'
@@ -99,7 +100,7 @@ describe('collector script', () => {
     const hostile = { ...set, commands: [...set.commands, { id: 'evil', title: 'x', on: 'node' as const, argv: ['ovs-ofctl', 'del-flows', 'br0'], sudo: true, ovs: true, timeoutSeconds: 5 }] }
     const s2 = collectorScript(hostile, { generatedAt: 'now', version: 'test' })
     expect(s2.script).not.toContain('del-flows br0')
-    expect(s2.leftOut.join()).toMatch(/evil: ovs-ofctl: only dump-\* and show read/)
+    expect(s2.leftOut.join()).toMatch(/evil: ovs-ofctl: del-flows is not one of its read-only subcommands/)
   })
 
   it('quotes every argument: a hostile value stays one literal argument', () => {
@@ -237,7 +238,7 @@ describe('importing bundles', () => {
     const bin = join(c.dir, 'node1-dump-flows.txt')
     writeFileSync(bin, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 1, 2, 3]))
     const r = await importCaptures(c.db.captures, () => null, bin)
-    expect(r).toMatchObject({ captureIds: [], failed: [{ path: 'node1-dump-flows.txt', reason: 'a binary file, not command output' }] })
+    expect(r).toMatchObject({ captureIds: [], failed: [{ path: 'node1-dump-flows.txt', reason: 'a binary file (a NUL byte in its first 8 KB), not command output' }] })
     const good = join(c.dir, 'good.tar')
     await makeTar(good, [{ name: 's/sos_commands/networking/ip_route', body: 'default via 10.0.0.1 dev eth0\n' }, { name: 's/sos_commands/networking/ip_-d_address', body: ipAddr.repeat(20) }], false)
     const cut = join(c.dir, 'cut.tar')

@@ -1,60 +1,7 @@
 import { shellQuote } from '../shell/quote'
+import { readOnlyProblem } from '../shell/read-only'
 import { collectorFormat } from './import-map'
 import { placeholdersIn, type CaptureCommand, type CaptureSet } from './capture-set'
-
-/**
- * Whether a command only reads state: the collector runs unattended at a customer's site, so only
- * commands known to be read-only go in. Returns why not, or null.
- */
-export function readOnlyProblem(argv: readonly string[]): string | null {
-  const [tool = '', ...args] = argv
-  const words = args.filter((a) => !a.startsWith('-'))
-  const first = words[0] ?? ''
-  switch (tool.split('/').pop()) {
-    case 'ovs-ofctl': {
-      // "-O OpenFlow13": the version is not the subcommand.
-      const sub = args.find((a, i) => !a.startsWith('-') && args[i - 1] !== '-O' && args[i - 1] !== '--protocols') ?? ''
-      return /^(dump-flows|dump-ports|dump-ports-desc|dump-tables|dump-groups|dump-meters|show|dump-desc|queue-stats)$/.test(sub) ? null : 'ovs-ofctl: only dump-* and show read'
-    }
-    case 'ovs-vsctl':
-      return /^(show|list|get|find|list-br|list-ports|list-ifaces)$/.test(first) ? null : 'ovs-vsctl: only show, list, get and find read'
-    case 'ovs-appctl':
-      return /^(ofproto\/trace|dpif\/show|dpif\/dump-flows|vlog\/list|bond\/show|fdb\/show|coverage\/show|memory\/show|version|ofproto\/list)$/.test(first) ? null : 'ovs-appctl: only trace, show and list commands read'
-    case 'ovs-dpctl':
-      return /^(show|dump-flows|dump-dps)$/.test(first) ? null : 'ovs-dpctl: only show and dump read'
-    case 'ip': {
-      const verb = words[1] ?? 'show'
-      return /^(a|addr|address|r|route|l|link|n|neigh|neighbor|rule|netns|maddr|tunnel)$/.test(first) && /^(show|list|ls|get|lst)$/.test(verb) ? null : 'ip: only show/list read'
-    }
-    case 'sysctl':
-      return args.some((a) => a === '-w' || a.includes('=') || a === '-p' || a === '--system') ? 'sysctl: writing' : null
-    case 'oc':
-    case 'kubectl': {
-      const verb = words.find((w) => /^(get|describe|logs|version|whoami|adm|exec|rsh|delete|apply|edit|patch|create|replace|scale|label|annotate)$/.test(w))
-      if (verb === 'get' || verb === 'describe' || verb === 'logs' || verb === 'version' || verb === 'whoami') return null
-      if (verb === 'adm' && args.includes('manage-node') && args.includes('--list-pods') && !args.some((a) => /^--(schedulable|evacuate|drain)/.test(a))) return null
-      return `${tool}: only get, describe and logs read`
-    }
-    case 'iptables-save':
-    case 'ip6tables-save':
-    case 'journalctl':
-    case 'tail':
-    case 'cat':
-    case 'hostname':
-    case 'uname':
-    case 'date':
-    case 'echo':
-    case 'printf':
-    case 'true':
-      return null
-    case 'brctl':
-      return /^show/.test(first) ? null : 'brctl: only show reads'
-    case 'ethtool':
-      return args.some((a) => /^-(s|K|A|C|G|L|E|P|W|f|r)$|^--(change|features|offload|set)/.test(a)) ? 'ethtool: a changing option' : null
-    default:
-      return `${tool}: not known to be read-only`
-  }
-}
 
 /** Shell variables the placeholders become: on a node, the machine itself; in pod mode, the node being visited. */
 const hostVars = { node: '"$HOST"', address: '"$ADDR"', ovsPod: '"$OVSPOD"', sdnPod: '"$SDNPOD"' } as const

@@ -4,7 +4,8 @@
 import type { Severity } from '../sdn/evidence'
 import { evaluateCheck, type CheckResult, type StepEvidence } from './checks'
 import { isDnsName, isIPv4, isIPv6 } from '../net/address'
-import type { CheckParam, FindingSpec, Outcome, Runbook, RunbookInputType, RunbookStep, StepWhere } from './model'
+import { placeholder, type CheckParam, type FindingSpec, type Outcome, type Runbook, type RunbookInputType, type RunbookStep, type StepWhere } from './model'
+import { readOnlyProblem } from '../shell/read-only'
 
 export type StepResultKind = 'pass' | 'fail' | 'answered' | 'skipped'
 
@@ -58,8 +59,6 @@ export type NextAction =
   /** A decide step: its checks compare facts; apply it with applyEvidence(…, null, …). */
   | { kind: 'decide'; step: RunbookStep }
 
-// {name}, but not inside {{…}} (Go templates of `oc get --template` are literal text).
-const placeholder = /(?<!\{)\{([A-Za-z][A-Za-z0-9]*)\}(?!\})/g
 
 /** Inputs and everything learned so far, later steps overriding earlier ones. */
 export function knownValues(state: RunState): Record<string, string> {
@@ -171,7 +170,10 @@ export function nextAction(rb: Runbook, state: RunState): NextAction {
   const gaps = [...new Set([...missing, ...argv.flatMap((a) => a.missing)])]
   if (gaps.length > 0) return { kind: 'blocked', step: s, message: `step "${s.title}" needs ${gaps.map((g) => `{${g}}`).join(', ')}, which no earlier step or input gave` }
   if (s.where.kind === 'decide') return { kind: 'decide', step: s }
-  return { kind: 'run', step: s, title: fill(s.title, values).text, target: target as ResolvedTarget, argv: argv.map((a) => a.text), mutating: s.mutating }
+  const filled = argv.map((a) => a.text)
+  // A step changes the cluster when its runbook says so, or when its command, as it will run, is not proven
+  // read-only (the collector's classifier): such a step runs only when confirmed.
+  return { kind: 'run', step: s, title: fill(s.title, values).text, target: target as ResolvedTarget, argv: filled, mutating: s.mutating || readOnlyProblem(filled) !== null }
 }
 
 function findingOf(spec: FindingSpec, stepId: string, values: Record<string, string>, checks: CheckResult[], captureIds: number[]): RunFinding {

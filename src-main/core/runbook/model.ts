@@ -3,6 +3,7 @@
 // walks it as a pure state machine; checks.ts evaluates the declarative checks.
 import type { ParserId } from '../parse/registry'
 import type { Severity } from '../sdn/evidence'
+import { readOnlyProblem } from '../shell/read-only'
 
 export const runbookInputTypes = ['pod', 'namespace', 'node', 'ip', 'port', 'url', 'hostname', 'text'] as const
 export type RunbookInputType = (typeof runbookInputTypes)[number]
@@ -105,6 +106,32 @@ export interface Runbook {
   steps: RunbookStep[]
 }
 
+// {name}, but not inside {{…}} (Go templates of `oc get --template` are literal text).
+export const placeholder = /(?<!\{)\{([A-Za-z][A-Za-z0-9]*)\}(?!\})/g
+
+/** A value of each input type that passes its checks, to read a command as it could run. */
+const sampleValues: Record<RunbookInputType, string> = {
+  pod: 'pod-1',
+  namespace: 'proj-a',
+  node: 'node1',
+  ip: '192.0.2.1',
+  port: '8080',
+  url: 'https://app.example.com/',
+  hostname: 'app.example.com',
+  text: 'x'
+}
+
+/**
+ * A step that does not say it changes the cluster must have a command the read-only classifier proves, with
+ * any values filled in (inputs by their type, facts of earlier steps as a plain word).
+ */
+function unprovenReadOnly(rb: Runbook, s: RunbookStep): string | null {
+  if (!s.command || s.mutating) return null
+  const types = new Map(rb.inputs.map((i) => [i.id, i.type]))
+  const argv = s.command.map((a) => a.replace(placeholder, (_, name: string) => sampleValues[types.get(name) ?? 'text']))
+  return readOnlyProblem(argv)
+}
+
 /** The structural rules a schema cannot state: unique ids, known next steps, placeholders that will exist. */
 export function runbookProblems(rb: Runbook): string[] {
   const problems: string[] = []
@@ -125,6 +152,8 @@ export function runbookProblems(rb: Runbook): string[] {
     // The program itself is fixed by the runbook: inputs fill arguments only.
     if (s.command && /\{/.test(s.command[0] ?? '')) problems.push(`step "${s.id}": the command's first word cannot be a placeholder`)
     if (s.checks.length > 0 && !s.fail && s.checks.some((c) => !c.fail)) problems.push(`step "${s.id}": a check can fail but the step has no fail outcome`)
+    const unproven = unprovenReadOnly(rb, s)
+    if (unproven) problems.push(`step "${s.id}": its command is not proven read-only (${unproven}); mark the step mutating: true so it runs only when confirmed`)
   }
   if (rb.steps.length === 0) problems.push('no steps')
   return problems

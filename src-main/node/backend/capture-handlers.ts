@@ -11,7 +11,7 @@ import { AppError } from '../store/app-error'
 import type { CaseDb } from '../store/case-db'
 import type { Dialogs } from './backend'
 import type { Handlers } from './dispatcher'
-import { importCaptures, previewImport } from '../capture/import/importer'
+import { importInWorker, previewInWorker } from '../capture/import/import-job'
 import { collectorScript } from '../../core/capture/collector-script'
 import { checkNodeFromCaptures } from '../capture/node-check'
 
@@ -140,7 +140,7 @@ export class CaptureService {
 
       'captures.importPreview': ({ path, hostName, command }) => {
         this.ctx.requireCase()
-        return previewImport(path, { hostName, command })
+        return previewInWorker(path, { hostName, command })
       },
       'captures.import': async ({ path, hostName, command, importId }) => {
         const db = this.ctx.requireCase()
@@ -151,15 +151,8 @@ export class CaptureService {
         this.imports.set(id, ac)
         let last = 0
         try {
-          const hosts = db.listHosts()
-          const resolve = (name: string) => {
-            const n = name.toLowerCase()
-            const short = (s: string) => s.toLowerCase().split('.')[0]
-            return (hosts.find((h) => h.name.toLowerCase() === n) ?? hosts.find((h) => short(h.name) === short(name)))?.id ?? null
-          }
-          const result = await importCaptures(db.captures, resolve, path, {
-            hostName,
-            command,
+          const hosts = db.listHosts().map((h) => ({ id: h.id, name: h.name }))
+          const result = await importInWorker(db.path, hosts, path, { hostName, command }, {
             signal: ac.signal,
             onProgress: (phase, done, total) => {
               // At most ten progress events a second: a big archive reads in many chunks.
@@ -172,6 +165,7 @@ export class CaptureService {
           if (result.captureIds.length > 0) this.changed(db)
           return result
         } finally {
+          db.captures.invalidate()
           this.imports.delete(id)
         }
       },

@@ -8,7 +8,8 @@ import { AppError } from './app-error'
 export type NewCapture = Omit<CaptureSummary, 'id' | 'stdoutBytes' | 'stdoutLines' | 'stderrBytes' | 'parserId' | 'records' | 'diagnosticCount'> & {
   stdout: string
   stderr: string
-  parse: { parserId: string; records: number; diagnostics: CaptureDiagnostic[] } | null
+  /** parserId null: no parser read it (diagnostics may say why). */
+  parse: { parserId: string | null; records: number; diagnostics: CaptureDiagnostic[] } | null
 }
 
 interface CaptureRow {
@@ -165,40 +166,60 @@ export class CaptureStore {
     return (this.db.prepare('SELECT r.*, (SELECT count(*) FROM captures c WHERE c.run_id = r.id) AS saved FROM capture_runs r ORDER BY r.id DESC').all() as RunRow[]).map(toRun)
   }
 
-  /** Saves one output: the row, its chunks and their index entries, in one transaction. */
-  save(c: NewCapture): CaptureSummary {
+  /**
+   * Saves one output: the row, its chunks and their index entries, in one transaction. With `cancelled`,
+   * the save polls it between chunks and, when it says so, rolls back and returns null: nothing of it kept.
+   */
+  save(c: NewCapture): CaptureSummary
+  save(c: NewCapture, opts: { cancelled?: (() => boolean) | undefined }): CaptureSummary | null
+  save(c: NewCapture, opts: { cancelled?: (() => boolean) | undefined } = {}): CaptureSummary | null {
     const chunks = splitChunks(c.stdout)
     const insertChunk = this.db.prepare('INSERT INTO capture_chunks (capture_id, seq, first_line, text) VALUES (?, ?, ?, ?)')
     const indexChunk = this.db.prepare('INSERT INTO capture_fts (rowid, body) VALUES (?, ?)')
-    const id = this.db.transaction(() => {
-      const info = this.db
-        .prepare(
-          `INSERT INTO captures (run_id, host_id, host_name, via_host_name, command_id, title, command, source, origin, started_at, duration_ms,
-             status, exit_code, signal, error_kind, error, stderr, stdout_bytes, stdout_lines, stderr_bytes, truncated, parser_id, parse_records,
-             diagnostic_count, diagnostics, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-        )
-        .run(
-          c.runId, c.hostId, c.hostName, c.viaHostName, c.commandId, c.title, c.command, c.source, c.origin, c.startedAt, c.durationMs,
-          c.status, c.exitCode, c.signal, c.errorKind, c.error, c.stderr, Buffer.byteLength(c.stdout), lineCount(c.stdout), Buffer.byteLength(c.stderr),
-          c.truncated ? 1 : 0, c.parse?.parserId ?? null, c.parse?.records ?? null, c.parse?.diagnostics.length ?? 0,
-          JSON.stringify((c.parse?.diagnostics ?? []).slice(0, maxStoredDiagnostics)), new Date().toISOString()
-        )
-      const captureId = Number(info.lastInsertRowid)
-      for (const ch of chunks) {
-        const chunkId = insertChunk.run(captureId, ch.seq, ch.firstLine, ch.text).lastInsertRowid
-        indexChunk.run(chunkId, indexText(ch.text))
-      }
-      // stderr is searchable too ("Connection refused", "is not a bridge"): its chunks follow the output's
-      // with negative seq, so a capture's chunk ids stay one range and the output reads seq >= 0 only.
-      for (const ch of splitChunks(c.stderr)) {
-        const chunkId = insertChunk.run(captureId, -1 - ch.seq, ch.firstLine, ch.text).lastInsertRowid
-        indexChunk.run(chunkId, indexText(ch.text))
-      }
-      return captureId
-    })()
+    const stop = new Error('cancelled')
+    const cancelled = opts.cancelled
+    let id: number
+    try {
+      id = this.db.transaction(() => {
+        const info = this.db
+          .prepare(
+            `INSERT INTO captures (run_id, host_id, host_name, via_host_name, command_id, title, command, source, origin, started_at, duration_ms,
+               status, exit_code, signal, error_kind, error, stderr, stdout_bytes, stdout_lines, stderr_bytes, truncated, parser_id, parse_records,
+               diagnostic_count, diagnostics, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+          )
+          .run(
+            c.runId, c.hostId, c.hostName, c.viaHostName, c.commandId, c.title, c.command, c.source, c.origin, c.startedAt, c.durationMs,
+            c.status, c.exitCode, c.signal, c.errorKind, c.error, c.stderr, Buffer.byteLength(c.stdout), lineCount(c.stdout), Buffer.byteLength(c.stderr),
+            c.truncated ? 1 : 0, c.parse?.parserId ?? null, c.parse?.records ?? null, c.parse?.diagnostics.length ?? 0,
+            JSON.stringify((c.parse?.diagnostics ?? []).slice(0, maxStoredDiagnostics)), new Date().toISOString()
+          )
+        const captureId = Number(info.lastInsertRowid)
+        for (const ch of chunks) {
+          // Every 64 chunks (1 MB): a cancel is seen within a few milliseconds of work.
+          if (cancelled && (ch.seq & 63) === 63 && cancelled()) throw stop
+          const chunkId = insertChunk.run(captureId, ch.seq, ch.firstLine, ch.text).lastInsertRowid
+          indexChunk.run(chunkId, indexText(ch.text))
+        }
+        // stderr is searchable too ("Connection refused", "is not a bridge"): its chunks follow the output's
+        // with negative seq, so a capture's chunk ids stay one range and the output reads seq >= 0 only.
+        for (const ch of splitChunks(c.stderr)) {
+          const chunkId = insertChunk.run(captureId, -1 - ch.seq, ch.firstLine, ch.text).lastInsertRowid
+          indexChunk.run(chunkId, indexText(ch.text))
+        }
+        return captureId
+      })()
+    } catch (err) {
+      if (err === stop) return null
+      throw err
+    }
     this.chunkRanges = null
     return this.get(id)
+  }
+
+  /** Another connection (an import's worker) wrote captures: the chunk map is read again when needed. */
+  invalidate(): void {
+    this.chunkRanges = null
   }
 
   get(id: number): CaptureSummary {

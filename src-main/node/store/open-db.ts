@@ -178,6 +178,16 @@ export function openWritable(path: string, kind: DbKind): Database.Database {
   }
 }
 
+/**
+ * Another connection to a database this process has already checked and opened for writing (an import's
+ * worker thread writes through one): no check, no migration, no lock.
+ */
+export function openExtraConnection(path: string): Database.Database {
+  const db = new Database(path, { fileMustExist: true })
+  configure(db)
+  return db
+}
+
 /** Creates a new, empty workbench database; refuses to overwrite anything. */
 export function createNew(path: string, kind: DbKind, init: (db: Database.Database) => void): Database.Database {
   if (existsSync(path)) {

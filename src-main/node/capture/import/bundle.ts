@@ -9,14 +9,27 @@ import xz from 'xz-decompress'
 import type { ImportEntry } from '../../../core/capture/import-map'
 import { AppError } from '../../store/app-error'
 
-/** A folder, an archive or a single file, read without writing anything to disk. */
+/**
+ * A folder, an archive or a single file, read without writing anything to disk. An archive is read twice:
+ * once to list it (keeping only the small files that say what the rest is), then once more to hand the
+ * taken files over one at a time, so an import holds one file in memory, never the archive's worth.
+ */
 export interface Bundle {
   /** The folder's or archive's name, for the captures' origin. */
   name: string
   kind: 'folder' | 'tar' | 'file'
   entries: ImportEntry[]
-  /** The content of a file entry, or null when it was not kept (too large, not wanted, unreadable). */
+  /**
+   * A small file the plan reads (a manifest, a host name, a pod's YAML, a stderr file), or null when it was
+   * not kept. In a folder or a single file, any file under the limit.
+   */
   read(path: string): Promise<Buffer | null>
+  /**
+   * Hands over the content of each named file, in the bundle's order, one at a time (the next is not read
+   * until fn is done). A file over the limit, or unreadable, is not handed over. Stops when cancelled.
+   * With onBinary, a file with a NUL byte in its first 8 KB is told there and not read further.
+   */
+  each(paths: ReadonlySet<string>, fn: (path: string, data: Buffer) => Promise<void>, onBinary?: (path: string) => void): Promise<void>
   /** Entries that were refused while reading and why (path escapes, too large…). */
   refused: { path: string; reason: string }[]
   /** The archive broke off: entries before the damage are there, the rest is not. */
@@ -24,13 +37,20 @@ export interface Bundle {
 }
 
 export interface BundleOptions {
-  /** A file above this is not read (and said so). */
+  /** A file above this is not read (and said so as soon as its size is known). */
   maxFileBytes: number
-  /** Files worth keeping while an archive streams by (archives are read once). */
+  /** The small files the plan needs, kept while an archive is listed. */
   keep(path: string): boolean
-  signal?: AbortSignal | undefined
+  cancelled?: (() => boolean) | undefined
   onProgress?: ((bytesRead: number, totalBytes: number) => void) | undefined
 }
+
+/** A kept planning file above this is not kept (a collector manifest of 100,000 outputs is 6 MB). */
+export const maxPlanningFileBytes = 16 * 1024 * 1024
+/** All kept planning files together stay under this; past it, the rest are refused and said so. */
+export const maxPlanningBytes = 64 * 1024 * 1024
+
+const cancelledError = () => new AppError('conflict', 'The import was cancelled; nothing was imported.')
 
 const gzipMagic = [0x1f, 0x8b]
 const xzMagic = [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]
@@ -94,16 +114,52 @@ function decompressed(path: string, magic: Buffer, total: number, opts: BundleOp
   return raw
 }
 
-/** Reads up to max bytes of a stream; null when it is longer. */
-async function readAll(stream: AsyncIterable<Buffer>, max: number): Promise<Buffer | null> {
+/** How much of a file's start decides that it is binary (a NUL byte there): git's own rule. */
+export const binaryProbeBytes = 8192
+
+/** What readAll gives for a file whose start is binary, when asked to look. */
+export const binary = Symbol('binary')
+
+/**
+ * Reads up to max bytes of a stream; null when it is longer, or when cancelled part way. With probe, a
+ * stream whose first 8 KB hold a NUL byte is binary: the rest is drained, never held (a 250 MB binary
+ * costs its reading, not its size in memory). The stream is always read to its end unless cancelled:
+ * leaving a tar entry half-read stalls the archive for good.
+ */
+async function readAll(stream: AsyncIterable<Buffer>, max: number, cancelled?: () => boolean, probe = false): Promise<Buffer | null | typeof binary> {
   const parts: Buffer[] = []
   let n = 0
+  let verdict: null | typeof binary | 'too-big' = null
+  let probing = probe
   for await (const c of stream) {
+    if (cancelled?.()) return null
     n += c.length
-    if (n > max) return null
+    if (verdict !== null) continue
+    if (n > max) {
+      verdict = 'too-big'
+      parts.length = 0
+      continue
+    }
     parts.push(c)
+    if (probing && n >= binaryProbeBytes) {
+      probing = false
+      if (Buffer.concat(parts).subarray(0, binaryProbeBytes).includes(0)) {
+        verdict = binary
+        parts.length = 0
+      }
+    }
   }
-  return Buffer.concat(parts)
+  if (verdict === binary) return binary
+  if (verdict === 'too-big') return null
+  const all = Buffer.concat(parts)
+  if (probing && all.includes(0)) return binary
+  return all
+}
+
+/** readAll without the probe: a Buffer or null. */
+async function readWhole(stream: AsyncIterable<Buffer>, max: number, cancelled?: () => boolean): Promise<Buffer | null> {
+  const r = await readAll(stream, max, cancelled)
+  return r === binary ? null : r
 }
 
 export async function openBundle(path: string, opts: BundleOptions): Promise<Bundle> {
@@ -123,7 +179,9 @@ export async function openBundle(path: string, opts: BundleOptions): Promise<Bun
   const other = otherArchive(magic)
   if (other) throw new AppError('invalid_input', `${basename(path)} is a ${other} archive, which the workbench does not read. Unpack it and import the folder, or pack it as .tar.gz or .tar.xz.`)
   const compressed = startsWith(magic, gzipMagic) || startsWith(magic, xzMagic)
-  if (!compressed && looksLikeTar(magic)) return openTar(path, decompressed(path, magic, st.size, opts), opts)
+  const size = st.size
+  const reopen = () => decompressed(path, magic, size, { ...opts, onProgress: undefined })
+  if (!compressed && looksLikeTar(magic)) return openTar(path, decompressed(path, magic, st.size, opts), reopen, opts)
   if (compressed) {
     // A compressed tar, or one compressed file (flows.txt.gz): peek at the first 512 decompressed bytes.
     const stream = decompressed(path, magic, st.size, opts)
@@ -145,14 +203,15 @@ export async function openBundle(path: string, opts: BundleOptions): Promise<Bun
       yield start
       for (let r = await it.next(); !r.done; r = await it.next()) yield r.value as Buffer
     })()
-    if (looksLikeTar(start)) return openTar(path, Readable.from(rest), opts)
+    if (looksLikeTar(start)) return openTar(path, Readable.from(rest), reopen, opts)
     const name = basename(path).replace(/\.(gz|xz)$/, '')
-    const data = await readAll(rest, opts.maxFileBytes).catch((err: Error) => {
+    const data = await readWhole(rest, opts.maxFileBytes, opts.cancelled).catch((err: Error) => {
       throw new AppError('invalid_input', `${basename(path)} is damaged: ${err.message}. Nothing was imported.`)
     })
     return singleFile(basename(path), name, data, opts)
   }
-  const data = st.size > opts.maxFileBytes ? null : await readAll(counted(path, st.size, opts), opts.maxFileBytes)
+  const data = st.size > opts.maxFileBytes ? null : await readWhole(counted(path, st.size, opts), opts.maxFileBytes, opts.cancelled)
+  if (opts.cancelled?.()) throw cancelledError()
   return singleFile(basename(path), basename(path), data, opts)
 }
 
@@ -163,62 +222,137 @@ function singleFile(bundleName: string, entryName: string, data: Buffer | null, 
     kind: 'file',
     entries: [{ path: entryName, size: data?.length ?? 0, kind: 'file' }],
     read: async (p) => (p === entryName ? data : null),
+    each: async (paths, fn, onBinary) => {
+      if (!data || !paths.has(entryName) || opts.cancelled?.()) return
+      if (onBinary && data.subarray(0, binaryProbeBytes).includes(0)) onBinary(entryName)
+      else await fn(entryName, data)
+    },
     refused,
     damage: null
   }
 }
 
-async function openTar(path: string, stream: Readable, opts: BundleOptions): Promise<Bundle> {
-  const entries: ImportEntry[] = []
-  const kept = new Map<string, Buffer>()
-  const refused: Bundle['refused'] = []
-  let damage: string | null = null
-  /** The entry being read: if the archive breaks inside it, it is incomplete and dropped. */
-  let reading: string | null = null
+/** The kind of a tar entry, as the import sees it. */
+function entryKind(type: string | null | undefined): ImportEntry['kind'] {
+  return type === 'file' || type === 'contiguous-file' ? 'file' : type === 'directory' ? 'dir' : type === 'symlink' || type === 'link' ? 'symlink' : 'other'
+}
+
+/** Walks a tar stream entry by entry; visit decides, per entry, whether to read its content (and gets it). */
+async function walkTar(
+  stream: Readable,
+  visit: (e: { header: tar.Header; name: string; kind: ImportEntry['kind'] }) =>
+    | { read: false }
+    | { read: true; probe?: boolean; take: (data: Buffer | null | typeof binary) => Promise<void> },
+  cancelled: (() => boolean) | undefined
+): Promise<void> {
   const extract = tar.extract()
   stream.on('error', (err) => extract.destroy(err))
   stream.pipe(extract)
   try {
     for await (const entry of extract) {
-      if (opts.signal?.aborted) {
-        extract.destroy()
-        throw new AppError('conflict', 'The import was cancelled; nothing was imported.')
-      }
+      if (cancelled?.()) throw cancelledError()
       const h = entry.header
-      const name = h.name.replace(/^\.\//, '')
-      const kind: ImportEntry['kind'] = h.type === 'file' || h.type === 'contiguous-file' ? 'file' : h.type === 'directory' ? 'dir' : h.type === 'symlink' || h.type === 'link' ? 'symlink' : 'other'
-      if (unsafeEntryName(h.name)) {
-        refused.push({ path: h.name, reason: 'its name leads outside the archive (absolute or "..")' })
+      const v = visit({ header: h, name: h.name.replace(/^\.\//, ''), kind: entryKind(h.type) })
+      if (!v.read) {
         entry.resume()
         continue
       }
-      entries.push({ path: name, size: h.size ?? 0, kind, mtimeMs: h.mtime ? h.mtime.getTime() : null })
-      reading = name
-      if (kind === 'symlink') refused.push({ path: name, reason: `a link to ${h.linkname ?? '?'}, not followed` })
-      if (kind === 'file' && opts.keep(name)) {
-        if ((h.size ?? 0) > opts.maxFileBytes) {
-          refused.push({ path: name, reason: `${h.size} bytes, over the ${opts.maxFileBytes}-byte limit per file` })
-          entry.resume()
-          continue
-        }
-        const data = await readAll(entry as AsyncIterable<Buffer>, opts.maxFileBytes)
-        if (data) kept.set(name, data)
-        reading = null
-        continue
-      }
-      entry.resume()
-      reading = null
+      const data = await readAll(entry as AsyncIterable<Buffer>, Number.MAX_SAFE_INTEGER, cancelled, v.probe ?? false)
+      // Cancelled inside an entry: the archive is given up here (the finally below ends both streams).
+      if (cancelled?.()) throw cancelledError()
+      await v.take(data)
     }
+  } finally {
+    extract.destroy()
+    stream.destroy()
+  }
+}
+
+async function openTar(path: string, stream: Readable, reopen: () => Readable, opts: BundleOptions): Promise<Bundle> {
+  const entries: ImportEntry[] = []
+  const kept = new Map<string, Buffer>()
+  const listed = new Set<string>()
+  const refused: Bundle['refused'] = []
+  let keptBytes = 0
+  let damage: string | null = null
+  /** The entry being read: if the archive breaks inside it, it is incomplete and dropped. */
+  let reading: string | null = null
+  try {
+    await walkTar(
+      stream,
+      ({ header: h, name, kind }) => {
+        reading = null
+        if (unsafeEntryName(h.name)) {
+          refused.push({ path: h.name, reason: 'its name leads outside the archive (absolute or "..")' })
+          return { read: false }
+        }
+        const size = h.size ?? 0
+        entries.push({ path: name, size, kind, mtimeMs: h.mtime ? h.mtime.getTime() : null })
+        reading = name
+        if (kind === 'symlink') refused.push({ path: name, reason: `a link to ${h.linkname ?? '?'}, not followed` })
+        if (kind !== 'file') return { read: false }
+        if (size > opts.maxFileBytes) {
+          // Known from the header: refused before a byte of it is read.
+          refused.push({ path: name, reason: `${size} bytes, over the ${opts.maxFileBytes}-byte limit per file` })
+          return { read: false }
+        }
+        listed.add(name)
+        if (!opts.keep(name)) return { read: false }
+        if (size > maxPlanningFileBytes || keptBytes + size > maxPlanningBytes) {
+          refused.push({ path: name, reason: `${size} bytes: larger than the ${maxPlanningFileBytes}-byte manifest or stderr file this reads, not kept` })
+          return { read: false }
+        }
+        return {
+          read: true,
+          take: async (data) => {
+            if (data && data !== binary) {
+              kept.set(name, data)
+              keptBytes += data.length
+            }
+            reading = null
+          }
+        }
+      },
+      opts.cancelled
+    )
   } catch (err) {
     if (err instanceof AppError) throw err
     if (reading !== null && entries[entries.length - 1]?.path === reading) {
       entries.pop()
       kept.delete(reading)
+      listed.delete(reading)
     }
     if (entries.length === 0) throw new AppError('invalid_input', `${basename(path)} is not a readable archive: ${(err as Error).message}. Nothing was imported.`)
     damage = `the archive is damaged after ${entries.length} entries (${(err as Error).message}); what came before is imported, the rest is not`
   }
-  return { name: basename(path), kind: 'tar', entries, read: async (p) => kept.get(p) ?? null, refused, damage }
+  const each: Bundle['each'] = async (paths, fn, onBinary) => {
+    const wanted = new Set([...paths].filter((p) => listed.has(p)))
+    if (wanted.size === 0) return
+    const given = new Set<string>()
+    try {
+      await walkTar(
+        reopen(),
+        ({ header: h, name, kind }) => {
+          // Each name once (a tar may repeat one), within the listed part of a damaged archive.
+          if (kind !== 'file' || !wanted.has(name) || given.has(name) || unsafeEntryName(h.name)) return { read: false }
+          given.add(name)
+          return {
+            read: true,
+            probe: onBinary !== undefined,
+            take: async (data) => {
+              if (data === binary) onBinary?.(name)
+              else if (data && !opts.cancelled?.()) await fn(name, data)
+            }
+          }
+        },
+        opts.cancelled
+      )
+    } catch (err) {
+      // Cancelled, or the damage the listing already reported: what was handed over stays imported.
+      if (!(err instanceof AppError) && damage === null) throw err
+    }
+  }
+  return { name: basename(path), kind: 'tar', entries, read: async (p) => kept.get(p) ?? null, each, refused, damage }
 }
 
 async function openFolder(root: string, opts: BundleOptions): Promise<Bundle> {
@@ -228,7 +362,7 @@ async function openFolder(root: string, opts: BundleOptions): Promise<Bundle> {
   const walk = async (dir: string, depth: number): Promise<void> => {
     if (depth > 30) return
     for (const d of await readdir(dir, { withFileTypes: true })) {
-      if (opts.signal?.aborted) throw new AppError('conflict', 'The import was cancelled; nothing was imported.')
+      if (opts.cancelled?.()) throw cancelledError()
       const full = join(dir, d.name)
       const rel = relative(root, full).split(sep).join('/')
       if (d.isSymbolicLink()) {
@@ -245,20 +379,31 @@ async function openFolder(root: string, opts: BundleOptions): Promise<Bundle> {
   }
   await walk(root, 0)
   const sizes = new Map(entries.map((e) => [e.path, e]))
+  const read = async (p: string): Promise<Buffer | null> => {
+    const e = sizes.get(p)
+    if (!e || e.kind !== 'file' || unsafeEntryName(p)) return null
+    if (e.size > opts.maxFileBytes) return null
+    const full = join(root, p)
+    // A file swapped for a link since the walk is not followed either.
+    if ((await lstat(full)).isSymbolicLink() || !(await realpath(full)).startsWith(realRoot + sep)) return null
+    return readWhole(createReadStream(full), opts.maxFileBytes, opts.cancelled)
+  }
   return {
     name: basename(realRoot),
     kind: 'folder',
     entries,
     refused,
     damage: null,
-    read: async (p) => {
-      const e = sizes.get(p)
-      if (!e || e.kind !== 'file' || unsafeEntryName(p)) return null
-      if (e.size > opts.maxFileBytes) return null
-      const full = join(root, p)
-      // A file swapped for a link since the walk is not followed either.
-      if ((await lstat(full)).isSymbolicLink() || !(await realpath(full)).startsWith(realRoot + sep)) return null
-      return readAll(createReadStream(full), opts.maxFileBytes)
+    read,
+    each: async (paths, fn, onBinary) => {
+      for (const e of entries) {
+        if (opts.cancelled?.()) return
+        if (!paths.has(e.path)) continue
+        const data = await read(e.path)
+        if (!data || opts.cancelled?.()) continue
+        if (onBinary && data.subarray(0, binaryProbeBytes).includes(0)) onBinary(e.path)
+        else await fn(e.path, data)
+      }
     }
   }
 }

@@ -23,8 +23,25 @@ export interface ImportOptions {
   hostName?: string | null | undefined
   command?: string | null | undefined
   maxFileBytes?: number | undefined
-  signal?: AbortSignal | undefined
+  /** Polled between files, between a file's pieces and between the chunks of one save. */
+  cancelled?: (() => boolean) | undefined
   onProgress?: ((phase: 'reading' | 'saving', done: number, total: number) => void) | undefined
+}
+
+/**
+ * An output larger than this is stored and searchable but not parsed: a parser reads its text in one go,
+ * and 64 MB (about 380,000 flows) is read in about half a second; a 250 MB file would hold the import for
+ * seconds, past a cancel's one-second promise.
+ */
+export const maxParsedBytes = 64 * 1024 * 1024
+
+function notParsed(bytes: number) {
+  return {
+    line: 1,
+    severity: 'warning' as const,
+    message: `not parsed: ${(bytes / 1024 / 1024).toFixed(0)} MB is over the ${maxParsedBytes / 1024 / 1024} MB an output is parsed up to; the raw output is kept and searchable`,
+    text: ''
+  }
 }
 
 /** What one taken item needs beyond the preview row. */
@@ -39,16 +56,18 @@ interface PlannedItem extends ImportPreviewItem {
 
 const defaultMaxFile = 256 * 1024 * 1024
 
-/** Files worth keeping while an archive streams by, whatever its layout turns out to be. */
-function worthKeeping(path: string): boolean {
+/**
+ * The small files a plan reads while an archive is listed: the collector's manifest and stderr files, the
+ * sosreport's host name and manifest, must-gather's openshift-sdn pod objects. Outputs are read later, one
+ * at a time.
+ */
+function planningFile(path: string): boolean {
   const p = path.replace(/^\.\//, '')
   const depth = p.split('/').length
   const base = p.split('/').pop() ?? ''
-  if (base === 'manifest.tsv' || (/\.(out|err)$/.test(base) && depth <= 2)) return true
-  if (p.includes('sos_commands/') || (base === 'hostname' && depth <= 3) || /(^|\/)sos_reports\/manifest\.json$/.test(p)) return true
-  if (/(^|\/)(var\/log\/openvswitch\/|proc\/sys\/net\/ipv4\/ip_forward$|proc\/net\/dev$|etc\/sysconfig\/iptables$)/.test(p)) return true
-  if (/(^|\/)namespaces\/openshift-sdn\/|(^|\/)cluster-scoped-resources\/(network\.openshift\.io|core\/nodes)\//.test(p)) return true
-  return inferFromFileName(base).command !== null
+  if (base === 'manifest.tsv' || (/\.err$/.test(base) && depth <= 2)) return true
+  if ((base === 'hostname' && depth <= 4) || /(^|\/)sos_reports\/manifest\.json$/.test(p)) return true
+  return /(^|\/)namespaces\/openshift-sdn\/pods\/([^/]+)\/\2\.yaml$/.test(p)
 }
 
 function iso(ms: number | null | undefined): string | null {
@@ -183,8 +202,8 @@ async function plan(bundle: Bundle, opts: ImportOptions): Promise<{ preview: Omi
 function bundleOptions(opts: ImportOptions) {
   return {
     maxFileBytes: opts.maxFileBytes ?? defaultMaxFile,
-    keep: worthKeeping,
-    signal: opts.signal,
+    keep: planningFile,
+    cancelled: opts.cancelled,
     onProgress: opts.onProgress ? (done: number, total: number) => opts.onProgress?.('reading', done, total) : undefined
   }
 }
@@ -206,56 +225,68 @@ export async function importCaptures(store: CaptureStore, resolveHostId: (name: 
   const known = store.importedOrigins()
   const captureIds: number[] = []
   const failed: ImportResult['failed'] = []
+  const originOf = (it: PlannedItem) => (bundle.kind === 'file' ? bundle.name : `${bundle.name}:${it.path}`)
+  const byPath = new Map<string, PlannedItem>()
   let already = 0
-  for (const [n, it] of taken.entries()) {
-    if (opts.signal?.aborted) {
-      failed.push(...taken.slice(n).map((i) => ({ path: i.path, reason: 'not imported: the import was cancelled' })))
-      break
-    }
-    opts.onProgress?.('saving', n, taken.length)
-    const origin = bundle.kind === 'file' ? bundle.name : `${bundle.name}:${it.path}`
+  for (const it of taken) {
+    if (known.has(originOf(it))) already++
+    else byPath.set(it.path, it)
+  }
+  let done = already
+  opts.onProgress?.('saving', done, taken.length)
+  await bundle.each(new Set(byPath.keys()), async (path, data) => {
+    const it = byPath.get(path) as PlannedItem
+    const origin = originOf(it)
     if (known.has(origin)) {
       already++
-      continue
-    }
-    const data = await bundle.read(it.path)
-    if (!data) {
-      failed.push({ path: it.path, reason: 'could not be read (too large, or changed since it was listed)' })
-      continue
+      return
     }
     const stdout = decodeText(data)
-    if (data.subarray(0, 8192).includes(0)) {
-      failed.push({ path: it.path, reason: 'a binary file, not command output' })
-      continue
-    }
     const stderr = it.stderrPath ? ((await text(bundle, it.stderrPath)) ?? '') : ''
     const command = it.command as string
-    const parsed = stdout.length > 0 ? parseCapture(command, stdout, null) : null
+    const tooBigToParse = data.length > maxParsedBytes
+    const parsed = stdout.length > 0 && !tooBigToParse && !opts.cancelled?.() ? parseCapture(command, stdout, null) : null
+    const parse = parsed
+      ? { parserId: parsed.parser, records: parsed.records, diagnostics: parsed.diagnostics }
+      : tooBigToParse
+        ? { parserId: null, records: 0, diagnostics: [notParsed(data.length)] }
+        : null
     const hostName = it.hostName as string
-    const saved = store.save({
-      runId: null,
-      hostId: resolveHostId(hostName),
-      hostName,
-      viaHostName: null,
-      commandId: it.commandId,
-      title: null,
-      command,
-      source: 'imported',
-      origin,
-      startedAt: it.startedAt ?? new Date().toISOString(),
-      durationMs: it.durationMs,
-      status: it.status,
-      exitCode: it.exitCode,
-      signal: null,
-      errorKind: it.error ? 'timeout' : null,
-      error: it.error,
-      stdout,
-      stderr,
-      truncated: false,
-      parse: parsed ? { parserId: parsed.parser, records: parsed.records, diagnostics: parsed.diagnostics } : null
-    })
+    const saved = store.save(
+      {
+        runId: null,
+        hostId: resolveHostId(hostName),
+        hostName,
+        viaHostName: null,
+        commandId: it.commandId,
+        title: null,
+        command,
+        source: 'imported',
+        origin,
+        startedAt: it.startedAt ?? new Date().toISOString(),
+        durationMs: it.durationMs,
+        status: it.status,
+        exitCode: it.exitCode,
+        signal: null,
+        errorKind: it.error ? 'timeout' : null,
+        error: it.error,
+        stdout,
+        stderr,
+        truncated: false,
+        parse
+      },
+      { cancelled: opts.cancelled }
+    )
+    if (saved === null) return // cancelled in the middle of this one: rolled back, nothing of it kept
     captureIds.push(saved.id)
     known.add(origin)
+    opts.onProgress?.('saving', ++done, taken.length)
+  }, (path) => failed.push({ path, reason: 'a binary file (a NUL byte in its first 8 KB), not command output' }))
+  const stopped = opts.cancelled?.() ?? false
+  const refusedHere = new Set(failed.map((f) => f.path))
+  for (const it of byPath.values()) {
+    if (known.has(originOf(it)) || refusedHere.has(it.path)) continue
+    failed.push({ path: it.path, reason: stopped ? 'not imported: the import was cancelled' : 'could not be read (too large, or changed since it was listed)' })
   }
   opts.onProgress?.('saving', taken.length, taken.length)
   return { preview: { path, ...preview }, captureIds, alreadyImported: already, failed, tookMs: Math.round(performance.now() - started) }
