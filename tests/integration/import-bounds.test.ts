@@ -73,6 +73,24 @@ describe('imports stay bounded, responsive and cancellable', () => {
     expect(r.preview.refused.filter((f) => /283115520 bytes, over the 268435456-byte limit per file/.test(f.reason))).toHaveLength(5)
     expect(m.peakRssMb - m.baseRssMb).toBeLessThan(400)
     expect(m.maxStallMs).toBeLessThan(200)
+
+    // Cancelled while the archive is still being listed (2.6 GB to decompress): answered within 1 s, nothing kept.
+    events.length = 0
+    const before = await backend.dispatch('captures.list', {})
+    const running = backend.dispatch('captures.import', { path, importId: 'ten-big-again' })
+    const reading = (e: BackendEvent) => e.name === 'captures.importProgress' && e.payload.importId === 'ten-big-again' && e.payload.phase === 'reading' && e.payload.done > 0
+    for (const until = Date.now() + 60_000; !events.some(reading); ) {
+      if (Date.now() > until) throw new Error('no reading progress')
+      await new Promise((res) => setTimeout(res, 10))
+    }
+    const asked = performance.now()
+    await backend.dispatch('captures.cancelImport', { importId: 'ten-big-again' })
+    const answer = await running
+    const latency = performance.now() - asked
+    console.log(`cancel while reading: answered in ${latency.toFixed(0)} ms`)
+    expect(latency).toBeLessThan(1000)
+    expect(answer).toMatchObject({ ok: false, error: { code: 'conflict', message: 'The import was cancelled; nothing was imported.' } })
+    expect(await backend.dispatch('captures.list', {})).toEqual(before)
   }, 300_000)
 
   it('100,000 tiny entries and a 50 MB single line: no event-loop stall over 200 ms; cancel while saving answers within 1 s', async () => {

@@ -42,15 +42,21 @@ export interface ImportJobOptions {
  * running from source (tests, `npm run serve`), the TypeScript file through tsx's loader, which a worker does
  * not inherit from its parent and which `--import` in execArgv does not reach on Node 20.
  */
+/**
+ * The worker's own heap ceiling: an import that runs away (a hostile file the bounds above miss) ends that
+ * worker with an out-of-memory error the import reports, not the backend.
+ */
+const workerLimits = { maxOldGenerationSizeMb: 3072 }
+
 function startWorker(workerData: ImportJob): Worker {
   const here = import.meta.url
-  if (!here.endsWith('.ts')) return new Worker(new URL(`./${'import-worker.js'}`, here), { workerData })
+  if (!here.endsWith('.ts')) return new Worker(new URL(`./${'import-worker.js'}`, here), { workerData, resourceLimits: workerLimits })
   // The ESM build of tsx's API (its CommonJS build cannot register the loader from here).
   const tsxPackage = createRequire(here).resolve('tsx/package.json')
   const tsx = pathToFileURL(join(dirname(tsxPackage), 'dist/esm/api/index.mjs')).href
   const entry = new URL(`./${'import-worker.ts'}`, here).href
   const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}) })`
-  return new Worker(boot, { eval: true, workerData })
+  return new Worker(boot, { eval: true, workerData, resourceLimits: workerLimits })
 }
 
 function runJob(job: Omit<ImportJob, 'cancel'>, opts: ImportJobOptions): Promise<WorkerMessage> {
