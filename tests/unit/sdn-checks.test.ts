@@ -333,7 +333,7 @@ openshift-sdn ovs-x  1/1     Running   0          1d    10.200.0.1   node1   <no
     // The drop for a selected pod is missing: the port restriction does not hold for it.
     const noDrop = checkNode(node([sameNs('proj-a'), dbFromFront], good.filter((l) => !l.includes('nw_dst=10.129.0.4 actions=drop')))).findings
     expect(noDrop.map((f) => f.id)).toEqual(['networkpolicy.missing:proj-b'])
-    expect(noDrop[0]!.detail).toContain(`priority=100,reg1=${hex(B)},ip,nw_dst=10.129.0.4 drop`)
+    expect(noDrop[0]!.detail).toContain(`priority=100,ip,reg1=${hex(B)},nw_dst=10.129.0.4 drop`)
     // The pod lost its label: its rules are left over and let traffic in.
     const relabeled = podsTable.replace('app=db,tier=data', 'app=cache')
     const extra = checkNode(node([sameNs('proj-a'), dbFromFront], good, relabeled)).findings

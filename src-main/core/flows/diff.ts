@@ -1,7 +1,7 @@
 import { canonicalActions, type CanonOptions } from './actions'
 import { flowActions, flowKey, type Flow } from './flow'
 
-export type FlowChange = 'actions' | 'cookie' | 'timeouts'
+export type FlowChange = 'actions' | 'cookie' | 'timeouts' | 'importance'
 
 export interface CounterDelta {
   packets: number | null
@@ -216,6 +216,8 @@ export function diffFlows(before: readonly Flow[], after: readonly Flow[], opts:
     if (fa.cookie !== fb.cookie) (changes ??= []).push('cookie')
     if (fa.more !== null || fb.more !== null) {
       if ((fa.more?.idleTimeout ?? 0) !== (fb.more?.idleTimeout ?? 0) || (fa.more?.hardTimeout ?? 0) !== (fb.more?.hardTimeout ?? 0)) (changes ??= []).push('timeouts')
+      // ovs-ofctl diff-flows compares importance too (fte_version_equals); flags it cannot read back, so neither do we.
+      if ((fa.more?.importance ?? 0) !== (fb.more?.importance ?? 0)) (changes ??= []).push('importance')
     }
     if (changes === null && fa.packets !== null && fa.packets === fb.packets) {
       // Nothing moved: no delta object for the usual flow (unless it was re-added in between).

@@ -1,55 +1,46 @@
-import { protocols } from './fields'
-import { fieldRank, printsHex } from './order'
+import { fieldDefs, protocolRank, protocols, type FieldDef } from './vocabulary'
 
-// The hot path of flow parsing: the canonical text of one match item without regexes or allocation
-// when the item is already in the form ovs-ofctl prints (which is most of a dump). Anything unusual
-// returns null and takes the full typed path (parseMatch), which defines the canonical form.
+// The hot path of flow parsing: proving, without building anything, that a match is exactly as Open vSwitch
+// prints it, so its text is its own canonical form. Anything unusual takes the typed path (match.ts,
+// masked.ts), which defines the canonical form; a unit test holds the two to the same result.
 
 const enum Kind {
   Ipv4 = 1,
-  Int = 2,
-  Port = 3,
-  Mac = 4,
-  Raw = 5
+  Hex = 2,
+  Dec = 3,
+  Port = 4,
+  Mac = 5
 }
 
-const kinds: Record<string, Kind> = {
-  nw_src: Kind.Ipv4,
-  nw_dst: Kind.Ipv4,
-  arp_spa: Kind.Ipv4,
-  arp_tpa: Kind.Ipv4,
-  tun_src: Kind.Ipv4,
-  tun_dst: Kind.Ipv4,
-  ct_nw_src: Kind.Ipv4,
-  ct_nw_dst: Kind.Ipv4,
-  in_port: Kind.Port,
-  eth_src: Kind.Mac,
-  eth_dst: Kind.Mac,
-  arp_sha: Kind.Mac,
-  arp_tha: Kind.Mac,
-  tp_src: Kind.Int,
-  tp_dst: Kind.Int,
-  icmp_type: Kind.Int,
-  icmp_code: Kind.Int,
-  tun_id: Kind.Int,
-  metadata: Kind.Int,
-  pkt_mark: Kind.Int,
-  ct_mark: Kind.Int,
-  ct_zone: Kind.Int,
-  nw_tos: Kind.Int,
-  nw_ttl: Kind.Int,
-  nw_ecn: Kind.Int,
-  ip_dscp: Kind.Int,
-  vlan_vid: Kind.Int,
-  ip_frag: Kind.Raw
+/** Which fields the fast path proves, by how they print: the others (flags, IPv6, vlan…) always go the typed way. */
+function fastKind(d: FieldDef): Kind | undefined {
+  switch (d.format) {
+    case 'ipv4':
+      return Kind.Ipv4
+    case 'hex':
+      return d.bits <= 64 ? Kind.Hex : undefined
+    case 'dec':
+      return Kind.Dec
+    case 'port':
+      return d.name === 'in_port' ? Kind.Port : undefined
+    case 'mac':
+      return Kind.Mac
+    case 'dec-only':
+      // nw_tos keeps only its DSCP bits, so a printed value is a multiple of 4: left to the typed path.
+      return d.name === 'nw_ttl' || d.name === 'nw_ecn' || d.name === 'conj_id' ? Kind.Dec : undefined
+    default:
+      return undefined
+  }
 }
-for (let i = 0; i < 16; i++) kinds[`reg${i}`] = Kind.Int
 
 /** Field names by a hash of their characters, so the hot path can look a name up without slicing it. */
 interface KnownName {
   name: string
   kind: Kind
   rank: number
+  bits: number
+  /** Fast only when exact: "reg0=0x1" is proven here, "reg0=0x1/0xff" goes the typed way. */
+  context: FieldDef['context']
 }
 function hashRange(s: string, a: number, b: number): number {
   let h = b - a
@@ -57,10 +48,12 @@ function hashRange(s: string, a: number, b: number): number {
   return h
 }
 const byHash = new Map<number, KnownName[]>()
-for (const [name, kind] of Object.entries(kinds)) {
-  const h = hashRange(name, 0, name.length)
+for (const d of fieldDefs) {
+  const kind = fastKind(d)
+  if (kind === undefined) continue
+  const h = hashRange(d.name, 0, d.name.length)
   const list = byHash.get(h) ?? []
-  list.push({ name, kind, rank: fieldRank(name) })
+  list.push({ name: d.name, kind, rank: d.rank, bits: d.bits, context: d.context })
   byHash.set(h, list)
 }
 function knownNameAt(s: string, a: number, b: number): KnownName | undefined {
@@ -109,40 +102,29 @@ function isCanonicalIpv4(s: string, from: number, to: number = s.length): boolea
     prefix = prefix * 10 + (c - 48)
     pd++
   }
-  if (pd === 0 || prefix > 31) return false
+  if (pd === 0 || prefix === 0 || prefix > 31) return false
   const hostBits = prefix === 0 ? 0xffffffff : 0xffffffff >>> prefix
   return (addr & hostBits) === 0
 }
 
-/** Decimal without leading zeros (canonical as is). */
-function isCanonicalDecimal(s: string, from: number, to: number = s.length): boolean {
+/** Decimal without leading zeros, at most max. */
+function isCanonicalDecimal(s: string, from: number, to: number, max: number): boolean {
   const n = to - from
   if (n === 0 || n > 15) return false
   if (n > 1 && s.charCodeAt(from) === 48) return false
+  let v = 0
   for (let i = from; i < to; i++) {
     const c = s.charCodeAt(i)
     if (c < 48 || c > 57) return false
+    v = v * 10 + (c - 48)
   }
-  return true
+  return v <= max
 }
 
-function hexToDecimal(s: string, from: number): string | null {
-  const n = s.length - from
-  if (n === 0 || n > 13) return null
-  let v = 0
-  for (let i = from; i < s.length; i++) {
-    const c = s.charCodeAt(i) | 32
-    const d = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : -1
-    if (d < 0) return null
-    v = v * 16 + d
-  }
-  return String(v)
-}
-
-/** "0" or "0x" + lowercase hex without leading zeros: how ovs-ofctl prints registers. */
-function isCanonicalHex(s: string, from: number, to: number = s.length): boolean {
+/** "0" or "0x" + lowercase hex without leading zeros, within bits: how %#x prints (registers, marks). */
+function isCanonicalHex(s: string, from: number, to: number, bits: number): boolean {
   if (to - from === 1) return s.charCodeAt(from) === 48
-  if (to - from < 3 || to - from > 15 || s.charCodeAt(from) !== 48 || s.charCodeAt(from + 1) !== 120 || s.charCodeAt(from + 2) === 48) return false
+  if (to - from < 3 || to - from - 2 > bits / 4 || s.charCodeAt(from) !== 48 || s.charCodeAt(from + 1) !== 120 || s.charCodeAt(from + 2) === 48) return false
   for (let i = from + 2; i < to; i++) {
     const c = s.charCodeAt(i)
     if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false
@@ -150,9 +132,30 @@ function isCanonicalHex(s: string, from: number, to: number = s.length): boolean
   return true
 }
 
-function isLowerMac(s: string, from: number, to: number = s.length): boolean {
-  // A masked MAC (not all-ones mask) is printed "value/mask".
-  if (to - from === 35 && s.charCodeAt(from + 17) === 47) return isLowerMac(s, from, from + 17) && isLowerMac(s, from + 18, to) && s.slice(from + 18, to) !== 'ff:ff:ff:ff:ff:ff'
+function hexDigit(c: number): number {
+  return c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : -1
+}
+
+/** The byte of two lowercase hex digits at s[i]; a module function, not a closure (no per-call allocation). */
+function hexByte(s: string, i: number): number {
+  const a = hexDigit(s.charCodeAt(i))
+  const b = hexDigit(s.charCodeAt(i + 1))
+  return a < 0 || b < 0 ? -1 : a * 16 + b
+}
+
+/** A lowercase MAC, or value/mask with the mask not all ones and no value bit outside it. */
+function isLowerMac(s: string, from: number, to: number): boolean {
+  if (to - from === 35 && s.charCodeAt(from + 17) === 47) {
+    if (!isLowerMac(s, from, from + 17) || !isLowerMac(s, from + 18, to)) return false
+    let allOnes = true
+    for (let k = 0; k < 6; k++) {
+      const v = hexByte(s, from + 3 * k)
+      const m = hexByte(s, from + 18 + 3 * k)
+      if ((v & ~m) !== 0) return false
+      if (m !== 255) allOnes = false
+    }
+    return !allOnes
+  }
   if (to - from !== 17) return false
   for (let i = 0; i < 17; i++) {
     const c = s.charCodeAt(from + i)
@@ -163,48 +166,46 @@ function isLowerMac(s: string, from: number, to: number = s.length): boolean {
   return true
 }
 
-/**
- * Canonical text of `name=value` when it can be decided cheaply, else null. Must agree with
- * parseMatch's canonical form (a unit test compares the two on every sample and on fuzzed items).
- */
-export function fastCanonItem(item: string, isArp: boolean): string | null {
-  const eq = item.indexOf('=')
-  if (eq <= 0) return null
-  const name = item.slice(0, eq)
-  const kind = kinds[name]
-  if (kind === undefined) return null
-  if (itemIsCanonical(item, 0, item.length, eq, name, kind, isArp)) return item
-  if (kind !== Kind.Int) return null
-  // Integers in the other base: convert.
-  const v = eq + 1
-  if (printsHex(name)) {
-    if (!isCanonicalDecimal(item, v)) return null
-    const n = Number(item.slice(v))
-    return n === 0 ? `${name}=0` : `${name}=0x${n.toString(16)}`
-  }
-  if (item.charCodeAt(v) === 48 && item.charCodeAt(v + 1) === 120) {
-    const d = hexToDecimal(item, v + 2)
-    return d === null ? null : `${name}=${d}`
-  }
-  return null
-}
+/** Port numbers from 0xff00 up are OpenFlow's reserved ports, which OVS prints by name (LOCAL…). */
+const maxPlainPort = 0xfeff
 
-function itemIsCanonical(s: string, a: number, b: number, eq: number, name: string, kind: Kind, isArp: boolean): boolean {
+function itemIsCanonical(s: string, b: number, eq: number, k: KnownName): boolean {
   const v = eq + 1
-  switch (kind) {
+  switch (k.kind) {
     case Kind.Ipv4:
-      if (isArp && (name === 'nw_src' || name === 'nw_dst')) return false
       return isCanonicalIpv4(s, v, b)
     case Kind.Port:
-      return isCanonicalDecimal(s, v, b)
-    case Kind.Int:
-      return printsHex(name) ? isCanonicalHex(s, v, b) : isCanonicalDecimal(s, v, b)
+      return isCanonicalDecimal(s, v, b, maxPlainPort) || s.startsWith('LOCAL', v) && b - v === 5
+    case Kind.Hex:
+      return isCanonicalHex(s, v, b, k.bits)
+    case Kind.Dec:
+      return isCanonicalDecimal(s, v, b, 2 ** k.bits - 1)
     case Kind.Mac:
       return isLowerMac(s, v, b)
-    case Kind.Raw:
-      return false
   }
   return false
+}
+
+/** Whether a field printed in this context is the name OVS prints there (arp_spa in ARP, icmp_type in ICMP). */
+function contextHolds(context: FieldDef['context'], proto: string): boolean {
+  switch (context) {
+    case undefined:
+      return true
+    case 'arp':
+      return proto === 'arp' || proto === 'rarp'
+    case 'ip':
+      return proto === 'ip' || proto === 'icmp' || proto === 'tcp' || proto === 'udp' || proto === 'sctp'
+    case 'ipv6':
+      return proto === 'ipv6' || proto === 'icmp6' || proto === 'tcp6' || proto === 'udp6' || proto === 'sctp6'
+    case 'icmp':
+      return proto === 'icmp' || proto === 'icmp6'
+    case 'icmp6':
+      return proto === 'icmp6'
+    case 'l4':
+      return proto === 'tcp' || proto === 'udp' || proto === 'sctp' || proto === 'tcp6' || proto === 'udp6' || proto === 'sctp6'
+    case 'tcp':
+      return proto === 'tcp' || proto === 'tcp6'
+  }
 }
 
 /** Protocol shorthands by the same hash, looked up in place. */
@@ -220,19 +221,6 @@ function protocolAt(s: string, a: number, b: number): string | undefined {
   return undefined
 }
 
-/** s[a1, b1) < s[a2, b2) as strings, without cutting them out. */
-function rangeLess(s: string, a1: number, b1: number, a2: number, b2: number): boolean {
-  const n = Math.min(b1 - a1, b2 - a2)
-  for (let i = 0; i < n; i++) {
-    const x = s.charCodeAt(a1 + i)
-    const y = s.charCodeAt(a2 + i)
-    if (x !== y) return x < y
-  }
-  return b1 - a1 < b2 - a2
-}
-
-const protocolRank = fieldRank('protocol')
-
 /**
  * Checks, without building anything, that s[from, to) is a match exactly as ovs-ofctl prints it:
  * items separated by ',', each canonical, in print order. Then the text is its own canonical form.
@@ -241,8 +229,6 @@ const protocolRank = fieldRank('protocol')
 export function printedMatchProtocol(s: string, from: number, to: number): string | null {
   let proto = ''
   let lastRank = -1
-  let lastStart = -1
-  let lastEnd = -1
   let pos = from
   while (pos < to) {
     let end = s.indexOf(',', pos)
@@ -264,17 +250,14 @@ export function printedMatchProtocol(s: string, from: number, to: number): strin
       rank = protocolRank
     } else {
       const k = knownNameAt(s, pos, eq)
-      if (k === undefined || !itemIsCanonical(s, pos, end, eq, k.name, k.kind, proto === 'arp' || proto === 'rarp')) return null
+      if (k === undefined || !contextHolds(k.context, proto) || !itemIsCanonical(s, end, eq, k)) return null
       rank = k.rank
     }
-    if (rank < lastRank) return null
-    if (rank === lastRank && !rangeLess(s, lastStart, lastEnd, pos, end)) return null
+    // Each field prints once, in match_format's order.
+    if (rank <= lastRank) return null
     lastRank = rank
-    lastStart = pos
-    lastEnd = end
     pos = end + 1
   }
-  // nw_src/nw_dst seen before "arp" would be arp_spa/arp_tpa: ranks put the protocol first, so a valid
-  // order already guarantees the protocol was known when those items were checked.
+  // The protocol prints before every field whose name depends on it, so the context was known in time.
   return proto
 }

@@ -31,7 +31,9 @@ export interface FlowMore {
   hardAge: number | null
   idleTimeout: number | null
   hardTimeout: number | null
-  /** importance, send_flow_rem, flags...: kept as printed. */
+  /** OpenFlow 1.4+'s eviction importance: compared by ovs-ofctl diff-flows, like the timeouts. */
+  importance: number | null
+  /** send_flow_rem, check_overlap, reset_counts, no_packet_counts, no_byte_counts, out_port...: kept as printed. */
   extra: Record<string, string>
 }
 
@@ -54,7 +56,7 @@ export function plainFlow(f: Flow): Flow {
   }
 }
 
-export const newFlowMore = (): FlowMore => ({ idleAge: null, hardAge: null, idleTimeout: null, hardTimeout: null, extra: {} })
+export const newFlowMore = (): FlowMore => ({ idleAge: null, hardAge: null, idleTimeout: null, hardTimeout: null, importance: null, extra: {} })
 
 const typedActions = new Map<string, readonly FlowAction[]>()
 

@@ -8,7 +8,11 @@ import { canonicalMatch, parseMatch } from '../flows/match'
 import { canonicalInt } from '../flows/values'
 import { diag, type Diagnostic } from './diagnostics'
 
-const otherKeys = new Set(['importance', 'send_flow_rem', 'check_overlap', 'reset_counts', 'no_packet_counts', 'no_byte_counts', 'out_port', 'out_group', 'flags'])
+/**
+ * Flow properties that are not match fields. The flags (send_flow_rem…) print before the priority with
+ * blanks between them and no comma: "n_bytes=0, send_flow_rem check_overlap priority=100,ip".
+ */
+const otherKeys = new Set(['send_flow_rem', 'check_overlap', 'reset_counts', 'no_packet_counts', 'no_byte_counts', 'out_port', 'out_group', 'flags'])
 /** First characters of otherKeys: a match item starting otherwise is never sliced to be looked up. */
 const otherFirst = new Set([...otherKeys].map((k) => k.charCodeAt(0)))
 
@@ -123,7 +127,7 @@ function durationAt(src: string, a: number, b: number, flow: DumpedFlow): boolea
   return true
 }
 
-const ageKeys = [['idle_age=', 'idleAge'], ['hard_age=', 'hardAge'], ['idle_timeout=', 'idleTimeout'], ['hard_timeout=', 'hardTimeout']] as const
+const ageKeys = [['idle_age=', 'idleAge'], ['hard_age=', 'hardAge'], ['idle_timeout=', 'idleTimeout'], ['hard_timeout=', 'hardTimeout'], ['importance=', 'importance']] as const
 
 /** Reads a flow property (cookie, duration, table, counters...) at src[a, b) into flow; false for a match item. */
 function propertyAt(src: string, a: number, b: number, flow: DumpedFlow, lineNo: number, ls: number, le: number, diagnostics: Diagnostic[]): boolean {
@@ -202,17 +206,24 @@ const isBlank = (c: number) => c === 32 || c === 9
 /** Bounds of the item nextItem found (blanks around it left out). */
 let itemStart = 0
 let itemEnd = 0
-/** The ','-separated item at src[pos, at): its bounds in itemStart/itemEnd; returns where the next one starts. */
+/**
+ * The item at src[pos, at): its bounds in itemStart/itemEnd; returns where the next one starts. Items are
+ * separated by commas or blanks, as ovs-ofctl reads them ("table=1 priority=90 ip nw_src=10.1.0.0/16"),
+ * and a double-quoted value (in_port="s1 eth2") is one item.
+ */
 function nextItem(src: string, pos: number, at: number): number {
-  let end = src.indexOf(',', pos)
-  if (end < 0 || end > at) end = at
   let a = pos
-  let b = end
-  while (a < b && src.charCodeAt(a) === 32) a++
-  while (b > a && isBlank(src.charCodeAt(b - 1))) b--
+  while (a < at && (src.charCodeAt(a) === 32 || src.charCodeAt(a) === 9)) a++
+  let b = a
+  let quoted = false
+  for (; b < at; b++) {
+    const c = src.charCodeAt(b)
+    if (c === 34) quoted = !quoted
+    else if (!quoted && (c === 44 || c === 32 || c === 9)) break
+  }
   itemStart = a
   itemEnd = b
-  return end + 1
+  return b + 1
 }
 
 /** End of the last number read by digitsAt. */
@@ -353,6 +364,11 @@ export function parseFlowAt(src: string, ls: number, le: number, lineNo: number,
 
   // Typed actions are built on first use (flowActions); a cut-short line can only be damaged at its
   // end, so the structure of the whole text and the last action in full are checked here.
+  if (stop <= at + 8) {
+    // "actions=" with nothing after it is a drop to OVS (an add-flows file may say so); said, in case the line was cut.
+    diagnostics.push(diag(lineNo, 'info', 'empty actions: a drop, as Open vSwitch reads it (unless the line was cut short)', src.slice(ls, le)))
+    return flow
+  }
   const problems = lastActionProblemsAt(src, at + 8, stop)
   if (problems !== null) for (const p of problems) bad(diagnostics, lineNo, src, ls, le, p)
   return flow
