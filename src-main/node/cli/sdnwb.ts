@@ -1,0 +1,136 @@
+// `sdnwb`: the command line of the workbench, the same core as the UI, for scripts and for the field.
+import { readFileSync } from 'node:fs'
+import { parseArgs } from 'node:util'
+import { canonicalActions } from '../../core/flows/actions'
+import { diffFlows } from '../../core/flows/diff'
+import { diffFlowsText } from '../../core/flows/diff-text'
+import { defaultPriority, flowActions, type Flow } from '../../core/flows/flow'
+import { withPortNumbers } from '../../core/flows/ports'
+import type { Diagnostic } from '../../core/parse/diagnostics'
+import { parseDumpFlows } from '../../core/parse/ovs-dump-flows'
+import { parsePortDesc } from '../../core/parse/ovs-ports'
+import { decodeText } from '../text'
+import { appVersion } from '../version'
+
+const usage = `Usage: sdnwb <command> [options]
+
+Commands:
+  flows canon FILE            one canonical line per flow of FILE (dump-flows output or add-flows syntax);
+                              diagnostics on stderr as FILE:LINE: severity: message
+  diff-flows A B              the flows of A and B compared as ovs-ofctl diff-flows does, in its output format
+                              ("-" only in A or changed, "+" only in B or changed); exit 0 same, 2 different,
+                              1 error
+Options:
+  --json                      the data as JSON (flows canon: the flows; diff-flows: the workbench's diff with
+                              counters, rates and tables)
+  --ports FILE                diff-flows: port names (in_port=NAME, output:NAME) mapped to numbers from the
+                              ovs-ofctl show / dump-ports-desc output in FILE
+  --across-of-versions        diff-flows: an OpenFlow 1.0 dump equals the same flows dumped with -O OpenFlow13
+                              (resubmit(,N) = goto_table:N, load = set_field)
+  -h, --help                  this text
+  -V, --version               the version`
+
+interface Io {
+  out: (s: string) => void
+  err: (s: string) => void
+}
+
+function readText(path: string, io: Io): string | null {
+  try {
+    return decodeText(readFileSync(path))
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code
+    io.err(`sdnwb: cannot read ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : (err as Error).message}\n`)
+    return null
+  }
+}
+
+function report(path: string, diagnostics: readonly Diagnostic[], io: Io): boolean {
+  for (const d of diagnostics) io.err(`${path}:${d.line}: ${d.severity}: ${d.message}\n`)
+  return diagnostics.some((d) => d.severity === 'error')
+}
+
+/** A flow as `ovs-ofctl dump-flows --no-stats` prints it, with the canonical match and actions. */
+function canonLine(f: Flow): string {
+  const parts: string[] = []
+  if (f.cookie !== '0x0') parts.push(`cookie=${f.cookie}`)
+  if (f.table !== 0) parts.push(`table=${f.table}`)
+  if (f.more?.idleTimeout) parts.push(`idle_timeout=${f.more.idleTimeout}`)
+  if (f.more?.hardTimeout) parts.push(`hard_timeout=${f.more.hardTimeout}`)
+  if (f.more?.importance) parts.push(`importance=${f.more.importance}`)
+  const prio = f.priority !== defaultPriority ? `priority=${f.priority}${f.matchCanon === '' ? '' : ','}` : ''
+  const head = parts.length > 0 ? parts.join(', ') + ', ' : ''
+  return `${head}${prio}${f.matchCanon} actions=${canonicalActions(flowActions(f))}`.replace(/^ /, '')
+}
+
+function flowsCanon(file: string, json: boolean, io: Io): number {
+  const text = readText(file, io)
+  if (text === null) return 1
+  const dump = parseDumpFlows(text)
+  const failed = report(file, dump.diagnostics, io)
+  if (json) io.out(JSON.stringify(dump.flows.map((f) => ({ line: f.line, table: f.table, priority: f.priority, cookie: f.cookie, match: f.matchCanon, actions: canonicalActions(flowActions(f)), packets: f.packets, bytes: f.bytes })), null, 1) + '\n')
+  else for (const f of dump.flows) io.out(canonLine(f) + '\n')
+  return failed ? 1 : 0
+}
+
+function portNumbers(file: string, io: Io): Map<string, number | 'LOCAL'> | null {
+  const text = readText(file, io)
+  if (text === null) return null
+  const r = parsePortDesc(text)
+  if (report(file, r.diagnostics, io) || r.records.length === 0) {
+    io.err(`sdnwb: ${file} has no port list (the output of ovs-ofctl show BRIDGE or dump-ports-desc BRIDGE)\n`)
+    return null
+  }
+  return new Map(r.records.map((p) => [p.name, p.ofport]))
+}
+
+function diffCommand(a: string, b: string, o: { json: boolean; ports: string | undefined; across: boolean }, io: Io): number {
+  const ta = readText(a, io)
+  const tb = readText(b, io)
+  if (ta === null || tb === null) return 1
+  const da = parseDumpFlows(ta)
+  const db = parseDumpFlows(tb)
+  // Like ovs-ofctl, a line that cannot be read makes the comparison meaningless: said, and exit 1.
+  if ([report(a, da.diagnostics, io), report(b, db.diagnostics, io)].some(Boolean)) return 1
+  let fa = da.flows
+  let fb = db.flows
+  if (o.ports) {
+    const numbers = portNumbers(o.ports, io)
+    if (!numbers) return 1
+    fa = withPortNumbers(fa, numbers)
+    fb = withPortNumbers(fb, numbers)
+  }
+  const d = diffFlows(fa, fb, { acrossOfVersions: o.across })
+  const different = d.totals.added + d.totals.removed + d.totals.changed > 0
+  io.out(o.json ? JSON.stringify({ totals: d.totals, tables: d.tables, duplicates: d.duplicates }, null, 1) + '\n' : diffFlowsText(d))
+  return different ? 2 : 0
+}
+
+export function runCli(argv: readonly string[], io: Io): number {
+  let parsed
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: { json: { type: 'boolean' }, ports: { type: 'string' }, 'across-of-versions': { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'V' } }
+    })
+  } catch (err) {
+    io.err(`sdnwb: ${(err as Error).message}\n\n${usage}\n`)
+    return 1
+  }
+  const { values: v, positionals: p } = parsed
+  if (v.help) {
+    io.out(usage + '\n')
+    return 0
+  }
+  if (v.version) {
+    io.out(`sdnwb ${appVersion()}\n`)
+    return 0
+  }
+  const [cmd, ...rest] = p
+  if (cmd === 'flows' && rest[0] === 'canon' && rest.length === 2) return flowsCanon(rest[1] as string, v.json ?? false, io)
+  if (cmd === 'diff-flows' && rest.length === 2) return diffCommand(rest[0] as string, rest[1] as string, { json: v.json ?? false, ports: v.ports, across: v['across-of-versions'] ?? false }, io)
+  io.err(`sdnwb: ${cmd === undefined ? 'no command given' : `unknown command or wrong arguments: ${p.join(' ')}`}\n\n${usage}\n`)
+  return 1
+}
