@@ -124,3 +124,46 @@ export const generatedMatch: fc.Arbitrary<string> = fc
     )
   )
   .chain(([proto, items, sep]) => fc.shuffledSubarray([...proto, ...items], { minLength: proto.length + items.length }).map((all) => all.join(sep)))
+
+// ---- actions ----
+
+const port = fc.integer({ min: 1, max: 3 })
+const reg = fc.integer({ min: 0, max: 15 })
+/** A register reference spelled as NXM or short name, whole or as a bit range. */
+const regRef = fc.tuple(reg, fc.constantFrom('NXM_NX_REG', 'reg'), fc.integer({ min: 0, max: 31 }), fc.integer({ min: 0, max: 31 }), fc.constantFrom('whole', 'empty', 'range', 'bit', 'full')).map(([n, style, a, b, form]) => {
+  const lo = Math.min(a, b)
+  const hi = Math.max(a, b)
+  const r = form === 'whole' || form === 'empty' ? '[]' : form === 'bit' ? `[${lo}]` : form === 'full' ? '[0..31]' : `[${lo}..${hi}]`
+  return { text: `${style}${n}${r}`, width: form === 'bit' ? 1 : form === 'range' ? hi - lo + 1 : 32 }
+})
+/** A value that fits in `width` bits, in decimal or hex. */
+const fitting = (width: number) => fc.bigInt({ min: 0n, max: (1n << BigInt(width)) - 1n }).chain((v) => fc.constantFrom(String(v), `0x${v.toString(16)}`, `0x${v.toString(16).toUpperCase()}`))
+const noteBytes = fc.array(macByte, { minLength: 1, maxLength: 12 }).chain((b) => fc.constantFrom(b.join('.'), b.join('')))
+
+/** One action (not goto_table, which only ends a list), valid in a tcp flow. */
+const action: fc.Arbitrary<string> = fc.oneof(
+  port.chain((p) => fc.constantFrom(`output:${p}`, String(p))),
+  fc.constantFrom('in_port', 'IN_PORT', 'normal', 'NORMAL', 'flood', 'all', 'local', 'LOCAL', 'controller', 'CONTROLLER:65535', 'controller:100'),
+  reg.map((n) => `output:NXM_NX_REG${n}[]`),
+  fc.integer({ min: 1, max: 250 }).chain((t) => fc.constantFrom(`resubmit(,${t})`, `resubmit:${(t % 3) + 1}`, `resubmit(${(t % 3) + 1},${t})`)),
+  regRef.chain((r) => fitting(r.width).map((v) => `load:${v}->${r.text}`)),
+  fc.tuple(regRef, regRef).filter(([a, b]) => a.width === b.width).map(([a, b]) => `move:${a.text}->${b.text}`),
+  fc.tuple(reg, u32).chain(([n, v]) => fc.constantFrom(`set_field:${v}->reg${n}`, `set_field:0x${v.toString(16)}->reg${n}`)),
+  fc.tuple(reg, u32, fc.integer({ min: 1, max: 0xffffffff })).map(([n, v, m]) => `set_field:0x${v.toString(16)}/0x${m.toString(16)}->reg${n}`),
+  ipv4.chain((a) => fc.constantFrom(`set_field:${a}->ip_dst`, `set_field:${a}->nw_dst`, `set_field:${a}->ip_src`, `mod_nw_dst:${a}`, `mod_nw_src:${a}`, `set_field:${a}->tun_dst`)),
+  mac.chain((m) => fc.constantFrom(`set_field:${m}->eth_dst`, `set_field:${m.toUpperCase()}->dl_dst`, `mod_dl_src:${m}`, `mod_dl_dst:${m}`)),
+  u32.chain((v) => fc.constantFrom(`set_field:${v}->tun_id`, `set_tunnel:${v}`, `set_tunnel64:0x${v.toString(16)}`)),
+  u16.map((v) => `set_field:${v}->tcp_dst`),
+  fc.integer({ min: 0, max: 63 }).map((d) => `mod_nw_tos:${d * 4}`),
+  noteBytes.map((b) => `note:${b}`),
+  fc.constantFrom('ct', 'ct()', 'ct(commit)', 'ct(commit,zone=5)', 'ct(commit,zone=0x6cda)', 'ct(table=7,zone=1)', 'ct(commit,zone=NXM_NX_REG0[0..15])', 'ct(commit,exec(set_field:0x1->ct_mark))', 'ct(commit,exec(load:0x1->NXM_NX_CT_MARK[]))', 'ct(nat)', 'ct(commit,nat(src=10.0.0.1))', 'ct(table=9,nat)', 'ct_clear'),
+  fc.constantFrom('clone(output:2)', 'clone(set_field:1->reg0,output:2)', 'dec_ttl', 'set_queue:3', 'pop_queue', 'enqueue:1:2')
+)
+
+/** An action list in random spellings; goto_table, if any, comes last as OpenFlow 1.3 requires. */
+export const generatedActions: fc.Arbitrary<string> = fc
+  .tuple(fc.array(action, { minLength: 0, maxLength: 5 }), fc.option(fc.integer({ min: 1, max: 250 }), { nil: undefined }), fc.boolean())
+  .map(([list, goto, dropIfEmpty]) => {
+    const all = [...list, ...(goto === undefined ? [] : [`goto_table:${goto}`])]
+    return all.length === 0 ? (dropIfEmpty ? 'drop' : '') : all.join(',')
+  })

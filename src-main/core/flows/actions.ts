@@ -1,6 +1,7 @@
 import { splitTopLevel } from '../parse/diagnostics'
 import { canonicalFieldRef, fieldKind, isKnownFieldName } from './fields'
-import { canonicalInt, canonicalMac, parseInteger, parseIpv4Value } from './values'
+import { expandShorthand, printFieldRef, printLoad, printNote, printOutput, printSetField } from './action-print'
+import { canonicalMac, parseInteger, parseIpv4Value } from './values'
 
 /** One OpenFlow action, typed for the ones openshift-sdn uses; anything else is kept as name + argument. */
 export type FlowAction =
@@ -67,7 +68,8 @@ function parseOne(text: string, problems: string[]): FlowAction {
 
   switch (name) {
     case 'output': {
-      if (arg === null || arg === '') break
+      // output(port=N,max_len=M) is a truncating output: kept as written.
+      if (arg === null || arg === '' || useParen) break
       if (arg.includes('[')) return { type: 'output', text: t, port: arg, field: canonicalFieldRef(arg) }
       const n = parseInteger(arg)
       return { type: 'output', text: t, port: n ?? arg, field: null }
@@ -144,67 +146,89 @@ export function parseActions(text: string): ParsedActions {
   return { actions, problems }
 }
 
-function canonValueFor(field: string, value: string): string {
-  const base = field.replace(/\[.*$/, '')
-  const kind = fieldKind(base)
+/** Whole-field set_field as the load OpenFlow 1.0 dumps print instead ("load:0xa000001->NXM_OF_IP_DST[]"). */
+function asLoad(value: string, field: string): string | null {
+  const kind = fieldKind(field)
+  let n: bigint | null = null
   if (kind === 'ipv4') {
     const v = parseIpv4Value(value)
-    if (v) return v.text
-    const n = parseInteger(value)
-    if (n !== null && n >= 0 && n <= 0xffffffff) return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.')
-  }
-  if (kind === 'mac') return canonicalMac(value) ?? value.toLowerCase()
-  const [v, m] = value.split('/')
-  const cv = v === undefined ? null : canonicalInt(v)
-  if (cv === null) return value
-  const cm = m === undefined ? null : canonicalInt(m)
-  return cm === null ? cv : `${cv}/${cm}`
+    n = v && v.prefix === 32 ? BigInt(v.address) : null
+  } else if (kind === 'mac') {
+    const m = canonicalMac(value)
+    n = m && !m.includes('/') ? BigInt('0x' + m.replace(/:/g, '')) : null
+  } else if (/^(0x[0-9a-f]+|\d+)$/i.test(value.trim())) n = BigInt(value.trim())
+  if (n === null) return null
+  const load = printLoad(`0x${n.toString(16)}`, `${field}[]`)
+  return load.includes('->NXM_') || load.includes('->OXM_') ? load : null
 }
 
-/** Canonical text of one action: equal for every spelling ovs-ofctl treats as the same action. */
+/** Canonical text of one action: Open vSwitch's own printing of it (action-print.ts). */
 export function canonicalAction(a: FlowAction, opts: CanonOptions = {}): string {
   switch (a.type) {
     case 'drop':
       return 'drop'
     case 'output':
-      return a.field ? `output:${a.field}` : `output:${a.port}`
+      return a.field ? `output:${printFieldRef(String(a.port))}` : printOutput(a.port)
     case 'goto_table':
       return `goto_table:${a.table}`
     case 'resubmit':
       if (opts.acrossOfVersions && a.port === null && a.table !== null) return `goto_table:${a.table}`
-      return `resubmit(${a.port ?? ''},${a.table ?? ''})`
-    case 'load': {
-      const dst = canonicalFieldRef(a.dst)
-      // OF1.0 shows a set_field of a whole field as a load.
-      if (opts.acrossOfVersions && dst.endsWith('[]')) return `set_field:${canonValueFor(dst, a.value)}->${dst.slice(0, -2)}`
-      return `load:${canonicalInt(a.value) ?? a.value}->${dst}`
-    }
+      if (a.table === null) return `resubmit:${a.port ?? ''}`
+      return `resubmit(${a.port ?? ''},${a.table})`
+    case 'load':
+      return printLoad(a.value, a.dst)
     case 'set_field': {
-      const f = canonicalFieldRef(a.field).replace(/\[\]$/, '')
-      return `set_field:${canonValueFor(f, a.value)}->${f}`
+      // OF1.0 has no set_field: its dump shows the same action as a load of the whole field.
+      if (opts.acrossOfVersions && !a.value.includes('/')) {
+        const load = asLoad(a.value, a.field.replace(/\[\]$/, ''))
+        if (load) return load
+      }
+      return printSetField(a.value, a.field.replace(/\[\]$/, ''))
     }
     case 'move':
-      return `move:${canonicalFieldRef(a.src)}->${canonicalFieldRef(a.dst)}`
+      return `move:${printFieldRef(a.src)}->${printFieldRef(a.dst)}`
     case 'ct': {
+      // format_CT's order: commit, force, table, zone, exec(...), nat(...), alg, timeout.
       const parts: string[] = []
+      const other = [...a.other]
+      const take = (w: string) => {
+        const i = other.indexOf(w)
+        if (i >= 0) other.splice(i, 1)
+        return i >= 0
+      }
       if (a.commit) parts.push('commit')
+      if (take('force')) parts.push('force')
       if (a.table !== null) parts.push(`table=${a.table}`)
-      if (a.zone !== null) parts.push(`zone=${canonicalFieldRef(a.zone).replace(/\[\]$/, '')}`)
+      if (a.zone !== null) {
+        const z = /^(0x[0-9a-f]+|\d+)$/i.test(a.zone) ? String(Number(a.zone)) : printFieldRef(a.zone)
+        parts.push(`zone=${z}`)
+      }
       if (a.exec.length) parts.push(`exec(${a.exec.map((x) => canonicalAction(x, opts)).join(',')})`)
-      parts.push(...[...a.other].sort())
       if (a.nat !== null) parts.push(a.nat)
+      parts.push(...other.sort())
       return `ct(${parts.join(',')})`
     }
     case 'note':
-      return `note:${a.bytes.replace(/(00)+$/, '')}`
-    case 'other':
+      return printNote(a.bytes)
+    case 'other': {
+      const expanded = expandShorthand(a.name, a.arg)
+      if (expanded) return expanded.join(',')
+      if (a.name === 'controller' && a.arg !== null && /^\d+$/.test(a.arg)) return `CONTROLLER:${a.arg}`
+      const paren = a.text.length > a.name.length && a.text[a.name.length] === '('
+      if (paren && (a.name === 'clone' || a.name === 'write_actions') && a.arg !== null) {
+        return `${a.name}(${canonicalActions(parseActions(a.arg).actions, opts)})`
+      }
+      if (paren) return `${a.name}(${a.arg ?? ''})`
       return a.arg === null ? a.name : `${a.name}:${a.arg}`
+    }
   }
 }
 
 export function canonicalActions(actions: readonly FlowAction[], opts: CanonOptions = {}): string {
-  if (actions.length === 0) return 'drop'
-  return actions.map((a) => canonicalAction(a, opts)).join(',')
+  // "drop" is the empty action list: OVS prints it only when nothing else is there.
+  const kept = actions.filter((a) => a.type !== 'drop')
+  if (kept.length === 0) return 'drop'
+  return kept.map((a) => canonicalAction(a, opts)).join(',')
 }
 
 /**

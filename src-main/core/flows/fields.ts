@@ -1,6 +1,6 @@
 // Field names as actions use them (load, move, set_field, output to a field): the vocabulary's fields
 // under every spelling, registers and NXM/OXM names. Derived from vocabulary.ts; no list of its own.
-import { fieldDef, wideRegister } from './vocabulary'
+import { fieldDef, isDocumentedField, wideRegister } from './vocabulary'
 
 export type FieldKind = 'ipv4' | 'ipv6' | 'mac' | 'int' | 'port' | 'ct_state' | 'raw'
 
@@ -45,7 +45,7 @@ export function fieldKind(name: string): FieldKind {
 /** True for a field name OVS knows in actions: every vocabulary spelling, regN, xregN, xxregN, NXM/OXM names. */
 export function isKnownFieldName(name: string): boolean {
   if (/^(NXM_NX_(X{0,2})REG\d+|x{0,2}reg\d+)$/i.test(name)) return /^(NXM_NX_)?reg(1[0-5]|\d)$/i.test(name) || wideRegister(name.replace(/^NXM_NX_/i, '')) !== null
-  if (fieldDef(name)) return true
+  if (isDocumentedField(name)) return true
   // NXM/OXM names of fields the table does not list yet (NXM_NX_TUN_METADATA0…): accepted by shape.
   return /^(NXM_(OF|NX)|OXM_OF|ONFOXM_ET)_[A-Z0-9_]+[A-Z0-9]$/.test(name) && name.split('_').length > 3
 }
