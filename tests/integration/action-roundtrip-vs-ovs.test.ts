@@ -4,42 +4,27 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import fc from 'fast-check'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { canonicalActions, parseActions } from '../../src-main/core/flows/actions'
 import { parseDumpFlows } from '../../src-main/core/parse/ovs-dump-flows'
 import { flowActions } from '../../src-main/core/flows/flow'
 import { generatedActions } from '../helpers/matchgen'
-import { tempDir } from '../helpers/tmp'
-import { startOvsDummy, type OvsDummy } from '../lab/ovs-dummy'
+import { useTestSwitch } from '../lab/ovs-dummy'
 
-let t: ReturnType<typeof tempDir>
-let ovs: OvsDummy
+const sw = useTestSwitch('sdnwb-actions-')
 const seed = Number(process.env.SDNWB_SEED ?? Date.now() % 1_000_000)
 const count = 2000
-
-beforeAll(() => {
-  t = tempDir('sdnwb-actions-')
-  ovs = startOvsDummy(t.dir)
-  const r = ovs.run('ovs-vsctl', ['add-br', 'br0', '--', 'set', 'Bridge', 'br0', 'fail_mode=secure', 'protocols=OpenFlow10,OpenFlow13'])
-  if (r.status !== 0) throw new Error(r.stderr)
-  for (let i = 1; i <= 3; i++) ovs.run('ovs-vsctl', ['add-port', 'br0', `p${i}`, '--', 'set', 'Interface', `p${i}`, 'type=dummy', `ofport_request=${i}`])
-})
-
-afterAll(() => {
-  ovs?.stop()
-  t?.cleanup()
-})
 
 describe('action canonical form: a round trip through the real switch', () => {
   it(`${count} generated action lists in random spellings print as our canonical text (seed ${seed})`, () => {
     const lists = fc.sample(generatedActions, { numRuns: count, seed })
     // Table 0 (goto_table must go forward), one priority each so no flow replaces another.
     const lines = lists.map((a, i) => `cookie=${i + 1},table=0,priority=${i + 1},tcp,actions=${a}`)
-    const file = join(t.dir, 'flows.txt')
+    const file = join(sw.ovs.dir, 'flows.txt')
     writeFileSync(file, lines.join('\n') + '\n')
-    const add = ovs.run('ovs-ofctl', ['-O', 'OpenFlow13', 'add-flows', 'br0', file])
+    const add = sw.ovs.run('ovs-ofctl', ['-O', 'OpenFlow13', 'add-flows', 'br0', file])
     expect(add.status, `seed ${seed}: ovs-ofctl refused the generated flows: ${add.stderr}`).toBe(0)
-    const dump = ovs.run('ovs-ofctl', ['-O', 'OpenFlow13', 'dump-flows', 'br0'])
+    const dump = sw.ovs.run('ovs-ofctl', ['-O', 'OpenFlow13', 'dump-flows', 'br0'])
     const parsed = parseDumpFlows(dump.stdout)
     expect(parsed.diagnostics, `seed ${seed}: our reader diagnosed OVS's own output`).toEqual([])
     const byCookie = new Map(parsed.flows.map((f) => [Number(f.cookie), f]))

@@ -4,30 +4,15 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import fc from 'fast-check'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { canonicalMatch } from '../../src-main/core/flows/match'
 import { parseDumpFlows } from '../../src-main/core/parse/ovs-dump-flows'
 import { generatedMatch } from '../helpers/matchgen'
-import { tempDir } from '../helpers/tmp'
-import { startOvsDummy, type OvsDummy } from '../lab/ovs-dummy'
+import { useTestSwitch } from '../lab/ovs-dummy'
 
-let t: ReturnType<typeof tempDir>
-let ovs: OvsDummy
+const sw = useTestSwitch('sdnwb-roundtrip-')
 const seed = Number(process.env.SDNWB_SEED ?? Date.now() % 1_000_000)
 const count = 3000
-
-beforeAll(() => {
-  t = tempDir('sdnwb-roundtrip-')
-  ovs = startOvsDummy(t.dir)
-  const r = ovs.run('ovs-vsctl', ['add-br', 'br0', '--', 'set', 'Bridge', 'br0', 'fail_mode=secure', 'protocols=OpenFlow10,OpenFlow13,OpenFlow15'])
-  if (r.status !== 0) throw new Error(r.stderr)
-  for (let i = 1; i <= 3; i++) ovs.run('ovs-vsctl', ['add-port', 'br0', `p${i}`, '--', 'set', 'Interface', `p${i}`, 'type=dummy', `ofport_request=${i}`])
-})
-
-afterAll(() => {
-  ovs?.stop()
-  t?.cleanup()
-})
 
 /** The match text of a dumped line, exactly as printed (between "priority=N," and " actions="). */
 function printedMatch(line: string): string {
@@ -40,14 +25,14 @@ describe('match canonical form: a round trip through the real switch', () => {
     const matches = fc.sample(generatedMatch, { numRuns: count, seed })
     // Each flow carries its own cookie, so it is found again whatever the switch did to its match.
     const lines = matches.map((m, i) => `cookie=${i + 1},table=${i % 7},priority=${(i * 7919) % 60000},${m},actions=drop`)
-    const file = join(t.dir, 'flows.txt')
+    const file = join(sw.ovs.dir, 'flows.txt')
     writeFileSync(file, lines.join('\n') + '\n')
-    const add = ovs.run('ovs-ofctl', ['-O', 'OpenFlow13', 'add-flows', 'br0', file])
+    const add = sw.ovs.run('ovs-ofctl', ['-O', 'OpenFlow13', 'add-flows', 'br0', file])
     expect(add.status, `seed ${seed}: ovs-ofctl refused the generated flows: ${add.stderr}`).toBe(0)
     const failures: string[] = []
     let compared = 0
     for (const version of ['OpenFlow10', 'OpenFlow13']) {
-      const dump = ovs.run('ovs-ofctl', ['-O', version, 'dump-flows', 'br0'])
+      const dump = sw.ovs.run('ovs-ofctl', ['-O', version, 'dump-flows', 'br0'])
       expect(dump.status).toBe(0)
       const parsed = parseDumpFlows(dump.stdout)
       expect(parsed.diagnostics, `seed ${seed}: our reader diagnosed OVS's own output`).toEqual([])

@@ -2,8 +2,10 @@
 // with the dummy datapath (no kernel module, no devices, no packets: the OVS test-suite mode). It
 // gives real output of ovs-ofctl / ovs-vsctl / ovs-appctl for any flow set, and is stopped by pid.
 import { execFileSync, spawnSync } from 'node:child_process'
-import { mkdirSync, readFileSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { afterAll, beforeAll } from 'vitest'
 
 export interface OvsDummy {
   dir: string
@@ -36,4 +38,24 @@ export function startOvsDummy(dir: string): OvsDummy {
     rmSync(dir, { recursive: true, force: true })
   }
   return { dir, env, run, stop }
+}
+
+/**
+ * A switch for round-trip tests, started before the suite and stopped after it: br0 (secure, the given
+ * OpenFlow versions) with dummy ports p1..p3 as ports 1..3. The returned object is filled in by beforeAll.
+ */
+export function useTestSwitch(prefix: string, protocols = 'OpenFlow10,OpenFlow13,OpenFlow15'): { ovs: OvsDummy } {
+  const ctx = {} as { ovs: OvsDummy }
+  let dir: string
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), prefix))
+    ctx.ovs = startOvsDummy(dir)
+    const r = ctx.ovs.run('ovs-vsctl', ['add-br', 'br0', '--', 'set', 'Bridge', 'br0', 'fail_mode=secure', `protocols=${protocols}`])
+    if (r.status !== 0) throw new Error(r.stderr)
+    for (let i = 1; i <= 3; i++) ctx.ovs.run('ovs-vsctl', ['add-port', 'br0', `p${i}`, '--', 'set', 'Interface', `p${i}`, 'type=dummy', `ofport_request=${i}`])
+  })
+  afterAll(() => {
+    ctx.ovs?.stop()
+  })
+  return ctx
 }
