@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest'
 import { matchesPacket, readMatch, printMatch } from '../../src-main/core/flows/masked'
 import { parseMatch } from '../../src-main/core/flows/match'
 import { diffFlows } from '../../src-main/core/flows/diff'
+import { parseActions } from '../../src-main/core/flows/actions'
+import { applyFieldWrite, readSubfield, type PacketState } from '../../src-main/core/flows/packet'
 import { parseDumpFlows } from '../../src-main/core/parse/ovs-dump-flows'
 
 const canon = (m: string) => printMatch(readMatch(m.split(/[\s,]+/).filter((x) => x !== '')))
@@ -99,5 +101,39 @@ describe('dump lines as Open vSwitch 3.1 prints them', () => {
       [60, '']
     ])
     expect(r.diagnostics).toEqual([expect.objectContaining({ line: 3, severity: 'info', message: expect.stringMatching(/empty actions: a drop/) })])
+  })
+})
+
+describe('field writes on a packet (what the tracer steps through)', () => {
+  const run = (state: PacketState, actions: string) => parseActions(actions).actions.map((a) => applyFieldWrite(state, a))
+
+  it('load, move and set_field with bit ranges and masks, as the switch applies them', () => {
+    const s: PacketState = new Map([['reg0', 0xffff0000n], ['tun_id', 0x123456n]])
+    expect(run(s, 'load:0xab->NXM_NX_REG0[0..7],move:NXM_NX_TUN_ID[0..31]->NXM_NX_REG1[],load:0x1->reg2[31],set_field:0x5/0xf->reg3')).toEqual([null, null, null, null])
+    expect(s.get('reg0')).toBe(0xffff00abn)
+    expect(s.get('reg1')).toBe(0x123456n)
+    expect(s.get('reg2')).toBe(0x80000000n)
+    expect(s.get('reg3')).toBe(0x5n)
+    expect(readSubfield(s, 'NXM_NX_REG0[8..15]')).toBe(0n)
+    expect(readSubfield(s, 'reg0[16..31]')).toBe(0xffffn)
+  })
+
+  it('writes addresses and wide registers into their slots', () => {
+    const s: PacketState = new Map()
+    expect(run(s, 'set_field:10.200.1.2->tun_dst,set_field:0a:58:0a:81:00:05->eth_dst,mod_nw_dst:10.129.0.5,load:0x100000002->NXM_NX_XREG3[]')).toEqual([null, null, null, null])
+    expect(s.get('tun_dst')).toBe(0x0ac80102n)
+    expect(s.get('dl_dst')).toBe(0x0a580a810005n)
+    expect(s.get('reg6')).toBe(1n)
+    expect(s.get('reg7')).toBe(2n)
+    // ARP's target address is nw_dst's slot.
+    expect(run(s, 'move:NXM_OF_ARP_TPA[]->NXM_NX_REG8[]')).toEqual([null])
+    expect(s.get('reg8')).toBe(0x0a810005n)
+  })
+
+  it('says why a write cannot be done', () => {
+    const s: PacketState = new Map()
+    expect(run(s, 'move:NXM_NX_REG9[]->NXM_NX_REG1[]')[0]).toMatch(/has no value in this packet/)
+    expect(run(s, 'load:0x1->NXM_NX_REG0[30..40]')[0]).toMatch(/does not fit/)
+    expect(run(s, 'set_field:300.1.1.1->ip_dst')[0]).toMatch(/is not a value of ip_dst/)
   })
 })
