@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { diffFlows } from '../../src-main/core/flows/diff'
-import { parseOutput, parserForCommand } from '../../src-main/core/parse/registry'
+import { parsedAs, parseOutput, parserForCommand } from '../../src-main/core/parse/registry'
 import { sample } from '../helpers/samples'
 import { tempDir } from '../helpers/tmp'
 import { startOvsDummy, type OvsDummy } from '../lab/ovs-dummy'
@@ -54,8 +54,8 @@ describe('parsers on fresh output of a real Open vSwitch', () => {
     expect(match?.id).toBe('ovs-ofctl.dump-flows')
     const r = parseOutput('ovs-ofctl.dump-flows', out)
     expect(r.diagnostics).toEqual([])
-    const dumped = (r.data as { flows: Parameters<typeof diffFlows>[0] }).flows
-    const file = (parseOutput('ovs-ofctl.dump-flows', sdnFlows).data as { flows: Parameters<typeof diffFlows>[0] }).flows
+    const dumped = parsedAs(r, 'ovs-ofctl.dump-flows')?.flows ?? []
+    const file = parsedAs(parseOutput('ovs-ofctl.dump-flows', sdnFlows), 'ovs-ofctl.dump-flows')?.flows ?? []
     const expected = name === 'table=70' ? file.filter((f) => f.table === 70) : file
     if (name === '--names') {
       expect(dumped).toHaveLength(expected.length)
@@ -81,22 +81,23 @@ describe('parsers on fresh output of a real Open vSwitch', () => {
       expect(r.diagnostics, cmd).toEqual([])
       expect(r.records, cmd).toBeGreaterThanOrEqual(1)
     }
-    const ports = parseOutput('ovs-ofctl.dump-ports-desc', ok(['-O', 'OpenFlow13', 'dump-ports-desc', 'br0'])).data as { records: { ofport: unknown; name: string }[] }
+    const ports = parsedAs(parseOutput('ovs-ofctl.dump-ports-desc', ok(['-O', 'OpenFlow13', 'dump-ports-desc', 'br0'])), 'ovs-ofctl.dump-ports-desc') ?? { records: [] }
     expect(ports.records.map((p) => `${p.ofport}:${p.name}`).sort()).toEqual(['1:vxlan0', '2:tun0', '3:veth1', '4:veth2', '5:veth3', 'LOCAL:br0'])
   })
 
   it('ofproto/trace: a pod-to-pod walk and a VNID drop, as the lab samples show them', () => {
     const m = parserForCommand("ovs-appctl ofproto/trace br0 'in_port=3,ip,nw_src=10.129.0.2,nw_dst=10.129.0.3'")!
     const pass = ovs.run('ovs-appctl', ['ofproto/trace', 'br0', 'in_port=3,ip,nw_src=10.129.0.2,nw_dst=10.129.0.3'])
-    const r1 = parseOutput(m.id, pass.stdout) as { data: { verdict: { dropped: boolean; outputPorts: number[] }; passes: { steps: { table: number }[] }[] }; diagnostics: unknown[] }
-    expect(r1.diagnostics).toEqual([])
-    expect(r1.data.passes[0]!.steps.map((s) => s.table)).toEqual([0, 20, 21, 30, 70, 80])
-    expect(r1.data.verdict).toMatchObject({ dropped: false, outputPorts: [4] })
+    const p1 = parseOutput(m.id, pass.stdout)
+    expect(p1.diagnostics).toEqual([])
+    const r1 = parsedAs(p1, 'ovs-appctl.ofproto-trace')
+    expect(r1?.passes[0]!.steps.map((s) => s.table)).toEqual([0, 20, 21, 30, 70, 80])
+    expect(r1?.verdict).toMatchObject({ dropped: false, outputPorts: [4] })
     const drop = ovs.run('ovs-appctl', ['ofproto/trace', 'br0', 'in_port=5,ip,nw_src=10.129.0.4,nw_dst=10.129.0.2'])
-    const r2 = parseOutput(m.id, drop.stdout).data as { verdict: { dropped: boolean; lastTable: number } }
-    expect(r2.verdict).toMatchObject({ dropped: true, lastTable: 80 })
+    const r2 = parsedAs(parseOutput(m.id, drop.stdout), 'ovs-appctl.ofproto-trace')
+    expect(r2?.verdict).toMatchObject({ dropped: true, lastTable: 80 })
     const bad = ovs.run('ovs-appctl', ['ofproto/trace', 'br0', 'in_port=2,ip,ct_state=+trk+rpl'])
-    const r3 = parseOutput(m.id, bad.stdout + bad.stderr).data as { error: string | null }
-    expect(r3.error).toMatch(/ct_state/)
+    const r3 = parsedAs(parseOutput(m.id, bad.stdout + bad.stderr), 'ovs-appctl.ofproto-trace')
+    expect(r3?.error).toMatch(/ct_state/)
   })
 })

@@ -7,7 +7,7 @@ import { HostInput } from '../../src-main/contract'
 import { planCapture, podOfNode, renderArgv, type PlanHost } from '../../src-main/core/capture/capture-set'
 import { lineCount, splitChunks } from '../../src-main/core/capture/chunks'
 import { flowWindow, parseCapture, tabulate } from '../../src-main/core/capture/parsed-view'
-import type { Flow } from '../../src-main/core/flows/flow'
+import { parsedAs } from '../../src-main/core/parse/registry'
 import { lineMatches, matchRanges, parseSearchQuery, tokens } from '../../src-main/core/search/fts-text'
 import { parseCaptureSetYaml } from '../../src-main/node/capture/capture-sets'
 import { CaseDb } from '../../src-main/node/store/case-db'
@@ -161,7 +161,7 @@ describe('parsed views', () => {
   it('pages, filters and sorts a flow table', () => {
     const text = sample('seed/ovs-ofctl-dump-flows-of13.txt')
     const p = parseCapture('ovs-ofctl -O OpenFlow13 dump-flows br0', text)!
-    const flows = (p.data as { flows: Flow[] }).flows
+    const flows = parsedAs(p, 'ovs-ofctl.dump-flows')?.flows ?? []
     const all = flowWindow(flows, { offset: 0, limit: 10 })
     expect(all.total).toBe(flows.length)
     expect(all.rows).toHaveLength(Math.min(10, flows.length))

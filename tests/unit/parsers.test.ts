@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { parseOcGet } from '../../src-main/core/parse/oc'
 import { parseOfprotoTrace } from '../../src-main/core/parse/ofproto-trace'
 import { mapOf, parseOvsdbList, scalar } from '../../src-main/core/parse/ovsdb-list'
-import { parseOutput, parserForCommand, parserIds, type ParserId } from '../../src-main/core/parse/registry'
+import { parsedAs, parseOutput, parserForCommand, parserIds, type ParserId } from '../../src-main/core/parse/registry'
 import { shellWords } from '../../src-main/core/parse/shell-words'
 import { sample } from '../helpers/samples'
 
@@ -188,7 +188,7 @@ proj-a      web       10.128.0.5:8080,10.128.2.7:8080,10.129.0.4:8080 + 2 more..
 proj-a      db        10.128.0.9:5432                                             3d
 proj-a      idle      <none>                                                      3d
 `
-    const r = parseOutput('oc.get.endpoints', t).data as { records: { name: string; endpoints: string[]; notShown: number }[] }
+    const r = parsedAs(parseOutput('oc.get.endpoints', t), 'oc.get.endpoints') ?? { records: [] }
     expect(r.records.map((e) => [e.name, e.endpoints, e.notShown])).toEqual([
       ['web', ['10.128.0.5:8080', '10.128.2.7:8080', '10.129.0.4:8080'], 2],
       ['db', ['10.128.0.9:5432'], 0],

@@ -1,11 +1,16 @@
 import { describe, expect, it } from 'vitest'
-import { parseOutput, type ParserId } from '../../src-main/core/parse/registry'
+import { parseOutput, type ParserId, parsedAs, type ParserOutputs } from '../../src-main/core/parse/registry'
 import { checkNode } from '../../src-main/core/sdn/checks'
 import type { NodeCaptures } from '../../src-main/core/sdn/facts'
 import { dumpText, sdnFlows, sdnInventory } from '../helpers/flowgen'
 import { sample } from '../helpers/samples'
 
-const parse = (id: ParserId, text: string) => parseOutput(id, text).data as any
+/** A parser's typed data (the test fails if the parser gave none). */
+function parse<K extends ParserId>(id: K, text: string): ParserOutputs[K] {
+  const d = parsedAs(parseOutput(id, text), id)
+  if (!d) throw new Error(`${id} gave no data`)
+  return d
+}
 
 const hostSubnets = `NAME    HOST    HOST IP      SUBNET          EGRESS CIDRS   EGRESS IPS
 node1   node1   10.200.0.1   10.129.0.0/23   []             []
@@ -220,7 +225,7 @@ describe('multicast (tables 110, 120)', () => {
   const node = (extra: string[]): NodeCaptures => ({ ...lab({ flows: (t) => [t, ...extra].join('\n') }), netNamespaces: { source: 'oc get netnamespaces -o json', data: parse('oc.get.netnamespaces', netnsJson).records } })
 
   it('reads the annotation from JSON, and a project with its flows is fine', () => {
-    expect(parse('oc.get.netnamespaces', netnsJson).records.map((n: { name: string; multicast: boolean }) => [n.name, n.multicast])).toEqual([['proj-a', true], ['proj-b', false]])
+    expect(parse('oc.get.netnamespaces', netnsJson).records.map((n) => [n.name, n.multicast])).toEqual([['proj-a', true], ['proj-b', false]])
     const r = checkNode(node([t110, t120([3, 4])]))
     expect(r.ran).toContain('multicast')
     expect(r.findings).toEqual([])
@@ -247,7 +252,7 @@ describe('EgressNetworkPolicy (table 101)', () => {
   const good = [f101(3, 'ip,nw_dst=1.2.3.0/24,', 'output:2'), f101(2, 'ip,nw_dst=93.184.216.34,', 'output:2'), f101(1, 'ip,', 'drop')]
 
   it('reads the policy from JSON and finds its rules in table 101 (the dnsName rule by priority and action)', () => {
-    expect(parse('oc.get.egressnetworkpolicies', JSON.stringify({ kind: 'List', items: [policy(rules)] })).records[0].rules).toEqual([
+    expect(parse('oc.get.egressnetworkpolicies', JSON.stringify({ kind: 'List', items: [policy(rules)] })).records[0]?.rules).toEqual([
       { type: 'Allow', cidr: '1.2.3.0/24', dnsName: null },
       { type: 'Allow', cidr: null, dnsName: 'www.example.com' },
       { type: 'Deny', cidr: '0.0.0.0/0', dnsName: null }
@@ -300,9 +305,9 @@ openshift-sdn ovs-x  1/1     Running   0          1d    10.200.0.1   node1   <no
   it('reads policies, pod and namespace labels', () => {
     const np = parse('oc.get.networkpolicies', JSON.stringify({ kind: 'List', items: [dbFromFront] })).records[0]
     expect(np).toMatchObject({ namespace: 'proj-b', name: 'db-from-front', podSelector: { matchLabels: { app: 'db' } }, policyTypes: ['Ingress'] })
-    expect(np.ingress[0]).toEqual({ ports: [{ protocol: null, port: 5432 }], from: [{ podSelector: null, namespaceSelector: { matchLabels: {}, matchExpressions: [{ key: 'team', operator: 'In', values: ['front'] }] }, ipBlock: null }] })
-    expect(parse('oc.get.pods', podsTable).records[2].labels).toEqual({ app: 'db', tier: 'data' })
-    expect(parse('oc.get.pods', podsTable).records[0].labels).toEqual({ app: 'web' })
+    expect(np?.ingress[0]).toEqual({ ports: [{ protocol: null, port: 5432 }], from: [{ podSelector: null, namespaceSelector: { matchLabels: {}, matchExpressions: [{ key: 'team', operator: 'In', values: ['front'] }] }, ipBlock: null }] })
+    expect(parse('oc.get.pods', podsTable).records[2]?.labels).toEqual({ app: 'db', tier: 'data' })
+    expect(parse('oc.get.pods', podsTable).records[0]?.labels).toEqual({ app: 'web' })
   })
 
   it('a project that admits its own pods only: one priority 150 rule per project, nothing else', () => {

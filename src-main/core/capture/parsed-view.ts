@@ -4,7 +4,8 @@ import { parseOutput, parserForCommand, parserIds, type ParsedOutput, type Parse
 
 /** The parser a capture uses: the set's choice, else the one its command line selects. */
 export function parserFor(command: string, override: string | null | undefined): ParserMatch | null {
-  if (override && (parserIds as readonly string[]).includes(override)) return { id: override as ParserId, options: {} }
+  const id = override ? parserIds.find((x) => x === override) : undefined
+  if (id) return { id, options: {} }
   return parserForCommand(command)
 }
 

@@ -2,7 +2,7 @@ import { parseBrctlShow } from './brctl'
 import type { Diagnostic } from './diagnostics'
 import { parseIpAddr, parseIpRoute } from './ip'
 import { parseIptablesSave } from './iptables'
-import { parseOcGet, type OcKind } from './oc'
+import { parseOcGet, type OcKind, type OcRecords, type OcResult } from './oc'
 import { parseOfprotoTrace } from './ofproto-trace'
 import { parseDiffFlows } from './ovs-diff-flows'
 import { parseDumpFlows } from './ovs-dump-flows'
@@ -49,11 +49,46 @@ export interface ParserMatch {
   options: ParserOptions
 }
 
-export interface ParsedOutput {
-  parser: ParserId
-  data: unknown
-  records: number
-  diagnostics: Diagnostic[]
+/** What each parser gives (its diagnostics are also ParsedOutput's). */
+type Data<F extends (...args: never[]) => { diagnostics: Diagnostic[] }> = ReturnType<F>
+type OcData<K extends OcKind> = OcResult<OcRecords[K]>
+export interface ParserOutputs {
+  'ovs-ofctl.dump-flows': Data<typeof parseDumpFlows>
+  'ovs-ofctl.diff-flows': Data<typeof parseDiffFlows>
+  'ovs-ofctl.dump-ports-desc': Data<typeof parsePortDesc>
+  'ovs-ofctl.dump-ports': Data<typeof parseDumpPorts>
+  'ovs-vsctl.show': Data<typeof parseVsctlShow>
+  'ovs-vsctl.list': Data<typeof parseOvsdbList>
+  'ovs-appctl.ofproto-trace': Data<typeof parseOfprotoTrace>
+  'ip.addr': Data<typeof parseIpAddr>
+  'ip.route': Data<typeof parseIpRoute>
+  'iptables-save': Data<typeof parseIptablesSave>
+  'brctl.show': Data<typeof parseBrctlShow>
+  sysctl: Data<typeof parseSysctl>
+  'oc.get.hostsubnets': OcData<'hostsubnets'>
+  'oc.get.netnamespaces': OcData<'netnamespaces'>
+  'oc.get.clusternetwork': OcData<'clusternetwork'>
+  'oc.get.nodes': OcData<'nodes'>
+  'oc.get.pods': OcData<'pods'>
+  'oc.get.services': OcData<'services'>
+  'oc.get.endpoints': OcData<'endpoints'>
+  'oc.get.egressnetworkpolicies': OcData<'egressnetworkpolicies'>
+  'oc.get.networkpolicies': OcData<'networkpolicies'>
+  'oc.get.namespaces': OcData<'namespaces'>
+}
+
+/**
+ * A parsed output: which parser, and its typed data (checking `parser` narrows `data`); data is null only
+ * when the parser itself failed (a bug, said in the diagnostics).
+ */
+export type ParsedOutput =
+  | { [K in ParserId]: { parser: K; data: ParserOutputs[K]; records: number; diagnostics: Diagnostic[] } }[ParserId]
+  | { parser: ParserId; data: null; records: 0; diagnostics: Diagnostic[] }
+
+/** The data of a parsed output when it came from the given parser, else null: the one way callers read data. */
+export function parsedAs<K extends ParserId>(p: ParsedOutput | null | undefined, id: K): ParserOutputs[K] | null
+export function parsedAs(p: ParsedOutput | null | undefined, id: ParserId): ParsedOutput['data'] | null {
+  return p && p.parser === id ? p.data : null
 }
 
 const ocKinds: Record<string, OcKind> = {
@@ -182,35 +217,53 @@ export function parserForCommand(command: string): ParserMatch | null {
   return null
 }
 
-function count(data: unknown): number {
-  const d = data as Record<string, unknown>
-  for (const k of ['flows', 'records', 'links', 'routes', 'tables', 'bridges', 'passes', 'lines']) if (Array.isArray(d[k])) return (d[k] as unknown[]).length
-  if (d.values && typeof d.values === 'object') return Object.keys(d.values).length
+function count(data: object): number {
+  for (const [k, v] of Object.entries(data)) if (['flows', 'records', 'links', 'routes', 'tables', 'bridges', 'passes', 'lines'].includes(k) && Array.isArray(v)) return v.length
+  const values = 'values' in data ? data.values : undefined
+  if (values && typeof values === 'object') return Object.keys(values).length
   return 0
+}
+
+function done<K extends ParserId>(parser: K, data: ParserOutputs[K]): { parser: K; data: ParserOutputs[K]; records: number; diagnostics: Diagnostic[] } {
+  return { parser, data, records: count(data), diagnostics: data.diagnostics }
+}
+
+function oc<K extends OcKind>(kind: K, text: string) {
+  return parseOcGet(kind, text)
+}
+
+function run(id: ParserId, text: string, options: ParserOptions): ParsedOutput {
+  switch (id) {
+    case 'ovs-ofctl.dump-flows': return done(id, parseDumpFlows(text))
+    case 'ovs-ofctl.diff-flows': return done(id, parseDiffFlows(text))
+    case 'ovs-ofctl.dump-ports-desc': return done(id, parsePortDesc(text))
+    case 'ovs-ofctl.dump-ports': return done(id, parseDumpPorts(text))
+    case 'ovs-vsctl.show': return done(id, parseVsctlShow(text))
+    case 'ovs-vsctl.list': return done(id, parseOvsdbList(text, options))
+    case 'ovs-appctl.ofproto-trace': return done(id, parseOfprotoTrace(text))
+    case 'ip.addr': return done(id, parseIpAddr(text))
+    case 'ip.route': return done(id, parseIpRoute(text))
+    case 'iptables-save': return done(id, parseIptablesSave(text))
+    case 'brctl.show': return done(id, parseBrctlShow(text))
+    case 'sysctl': return done(id, parseSysctl(text))
+    case 'oc.get.hostsubnets': return done(id, oc('hostsubnets', text))
+    case 'oc.get.netnamespaces': return done(id, oc('netnamespaces', text))
+    case 'oc.get.clusternetwork': return done(id, oc('clusternetwork', text))
+    case 'oc.get.nodes': return done(id, oc('nodes', text))
+    case 'oc.get.pods': return done(id, oc('pods', text))
+    case 'oc.get.services': return done(id, oc('services', text))
+    case 'oc.get.endpoints': return done(id, oc('endpoints', text))
+    case 'oc.get.egressnetworkpolicies': return done(id, oc('egressnetworkpolicies', text))
+    case 'oc.get.networkpolicies': return done(id, oc('networkpolicies', text))
+    case 'oc.get.namespaces': return done(id, oc('namespaces', text))
+  }
 }
 
 /** Runs a parser by id. Never throws: a parser bug becomes a diagnostic. */
 export function parseOutput(id: ParserId, text: string, options: ParserOptions = {}): ParsedOutput {
-  let data: { diagnostics: Diagnostic[] } & Record<string, unknown>
   try {
-    switch (id) {
-      case 'ovs-ofctl.dump-flows': data = { ...parseDumpFlows(text) }; break
-      case 'ovs-ofctl.diff-flows': data = { ...parseDiffFlows(text) }; break
-      case 'ovs-ofctl.dump-ports-desc': data = { ...parsePortDesc(text) }; break
-      case 'ovs-ofctl.dump-ports': data = { ...parseDumpPorts(text) }; break
-      case 'ovs-vsctl.show': data = { ...parseVsctlShow(text) }; break
-      case 'ovs-vsctl.list': data = { ...parseOvsdbList(text, options) }; break
-      case 'ovs-appctl.ofproto-trace': data = { ...parseOfprotoTrace(text) }; break
-      case 'ip.addr': data = { ...parseIpAddr(text) }; break
-      case 'ip.route': data = { ...parseIpRoute(text) }; break
-      case 'iptables-save': data = { ...parseIptablesSave(text) }; break
-      case 'brctl.show': data = { ...parseBrctlShow(text) }; break
-      case 'sysctl': data = { ...parseSysctl(text) }; break
-      default: data = { ...parseOcGet(id.slice(7) as OcKind, text) }
-    }
+    return run(id, text, options)
   } catch (err) {
     return { parser: id, data: null, records: 0, diagnostics: [{ line: 0, severity: 'error', message: `parser ${id} failed: ${(err as Error).message} (a bug; the raw text is kept)`, text: '' }] }
   }
-  const { diagnostics, ...rest } = data
-  return { parser: id, data: rest, records: count(rest), diagnostics }
 }

@@ -1,9 +1,4 @@
-import type { Flow } from '../flows/flow'
-import type { IpAddrResult, IpRoute } from '../parse/ip'
-import type { HostSubnet, OcPod } from '../parse/oc'
-import type { OfprotoTrace } from '../parse/ofproto-trace'
-import type { PortDesc } from '../parse/ovs-ports'
-import type { ParsedOutput } from '../parse/registry'
+import { parsedAs, type ParsedOutput } from '../parse/registry'
 import type { CheckParam, CheckSpec } from './model'
 
 /** What a step produced: its exit code, raw text, and the parse of it. */
@@ -28,11 +23,6 @@ export interface CheckResult {
 
 const str = (p: CheckParam | undefined): string => (p === undefined ? '' : String(p))
 
-function data<T>(ev: StepEvidence, key: string): T[] | null {
-  const d = ev.parsed?.data as Record<string, unknown> | null | undefined
-  const v = d?.[key]
-  return Array.isArray(v) ? (v as T[]) : null
-}
 
 const fail = (expect: string, reason: string, evidence: CheckResult['evidence'] = []): CheckResult => ({ expect, pass: false, reason, evidence, facts: {} })
 const pass = (expect: string, reason: string, evidence: CheckResult['evidence'] = [], facts: Record<string, string> = {}): CheckResult => ({ expect, pass: true, reason, evidence, facts })
@@ -79,7 +69,7 @@ export function evaluateCheck(c: CheckSpec, params: Record<string, CheckParam>, 
       return pass(e, `line ${i + 1}: ${(lines[i] as string).trim().slice(0, 200)}`, [{ line: i + 1, text: lines[i] as string }], facts)
     }
     case 'sysctl': {
-      const values = (ev.parsed?.data as { values?: Record<string, string> } | null)?.values
+      const values = parsedAs(ev.parsed, 'sysctl')?.values
       if (!values) return noParse(e, 'sysctl output')
       const key = str(params.key)
       const got = values[key]
@@ -87,7 +77,7 @@ export function evaluateCheck(c: CheckSpec, params: Record<string, CheckParam>, 
       return got === str(params.equals) ? pass(e, `${key} = ${got}`) : fail(e, `${key} = ${got}, expected ${str(params.equals)}`)
     }
     case 'pod': {
-      const pods = data<OcPod>(ev, 'records')
+      const pods = parsedAs(ev.parsed, 'oc.get.pods')?.records
       if (!pods) return noParse(e, 'a pod list')
       const name = str(params.name)
       const ns = str(params.namespace)
@@ -101,7 +91,7 @@ export function evaluateCheck(c: CheckSpec, params: Record<string, CheckParam>, 
     }
     case 'podOnNode': {
       // The daemonset pod of a node (sdn-…, ovs-…): by the NODE column, full or short host name.
-      const pods = data<OcPod>(ev, 'records')
+      const pods = parsedAs(ev.parsed, 'oc.get.pods')?.records
       if (!pods) return noParse(e, 'a pod list')
       const node = str(params.node).toLowerCase()
       const short = (x: string) => x.toLowerCase().split('.')[0]
@@ -110,7 +100,7 @@ export function evaluateCheck(c: CheckSpec, params: Record<string, CheckParam>, 
       return pass(e, `${hit.name} runs on ${hit.node}`, [{ line: hit.line, text: `${hit.name} ${hit.status ?? ''} ${hit.node}` }], { [str(params.as)]: hit.name })
     }
     case 'hostsubnet': {
-      const subnets = data<HostSubnet>(ev, 'records')
+      const subnets = parsedAs(ev.parsed, 'oc.get.hostsubnets')?.records
       if (!subnets) return noParse(e, 'a HostSubnet list')
       const node = str(params.node)
       const hit = subnets.find((s) => s.name === node || s.host === node)
@@ -122,7 +112,7 @@ export function evaluateCheck(c: CheckSpec, params: Record<string, CheckParam>, 
       })
     }
     case 'flow': {
-      const flows = data<Flow>(ev, 'flows')
+      const flows = parsedAs(ev.parsed, 'ovs-ofctl.dump-flows')?.flows
       if (!flows) return noParse(e, 'a flow dump')
       const table = Number(params.table)
       const want = matchItems(str(params.match))
@@ -145,7 +135,7 @@ export function evaluateCheck(c: CheckSpec, params: Record<string, CheckParam>, 
       return { expect: e, pass: !present, reason: `no ${what} (table ${table} has ${flows.filter((f) => f.table === table).length} flows)`, evidence: near, facts: {} }
     }
     case 'port': {
-      const ports = data<PortDesc>(ev, 'records')
+      const ports = parsedAs(ev.parsed, 'ovs-ofctl.dump-ports-desc')?.records
       if (!ports) return noParse(e, 'a port list')
       const name = str(params.name)
       const ofport = params.ofport === undefined ? null : Number(params.ofport)
@@ -154,7 +144,7 @@ export function evaluateCheck(c: CheckSpec, params: Record<string, CheckParam>, 
       return pass(e, `port ${hit.ofport}(${hit.name})`, [{ line: hit.line, text: `${hit.ofport}(${hit.name})` }], params.as ? { [str(params.as)]: String(hit.ofport) } : {})
     }
     case 'route': {
-      const routes = data<IpRoute>(ev, 'routes')
+      const routes = parsedAs(ev.parsed, 'ip.route')?.routes
       if (!routes) return noParse(e, 'a route table')
       const dst = str(params.destination)
       const dev = str(params.dev)
@@ -162,7 +152,7 @@ export function evaluateCheck(c: CheckSpec, params: Record<string, CheckParam>, 
       return hit ? pass(e, `route ${dst}${hit.dev ? ` dev ${hit.dev}` : ''}`, [{ line: hit.line, text: `${hit.destination} dev ${hit.dev ?? ''}` }]) : fail(e, `no route to ${dst}${dev ? ` on ${dev}` : ''} (${routes.length} routes)`)
     }
     case 'link': {
-      const links = (ev.parsed?.data as IpAddrResult | null)?.links
+      const links = parsedAs(ev.parsed, 'ip.addr')?.links
       if (!Array.isArray(links)) return noParse(e, 'an interface list')
       const name = str(params.name)
       const hit = links.find((l) => l.name === name)
@@ -175,7 +165,7 @@ export function evaluateCheck(c: CheckSpec, params: Record<string, CheckParam>, 
     }
     case 'mtu': {
       // The tunnel's MTU must leave room for the VXLAN overhead on the interface that holds the node's HostIP.
-      const links = (ev.parsed?.data as IpAddrResult | null)?.links
+      const links = parsedAs(ev.parsed, 'ip.addr')?.links
       if (!Array.isArray(links)) return noParse(e, 'an interface list')
       const hostIP = str(params.hostIP)
       const primary = links.find((l) => l.addresses.some((a) => a.address === hostIP))
@@ -190,7 +180,7 @@ export function evaluateCheck(c: CheckSpec, params: Record<string, CheckParam>, 
       return { expect: e, pass: ok, reason: `${tunnel.name} mtu ${tunnel.mtu}, ${primary.name} (HostIP) mtu ${primary.mtu}: ${ok ? `${primary.mtu - tunnel.mtu} bytes left for VXLAN` : `only ${primary.mtu - tunnel.mtu} bytes for ${overhead} of VXLAN headers`}`, evidence: evid, facts }
     }
     case 'trace': {
-      const t = ev.parsed?.data as OfprotoTrace | null
+      const t = parsedAs(ev.parsed, 'ovs-appctl.ofproto-trace')
       if (!t?.verdict) return noParse(e, 'an ofproto/trace')
       if (t.error) return fail(e, `the trace failed: ${t.error}`)
       const v = t.verdict

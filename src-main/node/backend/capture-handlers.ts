@@ -2,7 +2,7 @@ import type { EventName, EventPayloads, Host, ParsedView } from '../../contract'
 import type { PlanHost } from '../../core/capture/capture-set'
 import { flowWindow, parseCapture, tabulate } from '../../core/capture/parsed-view'
 import type { Flow } from '../../core/flows/flow'
-import type { ParsedOutput } from '../../core/parse/registry'
+import { parsedAs, type ParsedOutput } from '../../core/parse/registry'
 import { CaptureRunner } from '../capture/capture-runner'
 import type { CaptureSetLibrary } from '../capture/capture-sets'
 import type { Logger } from '../log'
@@ -126,7 +126,7 @@ export class CaptureService {
         const db = this.ctx.requireCase()
         const p = this.parsedOf(db, id)
         if (p?.parser !== 'ovs-ofctl.dump-flows') throw new AppError('invalid_input', `Capture ${id} is not a flow dump (ovs-ofctl dump-flows).`)
-        const flows = (p.data as { flows: Flow[] }).flows
+        const flows = parsedAs(p, 'ovs-ofctl.dump-flows')?.flows ?? []
         return flowWindow(flows, { table, text, sort, descending, offset, limit })
       },
       'captures.delete': ({ id }) => {

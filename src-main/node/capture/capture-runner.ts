@@ -1,7 +1,7 @@
 import type { CaptureItemProgress, CaptureRun, CaptureRunProgress, ExecResult, SshErrorKind } from '../../contract'
 import { planCapture, podOfNode, renderArgv, type CaptureSet, type OvsVia, type PlanHost, type PlannedCapture, type SdnPod } from '../../core/capture/capture-set'
 import { commandLine } from '../../core/shell/quote'
-import { parseOutput } from '../../core/parse/registry'
+import { parseOutput, parsedAs } from '../../core/parse/registry'
 import type { Logger } from '../log'
 import type { CaptureStore } from '../store/capture-store'
 import { liveCapture, statusOf } from './live-capture'
@@ -126,8 +126,7 @@ export class CaptureRunner {
     const r = await this.exec(key, l.hostId, l.argv, false, 60_000)
     const saved = this.save({ key, hostId: l.hostId, hostName: l.hostName, viaHostName: null, commandId: 'sdn-pods', title: 'openshift-sdn pods' }, r)
     if (r.error || r.exitCode !== 0) return { error: `listing the openshift-sdn pods on ${l.hostName} failed (${saved.message ?? `exit ${r.exitCode}`})` }
-    const parsed = parseOutput('oc.get.pods', r.stdout).data as { records?: SdnPod[] } | null
-    return parsed?.records ?? []
+    return parsedAs(parseOutput('oc.get.pods', r.stdout), 'oc.get.pods')?.records ?? []
   }
 
   private async runItem(item: PlannedCapture): Promise<void> {

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process'
 import type { CaptureSummary, EventName, EventPayloads, Host, NextStepView, RunView } from '../../contract'
 import { podLookupArgv, podOfNode, type SdnPod } from '../../core/capture/capture-set'
 import { parseCapture, parserFor } from '../../core/capture/parsed-view'
-import { parseOutput, innerCommand } from '../../core/parse/registry'
+import { parseOutput, parsedAs, innerCommand } from '../../core/parse/registry'
 import { shellWords } from '../../core/parse/shell-words'
 import { applyAnswer, applyEvidence, applySkip, nextAction, startRun, stepBack, type ResolvedTarget, type RunState } from '../../core/runbook/engine'
 import type { Runbook, RunbookStep } from '../../core/runbook/model'
@@ -165,8 +165,8 @@ export class RunbookService {
       const m = this.master(db)
       if (m) {
         const r = await this.ctx.ssh.exec(m.id, podLookupArgv, { timeoutMs: 60_000 })
-        const parsed = parseOutput('oc.get.pods', r.stdout).data as { records?: SdnPod[] } | null
-        if (!r.error && r.exitCode === 0) this.pods.set(runId, parsed?.records ?? [])
+        const pods: SdnPod[] = parsedAs(parseOutput('oc.get.pods', r.stdout), 'oc.get.pods')?.records ?? []
+        if (!r.error && r.exitCode === 0) this.pods.set(runId, pods)
       }
     }
     const p = this.place(db, a.step, a.target, a.argv, ovsVia, runId)
