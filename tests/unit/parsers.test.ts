@@ -3,85 +3,106 @@ import { describe, expect, it } from 'vitest'
 import { parseOcGet } from '../../src-main/core/parse/oc'
 import { parseOfprotoTrace } from '../../src-main/core/parse/ofproto-trace'
 import { mapOf, parseOvsdbList, scalar } from '../../src-main/core/parse/ovsdb-list'
-import { parsedAs, parseOutput, parserForCommand, parserIds, type ParserId } from '../../src-main/core/parse/registry'
+import { parsedAs, parseOutput, parserForCommand, parserIds, type ParsedOutput, type ParserId, type ParserOutputs } from '../../src-main/core/parse/registry'
 import { shellWords } from '../../src-main/core/parse/shell-words'
 import { sample } from '../helpers/samples'
 
 /** Every well-formed sample, the command that produced it, and what must be read from it. */
-const cases: [string, string, (data: any) => void][] = [
-  ['lab/node1-dump-ports-desc-of13.txt', 'ovs-ofctl -O OpenFlow13 dump-ports-desc br0', (d) => {
-    expect(d.records.map((p: any) => `${p.ofport}:${p.name}`)).toEqual(['1:vxlan0', '2:tun0', '3:vethnode1p1', '4:vethnode1p2', '5:vethnode1p3', 'LOCAL:br0'])
-    expect(d.records[5].config).toEqual(['PORT_DOWN'])
-  }],
-  ['lab/hostns-dump-ports-desc-of10.txt', 'ovs-ofctl dump-ports-desc br0', (d) => expect(d.records).toHaveLength(6)],
-  ['seed/ovs-ofctl-dump-ports-desc-of13.txt', 'ovs-ofctl -O OpenFlow13 dump-ports-desc br0', (d) => expect(d.records).toHaveLength(13)],
-  ['public/docs-sdn-troubleshooting-dump-ports-desc.txt', 'oc exec -n openshift-sdn ovs-abc -- ovs-ofctl -O OpenFlow13 dump-ports-desc br0', (d) => expect(d.records.length).toBeGreaterThanOrEqual(3)],
-  ['lab/node1-ofctl-show-of13.txt', 'ovs-ofctl -O OpenFlow13 show br0', (d) => {
+interface Case {
+  file: string
+  command: string
+  id: ParserId
+  /** Checks the data, typed by the parser the case names. */
+  run: (p: ParsedOutput) => void
+}
+
+function c<K extends ParserId>(file: string, command: string, id: K, check: (d: ParserOutputs[K]) => void): Case {
+  return {
+    file,
+    command,
+    id,
+    run: (p) => {
+      const d = parsedAs(p, id)
+      if (!d) throw new Error(`${file}: no ${id} data`)
+      check(d)
+    }
+  }
+}
+
+const cases: Case[] = [
+  c('lab/node1-dump-ports-desc-of13.txt', 'ovs-ofctl -O OpenFlow13 dump-ports-desc br0', 'ovs-ofctl.dump-ports-desc', (d) => {
+    expect(d.records.map((p) => `${p.ofport}:${p.name}`)).toEqual(['1:vxlan0', '2:tun0', '3:vethnode1p1', '4:vethnode1p2', '5:vethnode1p3', 'LOCAL:br0'])
+    expect(d.records[5]!.config).toEqual(['PORT_DOWN'])
+  }),
+  c('lab/hostns-dump-ports-desc-of10.txt', 'ovs-ofctl dump-ports-desc br0', 'ovs-ofctl.dump-ports-desc', (d) => expect(d.records).toHaveLength(6)),
+  c('seed/ovs-ofctl-dump-ports-desc-of13.txt', 'ovs-ofctl -O OpenFlow13 dump-ports-desc br0', 'ovs-ofctl.dump-ports-desc', (d) => expect(d.records).toHaveLength(13)),
+  c('public/docs-sdn-troubleshooting-dump-ports-desc.txt', 'oc exec -n openshift-sdn ovs-abc -- ovs-ofctl -O OpenFlow13 dump-ports-desc br0', 'ovs-ofctl.dump-ports-desc', (d) => expect(d.records.length).toBeGreaterThanOrEqual(3)),
+  c('lab/node1-ofctl-show-of13.txt', 'ovs-ofctl -O OpenFlow13 show br0', 'ovs-ofctl.dump-ports-desc', (d) => {
     expect(d.features).toMatchObject({ dpid: '0000d69f1b2be244', nTables: 254, fragHandling: 'normal' })
     expect(d.records).toHaveLength(6)
-  }],
-  ['lab/node1-dump-ports-of13.txt', 'ovs-ofctl -O OpenFlow13 dump-ports br0', (d) => {
-    const p4 = d.records.find((p: any) => p.port === 4)
+  }),
+  c('lab/node1-dump-ports-of13.txt', 'ovs-ofctl -O OpenFlow13 dump-ports br0', 'ovs-ofctl.dump-ports', (d) => {
+    const p4 = d.records.find((p) => p.port === 4)
     expect(p4).toMatchObject({ rx: { pkts: 18, bytes: 1384 }, tx: { pkts: 19 }, durationSeconds: 52.72 })
-    expect(d.records.find((p: any) => p.port === 1).rx.drop).toBeNull()
-  }],
-  ['lab/node1-ovs-vsctl-show.txt', 'ovs-vsctl show', (d) => {
+    expect(d.records.find((p) => p.port === 1)!.rx.drop).toBeNull()
+  }),
+  c('lab/node1-ovs-vsctl-show.txt', 'ovs-vsctl show', 'ovs-vsctl.show', (d) => {
     expect(d.bridges[0]).toMatchObject({ name: 'br0', failMode: 'secure', datapathType: 'netdev' })
-    const vx = d.bridges[0].ports.find((p: any) => p.name === 'vxlan0').interfaces[0]
+    const vx = d.bridges[0]!.ports.find((p) => p.name === 'vxlan0')!.interfaces[0]
     expect(vx).toMatchObject({ type: 'vxlan', options: { dst_port: '4789', key: 'flow', remote_ip: 'flow' } })
-  }],
-  ['seed/ovs-vsctl-show.txt', 'ovs-vsctl show', (d) => {
+  }),
+  c('seed/ovs-vsctl-show.txt', 'ovs-vsctl show', 'ovs-vsctl.show', (d) => {
     expect(d.ovsVersion).toBe('2.9.0')
-    expect(d.bridges[0].ports).toHaveLength(13)
-  }],
-  ['lab/node1-list-interface.json', 'ovs-vsctl --format=json list Interface', (d) => {
-    const v = d.records.find((r: any) => r.columns.name === 'vethnode1p3')
+    expect(d.bridges[0]!.ports).toHaveLength(13)
+  }),
+  c('lab/node1-list-interface.json', 'ovs-vsctl --format=json list Interface', 'ovs-vsctl.list', (d) => {
+    const v = d.records.find((r) => r.columns.name === 'vethnode1p3')!
     expect(scalar(v.columns.ofport)).toBe(5)
     expect(mapOf(v.columns.external_ids)).toEqual({ ip: '10.129.0.4', sandbox: 'node1-pod3' })
-  }],
-  ['lab/node1-list-interface-pretty.json', 'ovs-vsctl --format=json --pretty list Interface', (d) => expect(d.records).toHaveLength(6)],
-  ['lab/hostns-list-interface.txt', 'ovs-vsctl list Interface', (d) => {
+  }),
+  c('lab/node1-list-interface-pretty.json', 'ovs-vsctl --format=json --pretty list Interface', 'ovs-vsctl.list', (d) => expect(d.records).toHaveLength(6)),
+  c('lab/hostns-list-interface.txt', 'ovs-vsctl list Interface', 'ovs-vsctl.list', (d) => {
     expect(d.format).toBe('text')
-    const v = d.records.find((r: any) => r.columns.name === 'vethpod3')
+    const v = d.records.find((r) => r.columns.name === 'vethpod3')!
     expect(v.columns).toMatchObject({ ofport: 5, mtu: 1500, mac_in_use: '0e:e8:9a:e6:35:56', external_ids: { map: { pod: 'ns3/pod3' } } })
-  }],
-  ['lab/hostns-list-interface-name-ofport.csv', 'ovs-vsctl --format=csv --data=bare --no-headings --columns=name,ofport list Interface', (d) => {
-    expect(d.records.map((r: any) => `${r.columns.name}=${r.columns.ofport}`)).toContain('tun0=2')
-  }],
-  ['lab/node1-ip-addr.txt', 'ip addr', (d) => {
-    const tun0 = d.links.find((l: any) => l.name === 'tun0')
+  }),
+  c('lab/hostns-list-interface-name-ofport.csv', 'ovs-vsctl --format=csv --data=bare --no-headings --columns=name,ofport list Interface', 'ovs-vsctl.list', (d) => {
+    expect(d.records.map((r) => `${r.columns.name}=${r.columns.ofport}`)).toContain('tun0=2')
+  }),
+  c('lab/node1-ip-addr.txt', 'ip addr', 'ip.addr', (d) => {
+    const tun0 = d.links.find((l) => l.name === 'tun0')!
     expect(tun0.addresses[0]).toMatchObject({ family: 'inet', address: '10.129.0.1', prefixLength: 23 })
     expect(tun0.mtu).toBeGreaterThan(0)
-  }],
-  ['seed/ip-addr-show.txt', 'ip addr show', (d) => expect(d.links.find((l: any) => l.name === 'br0').mtu).toBe(1450)],
-  ['lab/node1-ip-j-addr.json', 'ip -j addr', (d) => expect(d.links.find((l: any) => l.name === 'tun0').addresses[0].address).toBe('10.129.0.1')],
-  ['lab/node1-ip-route.txt', 'ip route', (d) => expect(d.routes.find((r: any) => r.destination === '10.129.0.0/23')).toMatchObject({ dev: 'tun0', protocol: 'kernel', source: '10.129.0.1' })],
-  ['lab/node1-ip-j-route.json', 'ip -j route show', (d) => expect(d.routes.find((r: any) => r.destination === '172.30.0.0/16').dev).toBe('tun0')],
-  ['lab/node1-iptables-save-counters.txt', 'iptables-save -c', (d) => {
-    const filter = d.tables.find((t: any) => t.name === 'filter')
-    expect(filter.chains.find((c: any) => c.name === 'FORWARD')).toMatchObject({ policy: 'DROP', packets: 0 })
-    expect(filter.rules.find((r: any) => r.comment === 'VXLAN incoming')).toMatchObject({ chain: 'OPENSHIFT-FIREWALL-ALLOW', target: 'ACCEPT' })
-  }],
-  ['lab/node1-iptables-save.txt', 'iptables-save', (d) => expect(d.tables.map((t: any) => t.name)).toEqual(expect.arrayContaining(['filter', 'nat']))],
-  ['lab/node-iptables.rules', 'iptables-save', (d) => expect(d.tables.length).toBeGreaterThan(0)],
-  ['seed/brctl-show.txt', 'brctl show', (d) => expect(d.bridges[0]).toMatchObject({ name: 'docker0', stp: false, interfaces: [] })],
-  ['seed/oc-adm-manage-node-list-pods.txt', 'oc adm manage-node node1.example.com --list-pods', (d) => {
-    expect(d.records.find((p: any) => p.name === 'sdn-77s8t')).toMatchObject({ namespace: 'openshift-sdn', status: 'Running', restarts: 60 })
-  }],
-  ['lab/node1-trace-pod3-to-pod1-vnid-drop.txt', 'ovs-appctl ofproto/trace br0 in_port=5,ip,nw_src=10.129.0.4,nw_dst=10.129.0.2', (d) => {
+  }),
+  c('seed/ip-addr-show.txt', 'ip addr show', 'ip.addr', (d) => expect(d.links.find((l) => l.name === 'br0')!.mtu).toBe(1450)),
+  c('lab/node1-ip-j-addr.json', 'ip -j addr', 'ip.addr', (d) => expect(d.links.find((l) => l.name === 'tun0')!.addresses[0]!.address).toBe('10.129.0.1')),
+  c('lab/node1-ip-route.txt', 'ip route', 'ip.route', (d) => expect(d.routes.find((r) => r.destination === '10.129.0.0/23')).toMatchObject({ dev: 'tun0', protocol: 'kernel', source: '10.129.0.1' })),
+  c('lab/node1-ip-j-route.json', 'ip -j route show', 'ip.route', (d) => expect(d.routes.find((r) => r.destination === '172.30.0.0/16')!.dev).toBe('tun0')),
+  c('lab/node1-iptables-save-counters.txt', 'iptables-save -c', 'iptables-save', (d) => {
+    const filter = d.tables.find((t) => t.name === 'filter')!
+    expect(filter.chains.find((c) => c.name === 'FORWARD')).toMatchObject({ policy: 'DROP', packets: 0 })
+    expect(filter.rules.find((r) => r.comment === 'VXLAN incoming')).toMatchObject({ chain: 'OPENSHIFT-FIREWALL-ALLOW', target: 'ACCEPT' })
+  }),
+  c('lab/node1-iptables-save.txt', 'iptables-save', 'iptables-save', (d) => expect(d.tables.map((t) => t.name)).toEqual(expect.arrayContaining(['filter', 'nat']))),
+  c('lab/node-iptables.rules', 'iptables-save', 'iptables-save', (d) => expect(d.tables.length).toBeGreaterThan(0)),
+  c('seed/brctl-show.txt', 'brctl show', 'brctl.show', (d) => expect(d.bridges[0]).toMatchObject({ name: 'docker0', stp: false, interfaces: [] })),
+  c('seed/oc-adm-manage-node-list-pods.txt', 'oc adm manage-node node1.example.com --list-pods', 'oc.get.pods', (d) => {
+    expect(d.records.find((p) => p.name === 'sdn-77s8t')).toMatchObject({ namespace: 'openshift-sdn', status: 'Running', restarts: 60 })
+  }),
+  c('lab/node1-trace-pod3-to-pod1-vnid-drop.txt', 'ovs-appctl ofproto/trace br0 in_port=5,ip,nw_src=10.129.0.4,nw_dst=10.129.0.2', 'ovs-appctl.ofproto-trace', (d) => {
     expect(d.verdict).toMatchObject({ dropped: true, lastTable: 80 })
-  }],
-  ['lab/hostns-diff-flows-file-vs-file.txt', 'ovs-ofctl diff-flows a b', (d) => expect(d.changed).toHaveLength(2)]
+  }),
+  c('lab/hostns-diff-flows-file-vs-file.txt', 'ovs-ofctl diff-flows a b', 'ovs-ofctl.diff-flows', (d) => expect(d.changed).toHaveLength(2))
 ]
 
 describe('parsers on the real samples', () => {
-  it.each(cases)('%s', (file, command, check) => {
-    const match = parserForCommand(command)
-    expect(match, command).not.toBeNull()
-    const r = parseOutput(match!.id, sample(file), match!.options)
+  it.each(cases.map((k) => [k.file, k] as const))('%s', (file, k) => {
+    const match = parserForCommand(k.command)
+    expect(match?.id, k.command).toBe(k.id)
+    const r = parseOutput(k.id, sample(file), match?.options)
     expect(r.diagnostics).toEqual([])
     expect(r.records).toBeGreaterThan(0)
-    check(r.data)
+    k.run(r)
   })
 
   it('reads a trace step whose flow has a cookie (HostSubnet flows), found on the lab', () => {
