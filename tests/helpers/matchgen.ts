@@ -157,7 +157,16 @@ const action: fc.Arbitrary<string> = fc.oneof(
   fc.integer({ min: 0, max: 63 }).map((d) => `mod_nw_tos:${d * 4}`),
   noteBytes.map((b) => `note:${b}`),
   fc.constantFrom('ct', 'ct()', 'ct(commit)', 'ct(commit,zone=5)', 'ct(commit,zone=0x6cda)', 'ct(table=7,zone=1)', 'ct(commit,zone=NXM_NX_REG0[0..15])', 'ct(commit,exec(set_field:0x1->ct_mark))', 'ct(commit,exec(load:0x1->NXM_NX_CT_MARK[]))', 'ct(nat)', 'ct(commit,nat(src=10.0.0.1))', 'ct(table=9,nat)', 'ct_clear'),
-  fc.constantFrom('clone(output:2)', 'clone(set_field:1->reg0,output:2)', 'dec_ttl', 'set_queue:3', 'pop_queue', 'enqueue:1:2')
+  fc.constantFrom('clone(output:2)', 'clone(set_field:1->reg0,output:2)', 'dec_ttl', 'set_queue:3', 'pop_queue', 'enqueue:1:2'),
+  fc.constantFrom(
+    'learn(table=10,NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[],output:NXM_OF_IN_PORT[])',
+    'learn(table=10,eth_dst=eth_src,output:in_port)',
+    'learn(table=10,dl_dst=dl_src,output:in_port)',
+    'learn(table=10,priority=5,hard_timeout=30,idle_timeout=10,NXM_OF_VLAN_TCI[0..11],load:NXM_NX_REG0[]->NXM_NX_REG1[])',
+    'learn(table=10,reg1=0x5,load:0x1->reg2[])',
+    'learn(hard_timeout=30,table=10,cookie=5,fin_idle_timeout=2,NXM_OF_ETH_SRC[],output:NXM_NX_REG0[0..15])',
+    'learn(table=12,delete_learned,reg3[0..15]=reg4[16..31],load:reg5[]->reg6[])'
+  )
 )
 
 /** An action list in random spellings; goto_table, if any, comes last as OpenFlow 1.3 requires. */

@@ -208,3 +208,42 @@ export function expandShorthand(name: string, arg: string | null): string[] | nu
 }
 
 export { printIpv6 }
+
+/** learn(...)'s properties in the order format_LEARN prints them, before its specs. */
+const learnHeader = ['table', 'idle_timeout', 'hard_timeout', 'fin_idle_timeout', 'fin_hard_timeout', 'priority', 'cookie', 'limit', 'result_dst']
+
+function isFieldRef(text: string): boolean {
+  const r = parseFieldRef(text)
+  return r !== null && (text.includes('[') || fieldDef(r.name) !== undefined || /^(x{0,2})reg\d+$/i.test(r.name))
+}
+
+/**
+ * learn(...) as OVS prints it: its properties first in format_LEARN's order, then each spec with NXM names
+ * (eth_dst=eth_src -> NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[], load:0x1->reg2[] -> load:0x1->NXM_NX_REG2[]).
+ */
+export function printLearn(arg: string, split: (s: string) => string[]): string {
+  const header = new Map<string, string>()
+  const flags: string[] = []
+  const specs: string[] = []
+  for (const raw of split(arg)) {
+    const p = raw.trim()
+    if (p === '') continue
+    const eq = p.indexOf('=')
+    const key = eq < 0 ? p : p.slice(0, eq)
+    if (eq > 0 && learnHeader.includes(key)) {
+      const n = big(p.slice(eq + 1))
+      header.set(key, n === null ? p.slice(eq + 1) : key === 'cookie' ? `0x${n.toString(16)}` : String(n))
+    } else if (eq < 0 && /^(send_flow_rem|delete_learned)$/.test(p)) flags.push(p)
+    else if (p.startsWith('load:')) {
+      const arrow = p.indexOf('->')
+      const src = p.slice(5, arrow)
+      specs.push(`load:${isFieldRef(src) ? printFieldRef(src) : (() => { const v = big(src); return v === null ? src : hex(v) })()}->${printFieldRef(p.slice(arrow + 2))}`)
+    } else if (p.startsWith('output:')) specs.push(`output:${printFieldRef(p.slice(7))}`)
+    else if (eq > 0) {
+      const value = p.slice(eq + 1)
+      specs.push(isFieldRef(value) ? `${printFieldRef(key)}=${printFieldRef(value)}` : `${key.toLowerCase()}=${value}`)
+    } else specs.push(isFieldRef(p) ? printFieldRef(p) : p)
+  }
+  const head = learnHeader.filter((k) => header.has(k)).map((k) => `${k}=${header.get(k)}`)
+  return `learn(${[...head, ...flags, ...specs].join(',')})`
+}

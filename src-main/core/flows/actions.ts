@@ -1,6 +1,6 @@
 import { splitTopLevel } from '../parse/diagnostics'
 import { canonicalFieldRef, fieldKind, isKnownFieldName } from './fields'
-import { expandShorthand, printFieldRef, printLoad, printNote, printOutput, printSetField } from './action-print'
+import { expandShorthand, printFieldRef, printLearn, printLoad, printNote, printOutput, printSetField } from './action-print'
 import { canonicalMac, parseInteger, parseIpv4Value } from './values'
 
 /** One OpenFlow action, typed for the ones openshift-sdn uses; anything else is kept as name + argument. */
@@ -215,6 +215,7 @@ export function canonicalAction(a: FlowAction, opts: CanonOptions = {}): string 
       if (expanded) return expanded.join(',')
       if (a.name === 'controller' && a.arg !== null && /^\d+$/.test(a.arg)) return `CONTROLLER:${a.arg}`
       const paren = a.text.length > a.name.length && a.text[a.name.length] === '('
+      if (paren && a.name === 'learn' && a.arg !== null) return printLearn(a.arg, splitTopLevel)
       if (paren && (a.name === 'clone' || a.name === 'write_actions') && a.arg !== null) {
         return `${a.name}(${canonicalActions(parseActions(a.arg).actions, opts)})`
       }
