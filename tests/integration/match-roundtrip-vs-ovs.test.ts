@@ -7,7 +7,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { canonicalMatch } from '../../src-main/core/flows/match'
 import { parseDumpFlows } from '../../src-main/core/parse/ovs-dump-flows'
-import { generatedMatch } from '../helpers/matchgen'
+import { generatedMatch, matchItems } from '../helpers/matchgen'
 import { useTestSwitch } from '../lab/ovs-dummy'
 
 const sw = useTestSwitch('sdnwb-roundtrip-')
@@ -44,7 +44,7 @@ describe('match canonical form: a round trip through the real switch', () => {
         compared++
         // What the switch printed reads back as itself, and our canonical form of the spelling we sent equals it.
         if (f.matchCanon !== ovsText) failures.push(`read back: ${ovsText} -> ${f.matchCanon}`)
-        const ours = canonicalMatch(m.split(/[\s,]+/).filter((x) => x !== '')).canon
+        const ours = canonicalMatch(matchItems(m)).canon
         if (ours !== ovsText) failures.push(`sent ${m}\n   ovs: ${ovsText}\n  ours: ${ours}`)
       }
     }

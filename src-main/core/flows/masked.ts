@@ -198,6 +198,13 @@ export function readValue(def: FieldDef, text: string): MaskedValue | string {
       const f = frags[text]
       return f ? { def, value: f[0], mask: f[1] } : 'not one of no, yes, first, later, not_later'
     }
+    case 'packet_type': {
+      const m = /^\((\d+|0x[0-9a-f]+),(\d+|0x[0-9a-f]+)\)$/i.exec(text.replace(/\s/g, ''))
+      if (!m) return 'not a packet type (namespace,type)'
+      const ns = BigInt(m[1] as string)
+      const type = BigInt(m[2] as string)
+      return ns > 0xffffn || type > 0xffffn ? 'not a packet type (namespace,type)' : { def, value: (ns << 16n) | type, mask: full }
+    }
     default: {
       const v = parseBig(vText)
       const m = mText === null ? full : parseBig(mText)
@@ -250,6 +257,8 @@ export function printValue(name: string, v: MaskedValue): string {
       return printFlags(name, v, tcpFlagBits)
     case 'tun_flags':
       return printFlags(name, v, tunFlagBits)
+    case 'packet_type':
+      return `${name}=(${v.value >> 16n},0x${(v.value & 0xffffn).toString(16)})`
     case 'frag': {
       const m = v.mask & 3n
       const x = v.value & 3n
@@ -268,11 +277,15 @@ const regDefs = Array.from({ length: 16 }, (_, i) => fieldDef(`reg${i}`) as Fiel
  * whole, so a later reg4=… overrides the part of an earlier xxreg1=… that is reg4, and a zero mask clears
  * it. Only dl_vlan and dl_vlan_pcp write their own bits of vlan_tci and keep the rest.
  */
-function put(m: OvsMatch, v: MaskedValue, merge = false): void {
+function put(m: OvsMatch, v: MaskedValue, region: bigint | null = null): void {
   const key = v.def.storage
   const old = m.fields.get(key)
-  if (merge && old && old.def === v.def) {
-    m.fields.set(key, { def: v.def, value: (old.value & ~v.mask) | v.value, mask: old.mask | v.mask })
+  if (region !== null) {
+    // dl_vlan, dl_vlan_pcp, vlan_vid rewrite their region of vlan_tci (value and mask) and keep the rest.
+    const value = ((old?.value ?? 0n) & ~region) | (v.value & region)
+    const mask = ((old?.mask ?? 0n) & ~region) | (v.mask & region)
+    if (mask === 0n) m.fields.delete(key)
+    else m.fields.set(key, { def: v.def, value, mask })
   } else if (v.mask === 0n && v.portName === undefined) m.fields.delete(key)
   else m.fields.set(key, v)
 }
@@ -337,6 +350,19 @@ export function readMatch(items: readonly string[]): OvsMatch {
       else put(m, { def: tosDef, value: n << 2n, mask: ones(8) })
       continue
     }
+    if (name === 'vlan_vid' || name === 'vlan_pcp') {
+      // OpenFlow 1.2's VLAN fields: vlan_vid carries the "present" bit (0x1000) as vlan_tci's CFI; vlan_pcp
+      // matches a present tag's priority, as dl_vlan_pcp does.
+      const [vt, mt] = value.split('/')
+      const v = parseBig(vt ?? '')
+      const mk = mt === undefined ? null : parseBig(mt)
+      if (v === null || (mt !== undefined && mk === null)) m.problems.push(`${raw}: not a number`)
+      else if (name === 'vlan_vid') put(m, { def: vlanDef, value: v & (mk ?? 0x1fffn), mask: mk ?? 0x1fffn }, 0x1fffn)
+      else put(m, { def: vlanDef, value: 0x1000n | ((v & 7n) << 13n), mask: 0xf000n }, 0xf000n)
+      continue
+    }
+    // A packet type of Ethernet is the default: it matches what no packet_type matches.
+    if (name === 'packet_type' && /^\(0,0(x0)?\)$/.test(value.replace(/\s/g, ''))) continue
     let def = fieldDef(name)
     if (def === undefined) {
       // Not in OVS 3.1's table (a newer field, or a typo): kept as written, compared as text.
@@ -350,8 +376,8 @@ export function readMatch(items: readonly string[]): OvsMatch {
       const max = def.name === 'dl_vlan' ? 4095n : 7n
       if (n === null || n > max) m.problems.push(`${raw}: not a ${def.name === 'dl_vlan' ? 'VLAN id (0-4095)' : 'priority (0-7)'}`)
       // The 802.1Q header present (CFI) plus the id or the priority, in vlan_tci as OVS keeps them.
-      else if (def.name === 'dl_vlan') put(m, { def: vlanDef, value: 0x1000n | n, mask: 0x1fffn }, true)
-      else put(m, { def: vlanDef, value: 0x1000n | (n << 13n), mask: 0xf000n }, true)
+      else if (def.name === 'dl_vlan') put(m, { def: vlanDef, value: 0x1000n | n, mask: 0x1fffn }, 0x1fffn)
+      else put(m, { def: vlanDef, value: 0x1000n | (n << 13n), mask: 0xf000n }, 0xf000n)
       continue
     }
     const v = readValue(def, value)
@@ -363,6 +389,29 @@ export function readMatch(items: readonly string[]): OvsMatch {
     // nw_tos holds the DSCP bits (the ECN bits are nw_ecn): OVS keeps value & 0xfc.
     if (def === tosDef) v.value &= 0xfcn
     put(m, v)
+  }
+  // A packet type without an Ethernet header has no Ethernet fields: the switch drops them ("normalization
+  // changed ofp_match"), and so do we.
+  // No tag (CFI matched as 0): a priority cannot be matched, and the switch keeps only the id and CFI bits.
+  const tci = m.fields.get('vlan_tci')
+  if (tci && tci.mask & 0x1000n && !(tci.value & 0x1000n)) m.fields.set('vlan_tci', { ...tci, mask: tci.mask & 0x1fffn, value: tci.value & 0x1fffn })
+  const pt = m.fields.get('packet_type')
+  if (pt && pt.value >> 16n !== 0n) for (const slot of ['dl_src', 'dl_dst', 'vlan_tci']) m.fields.delete(slot)
+  // NSH context headers exist only in MD type 1, and a GTP-U field of zero matches every packet: dropped by the switch.
+  const md = m.fields.get('nsh_mdtype')
+  if (!md || md.value !== 1n) for (let i = 1; i <= 4; i++) m.fields.delete(`nsh_c${i}`)
+  for (const slot of ['gtpu_flags', 'gtpu_msgtype']) if (m.fields.get(slot)?.value === 0n) m.fields.delete(slot)
+  // Neighbor discovery fields hold only for their ICMPv6 type: nd_sll (arp_sha's slot) in a solicitation (135),
+  // nd_tll (arp_tha's) in an advertisement (136), nd_target and nd_reserved in either; the switch drops the rest.
+  if (m.dlType === 0x86dd && m.nwProto === 58) {
+    const t = m.fields.get('tp_src')
+    const type = t && t.mask === 0xffffn ? t.value : null
+    if (type !== 135n) m.fields.delete('arp_sha')
+    if (type !== 136n) m.fields.delete('arp_tha')
+    if (type !== 135n && type !== 136n) {
+      m.fields.delete('nd_target')
+      m.fields.delete('nd_reserved')
+    }
   }
   return m
 }

@@ -19,6 +19,7 @@ export type FieldFormat =
   | 'hex4' // vlan_tci: 0x%04x
   | 'hex5' // ipv6_label: 0x%05x
   | 'label' // ct_label: 128-bit hex
+  | 'packet_type' // (namespace,type): "(1,0x800)"
 
 export interface FieldDef {
   /** The name ovs-ofctl prints. */
@@ -78,6 +79,7 @@ add('ct_ipv6_dst', 128, 'ipv6', { nxm: 'NXM_NX_CT_IPV6_DST' })
 add('ct_nw_proto', 8, 'dec-only', { nxm: 'NXM_NX_CT_NW_PROTO' })
 add('ct_tp_src', 16, 'dec', { nxm: 'NXM_NX_CT_TP_SRC' })
 add('ct_tp_dst', 16, 'dec', { nxm: 'NXM_NX_CT_TP_DST' })
+add('packet_type', 32, 'packet_type', { maskable: false })
 /** Where the protocol shorthand (ip, tcp, arp…) prints. */
 export const protocolRank = rank++
 for (let i = 0; i < 16; i++) add(`reg${i}`, 32, 'hex', { nxm: `NXM_NX_REG${i}` })
@@ -88,6 +90,14 @@ add('tun_ipv6_src', 128, 'ipv6', { nxm: 'NXM_NX_TUN_IPV6_SRC' })
 add('tun_ipv6_dst', 128, 'ipv6', { nxm: 'NXM_NX_TUN_IPV6_DST' })
 add('tun_gbp_id', 16, 'dec', { nxm: 'NXM_NX_TUN_GBP_ID' })
 add('tun_gbp_flags', 8, 'hex', { maskable: false, nxm: 'NXM_NX_TUN_GBP_FLAGS' })
+add('tun_erspan_ver', 8, 'dec-only')
+add('tun_erspan_idx', 32, 'hex', { maskable: false })
+add('tun_erspan_dir', 8, 'dec-only')
+add('tun_erspan_hwid', 8, 'hex', { maskable: false })
+// OVS is inconsistent here: it reads tun_gtpu_flags/tun_gtpu_msgtype but prints gtpu_flags/gtpu_msgtype (and
+// refuses its own printed name as input). We follow the switch's printing and read both.
+add('gtpu_flags', 8, 'hex', { aliases: ['tun_gtpu_flags'], maskable: false })
+add('gtpu_msgtype', 8, 'dec-only', { aliases: ['tun_gtpu_msgtype'] })
 add('tun_flags', 16, 'tun_flags', { nxm: 'NXM_NX_TUN_FLAGS' })
 add('metadata', 64, 'hex', { nxm: 'OXM_OF_METADATA' })
 add('in_port', 32, 'port', { maskable: false, aliases: ['in_port_oxm'], nxm: 'NXM_OF_IN_PORT' })
@@ -97,6 +107,14 @@ add('dl_vlan_pcp', 3, 'dec-only')
 add('dl_src', 48, 'mac', { aliases: ['eth_src'], nxm: 'NXM_OF_ETH_SRC', mfName: 'eth_src' })
 add('dl_dst', 48, 'mac', { aliases: ['eth_dst'], nxm: 'NXM_OF_ETH_DST', mfName: 'eth_dst' })
 add('dl_type', 16, 'hex4', { maskable: false, aliases: ['eth_type'], nxm: 'NXM_OF_ETH_TYPE', mfName: 'eth_type' })
+// NSH (packet_type=(1,0x894f)): no Ethernet header, so these print after in_port.
+add('nsh_flags', 8, 'dec-only')
+add('nsh_ttl', 8, 'dec-only')
+add('nsh_mdtype', 8, 'dec-only')
+add('nsh_np', 8, 'dec-only')
+add('nsh_spi', 24, 'hex', { aliases: ['nsp'], maskable: false })
+add('nsh_si', 8, 'dec-only', { aliases: ['nsi'] })
+for (let i = 1; i <= 4; i++) add(`nsh_c${i}`, 32, 'hex', { aliases: [`nshc${i}`], maskable: false })
 add('ipv6_src', 128, 'ipv6', { context: 'ipv6', nxm: 'NXM_NX_IPV6_SRC' })
 add('ipv6_dst', 128, 'ipv6', { context: 'ipv6', nxm: 'NXM_NX_IPV6_DST' })
 add('ipv6_label', 20, 'hex5', { context: 'ipv6', nxm: 'NXM_NX_IPV6_LABEL' })
@@ -121,6 +139,7 @@ add('icmp_code', 16, 'dec', { storage: 'tp_dst', context: 'icmp', aliases: ['icm
 add('nd_target', 128, 'ipv6', { context: 'icmp6', nxm: 'NXM_NX_ND_TARGET' })
 add('nd_sll', 48, 'mac', { storage: 'arp_sha', context: 'icmp6', nxm: 'NXM_NX_ND_SLL' })
 add('nd_tll', 48, 'mac', { storage: 'arp_tha', context: 'icmp6', nxm: 'NXM_NX_ND_TLL' })
+add('nd_reserved', 32, 'dec-only', { context: 'icmp6' })
 add('tp_src', 16, 'dec', { aliases: ['tcp_src', 'udp_src', 'sctp_src'], context: 'l4', nxm: 'NXM_OF_TCP_SRC', mfName: 'tcp_src' })
 add('tp_dst', 16, 'dec', { aliases: ['tcp_dst', 'udp_dst', 'sctp_dst'], context: 'l4', nxm: 'NXM_OF_TCP_DST', mfName: 'tcp_dst' })
 add('tcp_flags', 12, 'tcp_flags', { context: 'tcp', nxm: 'NXM_NX_TCP_FLAGS' })
@@ -132,10 +151,8 @@ export const fieldDefs: readonly FieldDef[] = defs
  * them, a match may hold them), read and compared as text, never diagnosed as unknown.
  */
 const documentedOnly = new Set([
-  'vlan_vid', 'vlan_pcp', 'ip_dscp', 'packet_type', 'in_port_oxm', 'tun_erspan_ver', 'tun_erspan_idx', 'tun_erspan_dir',
-  'tun_erspan_hwid', 'tun_gtpu_flags', 'tun_gtpu_msgtype', 'nsh_flags', 'nsh_ttl', 'nsh_mdtype', 'nsh_np', 'nsh_spi', 'nsp',
-  'nsh_si', 'nsi', 'nsh_c1', 'nsh_c2', 'nsh_c3', 'nsh_c4', 'nshc1', 'nshc2', 'nshc3', 'nshc4', 'nd_reserved', 'nd_options_type',
-  'tun_tos', 'tun_ttl', 'xreg0', 'xxreg0',
+  // vlan_vid, vlan_pcp and ip_dscp are read into vlan_tci and nw_tos (masked.ts); the others are not modeled.
+  'vlan_vid', 'vlan_pcp', 'ip_dscp', 'nd_options_type', 'tun_tos', 'tun_ttl',
   ...Array.from({ length: 64 }, (_, i) => `tun_metadata${i}`)
 ])
 

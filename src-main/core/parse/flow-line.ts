@@ -209,17 +209,22 @@ let itemEnd = 0
 /**
  * The item at src[pos, at): its bounds in itemStart/itemEnd; returns where the next one starts. Items are
  * separated by commas or blanks, as ovs-ofctl reads them ("table=1 priority=90 ip nw_src=10.1.0.0/16"),
- * and a double-quoted value (in_port="s1 eth2") is one item.
+ * and a double-quoted value (in_port="s1 eth2") or a parenthesized one (packet_type=(1,0x800)) is one item.
  */
 function nextItem(src: string, pos: number, at: number): number {
   let a = pos
   while (a < at && (src.charCodeAt(a) === 32 || src.charCodeAt(a) === 9)) a++
   let b = a
   let quoted = false
+  let depth = 0
   for (; b < at; b++) {
     const c = src.charCodeAt(b)
     if (c === 34) quoted = !quoted
-    else if (!quoted && (c === 44 || c === 32 || c === 9)) break
+    else if (quoted) continue
+    else if (c === 40) depth++
+    else if (c === 41) depth--
+    // packet_type=(1,0x894f) is one item: a comma inside parentheses does not end it.
+    else if (depth <= 0 && (c === 44 || c === 32 || c === 9)) break
   }
   itemStart = a
   itemEnd = b
