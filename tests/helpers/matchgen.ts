@@ -185,6 +185,26 @@ const action: fc.Arbitrary<string> = fc.oneof(
   fc.constantFrom('ct', 'ct()', 'ct(commit)', 'ct(commit,zone=5)', 'ct(commit,zone=0x6cda)', 'ct(table=7,zone=1)', 'ct(commit,zone=NXM_NX_REG0[0..15])', 'ct(commit,exec(set_field:0x1->ct_mark))', 'ct(commit,exec(load:0x1->NXM_NX_CT_MARK[]))', 'ct(nat)', 'ct(commit,nat(src=10.0.0.1))', 'ct(table=9,nat)', 'ct_clear'),
   fc.constantFrom('clone(output:2)', 'clone(set_field:1->reg0,output:2)', 'dec_ttl', 'set_queue:3', 'pop_queue', 'enqueue:1:2'),
   fc.constantFrom(
+    'sample(probability=100,collector_set_id=1)',
+    'sample(probability=0x64,collector_set_id=1,obs_domain_id=2,obs_point_id=3)',
+    'sample(collector_set_id=1,probability=100)',
+    'multipath(eth_src,50,modulo_n,1,0,reg0[])',
+    'multipath(symmetric_l4,1024,hrw,2,0,NXM_NX_REG1[0..3])',
+    'bundle(eth_src,0,hrw,ofport,members:1,2)',
+    'bundle_load(eth_src,0,hrw,ofport,NXM_NX_REG0[],members:1,2)',
+    'check_pkt_larger(1500)->reg0[0]',
+    'check_pkt_larger(9000)->NXM_NX_REG3[5]',
+    'push_vlan:0x8100',
+    'push_vlan:33024',
+    'dec_ttl(1,2,3)',
+    'dec_ttl()',
+    'set_queue:0x3',
+    'ct(commit,force,zone=1)',
+    'ct(commit,exec(set_field:1->ct_mark,set_field:2->ct_label))',
+    'ct(commit,exec(set_field:0x1/0x1->ct_mark))',
+    'ct(commit,nat(src=10.0.0.1-10.0.0.5:1000-2000,random))'
+  ),
+  fc.constantFrom(
     'learn(table=10,NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[],output:NXM_OF_IN_PORT[])',
     'learn(table=10,eth_dst=eth_src,output:in_port)',
     'learn(table=10,dl_dst=dl_src,output:in_port)',
@@ -195,11 +215,21 @@ const action: fc.Arbitrary<string> = fc.oneof(
   )
 )
 
-/** An action list in random spellings; goto_table, if any, comes last as OpenFlow 1.3 requires. */
+/**
+ * An action list in random spellings, then OpenFlow 1.3's instructions in the order it requires (clear_actions,
+ * write_actions, write_metadata, goto_table), each there or not.
+ */
 export const generatedActions: fc.Arbitrary<string> = fc
-  .tuple(fc.array(action, { minLength: 0, maxLength: 5 }), fc.option(fc.integer({ min: 1, max: 250 }), { nil: undefined }), fc.boolean())
-  .map(([list, goto, dropIfEmpty]) => {
-    const all = [...list, ...(goto === undefined ? [] : [`goto_table:${goto}`])]
+  .tuple(
+    fc.array(action, { minLength: 0, maxLength: 5 }),
+    fc.boolean(),
+    fc.option(fc.constantFrom('write_actions(output:2,set_field:1->reg0)', 'write_actions(output:3)'), { nil: undefined }),
+    fc.option(fc.constantFrom('write_metadata:5', 'write_metadata:0x5/0xff', 'write_metadata:0'), { nil: undefined }),
+    fc.option(fc.integer({ min: 1, max: 250 }), { nil: undefined }),
+    fc.boolean()
+  )
+  .map(([list, clear, write, metadata, goto, dropIfEmpty]) => {
+    const all = [...list, ...(clear ? ['clear_actions'] : []), ...(write ? [write] : []), ...(metadata ? [metadata] : []), ...(goto === undefined ? [] : [`goto_table:${goto}`])]
     return all.length === 0 ? (dropIfEmpty ? 'drop' : '') : all.join(',')
   })
 

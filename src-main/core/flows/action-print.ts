@@ -247,3 +247,65 @@ export function printLearn(arg: string, split: (s: string) => string[]): string 
   const head = learnHeader.filter((k) => header.has(k)).map((k) => `${k}=${header.get(k)}`)
   return `learn(${[...head, ...flags, ...specs].join(',')})`
 }
+
+/**
+ * The other actions OVS 3.1 prints in a form of its own (format_SAMPLE, format_MULTIPATH…): how each is printed
+ * from its argument, by name. An action not here is compared as written.
+ */
+const printers: Readonly<Record<string, (arg: string | null, paren: boolean, split: (s: string) => string[]) => string | null>> = {
+  write_metadata: (arg) => {
+    if (arg === null) return null
+    const [v, m] = arg.split('/')
+    const bv = big(v ?? '')
+    const bm = m === undefined ? null : big(m)
+    if (bv === null || (m !== undefined && bm === null)) return null
+    return `write_metadata:${hex(bv)}${bm === null ? '' : `/${hex(bm)}`}`
+  },
+  push_vlan: (arg) => {
+    const n = arg === null ? null : big(arg)
+    return n === null ? null : `push_vlan:0x${n.toString(16)}`
+  },
+  set_queue: (arg) => {
+    const n = arg === null ? null : big(arg)
+    return n === null ? null : `set_queue:${n}`
+  },
+  dec_ttl: (arg, paren) => (paren && arg !== null && arg.trim() !== '' ? `dec_ttl(${arg.split(',').map((x) => String(big(x) ?? x.trim())).join(',')})` : 'dec_ttl'),
+  sample: (arg, paren, split) => {
+    if (!paren || arg === null) return null
+    // format_SAMPLE: probability, collector_set_id, obs_domain_id, obs_point_id (the two ids default to 0), then the rest.
+    const order = ['probability', 'collector_set_id', 'obs_domain_id', 'obs_point_id']
+    const kv = new Map<string, string>()
+    const rest: string[] = []
+    for (const p of split(arg).map((x) => x.trim()).filter(Boolean)) {
+      const eq = p.indexOf('=')
+      const k = eq < 0 ? p : p.slice(0, eq)
+      if (order.includes(k)) kv.set(k, String(big(p.slice(eq + 1)) ?? p.slice(eq + 1)))
+      else rest.push(p)
+    }
+    if (!kv.has('obs_domain_id')) kv.set('obs_domain_id', '0')
+    if (!kv.has('obs_point_id')) kv.set('obs_point_id', '0')
+    return `sample(${[...order.filter((k) => kv.has(k)).map((k) => `${k}=${kv.get(k)}`), ...rest].join(',')})`
+  },
+  multipath: (arg, paren) => {
+    if (!paren || arg === null) return null
+    const parts = arg.split(',')
+    const dst = parts.pop()
+    return dst === undefined ? null : `multipath(${[...parts, printFieldRef(dst)].join(',')})`
+  },
+  bundle_load: (arg, paren) => {
+    if (!paren || arg === null) return null
+    const parts = arg.split(',')
+    if (parts.length < 6) return null
+    parts[4] = printFieldRef(parts[4] as string)
+    return `bundle_load(${parts.join(',')})`
+  },
+  check_pkt_larger: (arg) => {
+    const m = arg === null ? null : /^(\d+)\)->(.+)$/.exec(arg)
+    return m ? `check_pkt_larger(${m[1]})->${printFieldRef(m[2] as string)}` : null
+  }
+}
+
+export function printKnownAction(name: string, arg: string | null, paren: boolean, split: (s: string) => string[]): string | null {
+  const p = printers[name]
+  return p ? p(arg, paren, split) : null
+}

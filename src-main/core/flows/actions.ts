@@ -1,6 +1,6 @@
 import { splitTopLevel } from '../parse/diagnostics'
 import { canonicalFieldRef, fieldKind, isKnownFieldName } from './fields'
-import { expandShorthand, printFieldRef, printLearn, printLoad, printNote, printOutput, printSetField } from './action-print'
+import { expandShorthand, printFieldRef, printKnownAction, printLearn, printLoad, printNote, printOutput, printSetField } from './action-print'
 import { canonicalMac, parseInteger, parseIpv4Value } from './values'
 
 /** One OpenFlow action, typed for the ones openshift-sdn uses; anything else is kept as name + argument. */
@@ -57,6 +57,9 @@ function parseOne(text: string, problems: string[]): FlowAction {
   const name = (useParen ? t.slice(0, paren) : colon >= 0 ? t.slice(0, colon) : t).toLowerCase()
   let arg: string | null = null
   if (useParen) {
+    // check_pkt_larger(N)->FIELD[bit]: the one action whose text goes on after its parentheses.
+    const larger = /^check_pkt_larger\((\d+)\)->(.+)$/i.exec(t)
+    if (larger) return { type: 'other', text: t, name: 'check_pkt_larger', arg: `${larger[1]})->${larger[2]}` }
     if (!t.endsWith(')')) {
       problems.push(`${t}: unclosed "(" (text cut short?)`)
       return { type: 'other', text: t, name, arg: t.slice(paren + 1) }
@@ -216,6 +219,8 @@ export function canonicalAction(a: FlowAction, opts: CanonOptions = {}): string 
       if (a.name === 'controller' && a.arg !== null && /^\d+$/.test(a.arg)) return `CONTROLLER:${a.arg}`
       const paren = a.text.length > a.name.length && a.text[a.name.length] === '('
       if (paren && a.name === 'learn' && a.arg !== null) return printLearn(a.arg, splitTopLevel)
+      const known = printKnownAction(a.name, a.arg, paren, splitTopLevel)
+      if (known !== null) return known
       if (paren && (a.name === 'clone' || a.name === 'write_actions') && a.arg !== null) {
         return `${a.name}(${canonicalActions(parseActions(a.arg).actions, opts)})`
       }
