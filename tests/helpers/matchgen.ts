@@ -202,7 +202,11 @@ const action: fc.Arbitrary<string> = fc.oneof(
     'ct(commit,force,zone=1)',
     'ct(commit,exec(set_field:1->ct_mark,set_field:2->ct_label))',
     'ct(commit,exec(set_field:0x1/0x1->ct_mark))',
-    'ct(commit,nat(src=10.0.0.1-10.0.0.5:1000-2000,random))'
+    'ct(commit,nat(src=10.0.0.1-10.0.0.5:1000-2000,random))',
+    // The action round trip's switch has group 1 and meter 1.
+    'group:1',
+    'group:0x1',
+    'bundle(symmetric_l4,60,hrw,ofport,members:2,3)'
   ),
   fc.constantFrom(
     'learn(table=10,NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[],output:NXM_OF_IN_PORT[])',

@@ -269,6 +269,14 @@ const printers: Readonly<Record<string, (arg: string | null, paren: boolean, spl
     const n = arg === null ? null : big(arg)
     return n === null ? null : `set_queue:${n}`
   },
+  group: (arg) => {
+    const n = arg === null ? null : big(arg)
+    return n === null ? null : `group:${n}`
+  },
+  meter: (arg) => {
+    const n = arg === null ? null : big(arg)
+    return n === null ? null : `meter:${n}`
+  },
   dec_ttl: (arg, paren) => (paren && arg !== null && arg.trim() !== '' ? `dec_ttl(${arg.split(',').map((x) => String(big(x) ?? x.trim())).join(',')})` : 'dec_ttl'),
   sample: (arg, paren, split) => {
     if (!paren || arg === null) return null
