@@ -2,7 +2,6 @@
 // ovs-ofctl reads as the same action has one text: NXM names in load/move/output of a field, whole-field
 // ranges as [], values in hex where OVS prints hex, set_field's own field names (ip_dst, eth_src),
 // the mod_*/set_tunnel/enqueue shorthands as what they become, notes padded as the switch stores them.
-import { printIpv6 } from './masked'
 import { fieldDef, wideRegister, type FieldDef } from './vocabulary'
 
 /** A field reference as written: name and optional bit range. */
@@ -207,7 +206,6 @@ export function expandShorthand(name: string, arg: string | null): string[] | nu
   return null
 }
 
-export { printIpv6 }
 
 /** learn(...)'s properties in the order format_LEARN prints them, before its specs. */
 const learnHeader = ['table', 'idle_timeout', 'hard_timeout', 'fin_idle_timeout', 'fin_hard_timeout', 'priority', 'cookie', 'limit', 'result_dst']

@@ -24,8 +24,6 @@ interface Options {
 
 interface Parsed {
   positionals: string[]
-  /** Options seen, by their canonical spelling as written (-n, --lines). */
-  seen: string[]
   problem: string | null
 }
 
@@ -41,63 +39,48 @@ function parseOptions(args: readonly string[], spec: Options, permute: boolean):
   const values = spec.values ?? {}
   const optional = new Set(spec.optional ?? [])
   const positionals: string[] = []
-  const seen: string[] = []
-  const fail = (problem: string) => ({ positionals, seen, problem, rest: [] })
-  for (let i = 0; i < args.length; i++) {
+  let i = 0
+  /** A value option's value: attached, else the next word; why it is refused, or null. */
+  const takeValue = (name: string, attached: string | null): string | null => {
+    let v: string
+    if (attached !== null) v = attached
+    else if (i + 1 < args.length) v = args[++i] as string
+    else return `${name} needs a value`
+    const bad = values[name]?.(v) ?? null
+    return bad ? `${name} ${v}: ${bad}` : null
+  }
+  const fail = (problem: string) => ({ positionals, problem, rest: [] })
+  for (; i < args.length; i++) {
     const a = args[i] as string
     if (a === '--') {
       const after = args.slice(i + 1)
-      return permute ? { positionals: [...positionals, ...after], seen, problem: null, rest: [] } : { positionals, seen, problem: null, rest: after }
+      return permute ? { positionals: [...positionals, ...after], problem: null, rest: [] } : { positionals, problem: null, rest: after }
     }
     if (a.startsWith('--')) {
       const eq = a.indexOf('=')
       const name = eq < 0 ? a : a.slice(0, eq)
-      if (flags.has(name) && eq < 0) {
-        seen.push(name)
-        continue
-      }
-      if (optional.has(name)) {
-        seen.push(name)
-        continue
-      }
-      if (name in values) {
-        let v: string
-        if (eq >= 0) v = a.slice(eq + 1)
-        else if (i + 1 < args.length) v = args[++i] as string
-        else return fail(`${name} needs a value`)
-        const bad = values[name]?.(v) ?? null
-        if (bad) return fail(`${name} ${v}: ${bad}`)
-        seen.push(name)
-        continue
-      }
-      return fail(`option ${name} is not known to be read-only`)
+      if ((flags.has(name) && eq < 0) || optional.has(name)) continue
+      if (!(name in values)) return fail(`option ${name} is not known to be read-only`)
+      const bad = takeValue(name, eq >= 0 ? a.slice(eq + 1) : null)
+      if (bad) return fail(bad)
+      continue
     }
     if (a.startsWith('-') && a.length > 1 && !/^-\d/.test(a)) {
       // A cluster of short options: flags, and at most one value option whose value is the rest or the next word.
       for (let j = 1; j < a.length; j++) {
         const name = `-${a[j]}`
-        if (flags.has(name)) {
-          seen.push(name)
-          continue
-        }
-        if (name in values) {
-          let v: string
-          if (j + 1 < a.length) v = a.slice(j + 1)
-          else if (i + 1 < args.length) v = args[++i] as string
-          else return fail(`${name} needs a value`)
-          const bad = values[name]?.(v) ?? null
-          if (bad) return fail(`${name} ${v}: ${bad}`)
-          seen.push(name)
-          break
-        }
-        return fail(`option ${name} is not known to be read-only`)
+        if (flags.has(name)) continue
+        if (!(name in values)) return fail(`option ${name} is not known to be read-only`)
+        const bad = takeValue(name, j + 1 < a.length ? a.slice(j + 1) : null)
+        if (bad) return fail(bad)
+        break
       }
       continue
     }
-    if (!permute) return { positionals, seen, problem: null, rest: args.slice(i) }
+    if (!permute) return { positionals, problem: null, rest: args.slice(i) }
     positionals.push(a)
   }
-  return { positionals, seen, problem: null, rest: [] }
+  return { positionals, problem: null, rest: [] }
 }
 
 /** A subcommand grammar: the options it takes beyond the tool's, and how many arguments. */

@@ -300,8 +300,12 @@ async function openTar(path: string, stream: Readable, reopen: () => Readable, o
         }
         listed.add(name)
         if (!opts.keep(name)) return { read: false }
-        if (size > maxPlanningFileBytes || keptBytes + size > maxPlanningBytes) {
+        if (size > maxPlanningFileBytes) {
           refused.push({ path: name, reason: `${size} bytes: larger than the ${maxPlanningFileBytes}-byte manifest or stderr file this reads, not kept` })
+          return { read: false }
+        }
+        if (keptBytes + size > maxPlanningBytes) {
+          refused.push({ path: name, reason: `not kept: the manifests and stderr files already read hold ${keptBytes} bytes, the ${maxPlanningBytes}-byte limit of one import` })
           return { read: false }
         }
         return {
