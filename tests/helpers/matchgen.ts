@@ -3,10 +3,10 @@
 import fc from 'fast-check'
 
 const hex = (n: number | bigint) => `0x${n.toString(16)}`
-const u32 = fc.integer({ min: 0, max: 0xffffffff })
-const u16 = fc.integer({ min: 0, max: 0xffff })
+export const u32 = fc.integer({ min: 0, max: 0xffffffff })
+export const u16 = fc.integer({ min: 0, max: 0xffff })
 const octet = fc.integer({ min: 0, max: 255 })
-const ipv4 = fc.tuple(octet, octet, octet, octet).map((o) => o.join('.'))
+export const ipv4 = fc.tuple(octet, octet, octet, octet).map((o) => o.join('.'))
 
 /** A number in decimal or hex, upper or lower case. */
 function spelled(n: number): fc.Arbitrary<string> {
@@ -30,8 +30,8 @@ const ipv4Value = fc.oneof(
   { weight: 2, arbitrary: fc.tuple(ipv4, fc.integer({ min: 1, max: 32 })).map(([a, p]) => `${a}/${[24, 16, 8, 0].map((s) => ((((0xffffffff << (32 - p)) >>> 0) >>> s) & 255)).join('.')}`) },
   { weight: 1, arbitrary: fc.tuple(ipv4, ipv4).map(([a, m]) => `${a}/${m}`) }
 )
-const macByte = octet.map((b) => b.toString(16).padStart(2, '0'))
-const mac = fc.array(macByte, { minLength: 6, maxLength: 6 }).map((b) => b.join(':'))
+export const macByte = octet.map((b) => b.toString(16).padStart(2, '0'))
+export const mac = fc.array(macByte, { minLength: 6, maxLength: 6 }).map((b) => b.join(':'))
 const macValue = fc.oneof(mac, mac.map((m) => m.toUpperCase()), fc.tuple(mac, mac).map(([a, m]) => `${a}/${m}`), mac.map((m) => `${m}/ff:ff:ff:ff:ff:ff`))
 const group = fc.integer({ min: 0, max: 0xffff }).map((g) => g.toString(16))
 const ipv6 = fc.oneof(
@@ -150,92 +150,6 @@ export const generatedMatch: fc.Arbitrary<string> = fc
     )
   )
   .chain(([proto, items, sep]) => fc.shuffledSubarray([...proto, ...items], { minLength: proto.length + items.length }).map((all) => all.join(sep)))
-
-// ---- actions ----
-
-const port = fc.integer({ min: 1, max: 3 })
-const reg = fc.integer({ min: 0, max: 15 })
-/** A register reference spelled as NXM or short name, whole or as a bit range. */
-const regRef = fc.tuple(reg, fc.constantFrom('NXM_NX_REG', 'reg'), fc.integer({ min: 0, max: 31 }), fc.integer({ min: 0, max: 31 }), fc.constantFrom('whole', 'empty', 'range', 'bit', 'full')).map(([n, style, a, b, form]) => {
-  const lo = Math.min(a, b)
-  const hi = Math.max(a, b)
-  const r = form === 'whole' || form === 'empty' ? '[]' : form === 'bit' ? `[${lo}]` : form === 'full' ? '[0..31]' : `[${lo}..${hi}]`
-  return { text: `${style}${n}${r}`, width: form === 'bit' ? 1 : form === 'range' ? hi - lo + 1 : 32 }
-})
-/** A value that fits in `width` bits, in decimal or hex. */
-const fitting = (width: number) => fc.bigInt({ min: 0n, max: (1n << BigInt(width)) - 1n }).chain((v) => fc.constantFrom(String(v), `0x${v.toString(16)}`, `0x${v.toString(16).toUpperCase()}`))
-const noteBytes = fc.array(macByte, { minLength: 1, maxLength: 12 }).chain((b) => fc.constantFrom(b.join('.'), b.join('')))
-
-/** One action (not goto_table, which only ends a list), valid in a tcp flow. */
-const action: fc.Arbitrary<string> = fc.oneof(
-  port.chain((p) => fc.constantFrom(`output:${p}`, String(p))),
-  fc.constantFrom('in_port', 'IN_PORT', 'normal', 'NORMAL', 'flood', 'all', 'local', 'LOCAL', 'controller', 'CONTROLLER:65535', 'controller:100'),
-  reg.map((n) => `output:NXM_NX_REG${n}[]`),
-  fc.integer({ min: 1, max: 250 }).chain((t) => fc.constantFrom(`resubmit(,${t})`, `resubmit:${(t % 3) + 1}`, `resubmit(${(t % 3) + 1},${t})`)),
-  regRef.chain((r) => fitting(r.width).map((v) => `load:${v}->${r.text}`)),
-  fc.tuple(regRef, regRef).filter(([a, b]) => a.width === b.width).map(([a, b]) => `move:${a.text}->${b.text}`),
-  fc.tuple(reg, u32).chain(([n, v]) => fc.constantFrom(`set_field:${v}->reg${n}`, `set_field:0x${v.toString(16)}->reg${n}`)),
-  fc.tuple(reg, u32, fc.integer({ min: 1, max: 0xffffffff })).map(([n, v, m]) => `set_field:0x${v.toString(16)}/0x${m.toString(16)}->reg${n}`),
-  ipv4.chain((a) => fc.constantFrom(`set_field:${a}->ip_dst`, `set_field:${a}->nw_dst`, `set_field:${a}->ip_src`, `mod_nw_dst:${a}`, `mod_nw_src:${a}`, `set_field:${a}->tun_dst`)),
-  mac.chain((m) => fc.constantFrom(`set_field:${m}->eth_dst`, `set_field:${m.toUpperCase()}->dl_dst`, `mod_dl_src:${m}`, `mod_dl_dst:${m}`)),
-  u32.chain((v) => fc.constantFrom(`set_field:${v}->tun_id`, `set_tunnel:${v}`, `set_tunnel64:0x${v.toString(16)}`)),
-  u16.map((v) => `set_field:${v}->tcp_dst`),
-  fc.integer({ min: 0, max: 63 }).map((d) => `mod_nw_tos:${d * 4}`),
-  noteBytes.map((b) => `note:${b}`),
-  fc.constantFrom('ct', 'ct()', 'ct(commit)', 'ct(commit,zone=5)', 'ct(commit,zone=0x6cda)', 'ct(table=7,zone=1)', 'ct(commit,zone=NXM_NX_REG0[0..15])', 'ct(commit,exec(set_field:0x1->ct_mark))', 'ct(commit,exec(load:0x1->NXM_NX_CT_MARK[]))', 'ct(nat)', 'ct(commit,nat(src=10.0.0.1))', 'ct(table=9,nat)', 'ct_clear'),
-  fc.constantFrom('clone(output:2)', 'clone(set_field:1->reg0,output:2)', 'dec_ttl', 'set_queue:3', 'pop_queue', 'enqueue:1:2'),
-  fc.constantFrom(
-    'sample(probability=100,collector_set_id=1)',
-    'sample(probability=0x64,collector_set_id=1,obs_domain_id=2,obs_point_id=3)',
-    'sample(collector_set_id=1,probability=100)',
-    'multipath(eth_src,50,modulo_n,1,0,reg0[])',
-    'multipath(symmetric_l4,1024,hrw,2,0,NXM_NX_REG1[0..3])',
-    'bundle(eth_src,0,hrw,ofport,members:1,2)',
-    'bundle_load(eth_src,0,hrw,ofport,NXM_NX_REG0[],members:1,2)',
-    'check_pkt_larger(1500)->reg0[0]',
-    'check_pkt_larger(9000)->NXM_NX_REG3[5]',
-    'push_vlan:0x8100',
-    'push_vlan:33024',
-    'dec_ttl(1,2,3)',
-    'dec_ttl()',
-    'set_queue:0x3',
-    'ct(commit,force,zone=1)',
-    'ct(commit,exec(set_field:1->ct_mark,set_field:2->ct_label))',
-    'ct(commit,exec(set_field:0x1/0x1->ct_mark))',
-    'ct(commit,nat(src=10.0.0.1-10.0.0.5:1000-2000,random))',
-    // The action round trip's switch has group 1 and meter 1.
-    'group:1',
-    'group:0x1',
-    'bundle(symmetric_l4,60,hrw,ofport,members:2,3)'
-  ),
-  fc.constantFrom(
-    'learn(table=10,NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[],output:NXM_OF_IN_PORT[])',
-    'learn(table=10,eth_dst=eth_src,output:in_port)',
-    'learn(table=10,dl_dst=dl_src,output:in_port)',
-    'learn(table=10,priority=5,hard_timeout=30,idle_timeout=10,NXM_OF_VLAN_TCI[0..11],load:NXM_NX_REG0[]->NXM_NX_REG1[])',
-    'learn(table=10,reg1=0x5,load:0x1->reg2[])',
-    'learn(hard_timeout=30,table=10,cookie=5,fin_idle_timeout=2,NXM_OF_ETH_SRC[],output:NXM_NX_REG0[0..15])',
-    'learn(table=12,delete_learned,reg3[0..15]=reg4[16..31],load:reg5[]->reg6[])'
-  )
-)
-
-/**
- * An action list in random spellings, then OpenFlow 1.3's instructions in the order it requires (clear_actions,
- * write_actions, write_metadata, goto_table), each there or not.
- */
-export const generatedActions: fc.Arbitrary<string> = fc
-  .tuple(
-    fc.array(action, { minLength: 0, maxLength: 5 }),
-    fc.boolean(),
-    fc.option(fc.constantFrom('write_actions(output:2,set_field:1->reg0)', 'write_actions(output:3)'), { nil: undefined }),
-    fc.option(fc.constantFrom('write_metadata:5', 'write_metadata:0x5/0xff', 'write_metadata:0'), { nil: undefined }),
-    fc.option(fc.integer({ min: 1, max: 250 }), { nil: undefined }),
-    fc.boolean()
-  )
-  .map(([list, clear, write, metadata, goto, dropIfEmpty]) => {
-    const all = [...list, ...(clear ? ['clear_actions'] : []), ...(write ? [write] : []), ...(metadata ? [metadata] : []), ...(goto === undefined ? [] : [`goto_table:${goto}`])]
-    return all.length === 0 ? (dropIfEmpty ? 'drop' : '') : all.join(',')
-  })
 
 /** A generated match's items: split at commas and blanks, but not inside parentheses (packet_type=(1,0x800)). */
 export function matchItems(m: string): string[] {

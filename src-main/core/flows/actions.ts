@@ -1,6 +1,7 @@
 import { splitTopLevel } from '../parse/diagnostics'
 import { canonicalFieldRef, fieldKind, isKnownFieldName } from './fields'
-import { expandShorthand, printFieldRef, printKnownAction, printLearn, printLoad, printNote, printOutput, printSetField } from './action-print'
+import { printFieldRef, printLoad, printNote, printOutput, printSetField } from './action-print'
+import { actionDef, printNat, type ActionContext } from './action-vocabulary'
 import { canonicalMac, parseInteger, parseIpv4Value } from './values'
 
 /** One OpenFlow action, typed for the ones openshift-sdn uses; anything else is kept as name + argument. */
@@ -8,11 +9,13 @@ export type FlowAction =
   | { type: 'drop'; text: string }
   | { type: 'output'; text: string; port: number | string; field: string | null }
   | { type: 'goto_table'; text: string; table: number }
-  | { type: 'resubmit'; text: string; port: string | null; table: number | null }
+  /** `ct`: resubmit(port,table,ct), which looks up the connection's original direction. */
+  | { type: 'resubmit'; text: string; port: string | null; table: number | null; ct: boolean }
   | { type: 'load'; text: string; value: string; dst: string }
   | { type: 'move'; text: string; src: string; dst: string }
   | { type: 'set_field'; text: string; value: string; field: string }
-  | { type: 'ct'; text: string; commit: boolean; table: number | null; zone: string | null; nat: string | null; exec: FlowAction[]; other: string[] }
+  /** `natFirst`: nat(...) was written before exec(...), so the switch prints it outside exec (format_CT). */
+  | { type: 'ct'; text: string; commit: boolean; table: number | null; zone: string | null; nat: string | null; natFirst: boolean; exec: FlowAction[]; other: string[] }
   | { type: 'note'; text: string; bytes: string }
   | { type: 'other'; text: string; name: string; arg: string | null }
 
@@ -27,6 +30,37 @@ export interface CanonOptions {
    * `resubmit(,N)` and `set_field:V->F` as `load:V->F[]`. ovs-ofctl itself counts those as different.
    */
   acrossOfVersions?: boolean
+  /** The flow around the actions (its L4 protocol, a VLAN tag): see actionContextOf. */
+  context?: ActionContext
+}
+
+/** No protocol known, no VLAN tag: what a flow without a match gives. */
+export const noContext: ActionContext = { l4: null, vlan: false }
+
+/**
+ * The context a canonical match gives its actions: the L4 protocol it names (tcp, udp, sctp, their v6 forms or
+ * nw_proto) and whether it requires a VLAN tag (dl_vlan, vlan_vid, or vlan_tci with the CFI bit).
+ */
+export function actionContextOf(matchCanon: string): ActionContext {
+  let l4: ActionContext['l4'] = null
+  let vlan = false
+  for (const item of matchCanon.split(',')) {
+    const eq = item.indexOf('=')
+    const key = eq < 0 ? item : item.slice(0, eq)
+    const value = eq < 0 ? '' : item.slice(eq + 1)
+    if (key === 'tcp' || key === 'tcp6') l4 = 'tcp'
+    else if (key === 'udp' || key === 'udp6') l4 = 'udp'
+    else if (key === 'sctp' || key === 'sctp6') l4 = 'sctp'
+    else if (key === 'nw_proto') l4 = value === '6' ? 'tcp' : value === '17' ? 'udp' : value === '132' ? 'sctp' : l4
+    else if (key === 'dl_vlan' || key === 'dl_vlan_pcp' || key === 'vlan_vid') vlan = true
+    else if (key === 'vlan_tci') {
+      const [v = '', m] = value.split('/')
+      const tci = Number(v)
+      const mask = m === undefined ? 0xffff : Number(m)
+      vlan = (tci & mask & 0x1000) !== 0
+    }
+  }
+  return { l4, vlan }
 }
 
 const fieldRefRe = /^[A-Za-z][A-Za-z0-9_]*(\[(\d+\.\.\d+|\d+)?\])?$/
@@ -88,9 +122,12 @@ function parseOne(text: string, problems: string[]): FlowAction {
         const [port = '', table = '', ...rest] = arg.split(',')
         const tn = table.trim() === '' ? null : parseInteger(table)
         if (table.trim() !== '' && tn === null) break
-        return { type: 'resubmit', text: t, port: port.trim() || null, table: tn, ...(rest.length ? {} : {}) }
+        if (rest.length > 1 || (rest.length === 1 && rest[0]?.trim() !== 'ct')) break
+        // in_port is the default port: resubmit(in_port,5) is resubmit(,5).
+        const p = port.trim()
+        return { type: 'resubmit', text: t, port: p === '' || p.toLowerCase() === 'in_port' ? null : p, table: tn, ct: rest.length === 1 }
       }
-      return { type: 'resubmit', text: t, port: arg.trim(), table: null }
+      return { type: 'resubmit', text: t, port: arg.trim(), table: null, ct: false }
     }
     case 'load':
     case 'move':
@@ -114,15 +151,17 @@ function parseOne(text: string, problems: string[]): FlowAction {
       return { type: 'set_field', text: t, value: left, field: right }
     }
     case 'ct': {
-      const a: Extract<FlowAction, { type: 'ct' }> = { type: 'ct', text: t, commit: false, table: null, zone: null, nat: null, exec: [], other: [] }
+      const a: Extract<FlowAction, { type: 'ct' }> = { type: 'ct', text: t, commit: false, table: null, zone: null, nat: null, natFirst: true, exec: [], other: [] }
       for (const part of arg ? splitTopLevel(arg) : []) {
         const p = part.trim()
         if (p === '') continue
         if (p === 'commit') a.commit = true
         else if (p.startsWith('table=')) a.table = parseInteger(p.slice(6))
         else if (p.startsWith('zone=')) a.zone = p.slice(5)
-        else if (p === 'nat' || p.startsWith('nat(')) a.nat = p
-        else if (p.startsWith('exec(') && p.endsWith(')')) a.exec = splitTopLevel(p.slice(5, -1)).filter((x) => x.trim()).map((x) => parseOne(x, problems))
+        else if (p === 'nat' || p.startsWith('nat(')) {
+          a.nat = p
+          a.natFirst = a.exec.length === 0
+        } else if (p.startsWith('exec(') && p.endsWith(')')) a.exec = splitTopLevel(p.slice(5, -1)).filter((x) => x.trim()).map((x) => parseOne(x, problems))
         else a.other.push(p)
       }
       return a
@@ -135,6 +174,7 @@ function parseOne(text: string, problems: string[]): FlowAction {
       }
       return { type: 'note', text: t, bytes: arg.toLowerCase().replace(/\./g, '') }
   }
+  if (!actionDef(name)) problems.push(`${t}: ${name} is not an action Open vSwitch knows (ovs-actions(7))`)
   return { type: 'other', text: t, name, arg }
 }
 
@@ -165,8 +205,8 @@ function asLoad(value: string, field: string): string | null {
   return load.includes('->NXM_') || load.includes('->OXM_') ? load : null
 }
 
-/** Canonical text of one action: Open vSwitch's own printing of it (action-print.ts). */
-export function canonicalAction(a: FlowAction, opts: CanonOptions = {}): string {
+/** Canonical text of one action: Open vSwitch's own printing of it (action-vocabulary.ts, action-print.ts). */
+export function canonicalAction(a: FlowAction, opts: CanonOptions = {}, ctx: ActionContext = { ...(opts.context ?? noContext) }): string {
   switch (a.type) {
     case 'drop':
       return 'drop'
@@ -174,10 +214,12 @@ export function canonicalAction(a: FlowAction, opts: CanonOptions = {}): string 
       return a.field ? `output:${printFieldRef(String(a.port))}` : printOutput(a.port)
     case 'goto_table':
       return `goto_table:${a.table}`
-    case 'resubmit':
-      if (opts.acrossOfVersions && a.port === null && a.table !== null) return `goto_table:${a.table}`
-      if (a.table === null) return `resubmit:${a.port ?? ''}`
-      return `resubmit(${a.port ?? ''},${a.table})`
+    case 'resubmit': {
+      if (opts.acrossOfVersions && a.port === null && a.table !== null && !a.ct) return `goto_table:${a.table}`
+      const port = a.port === null ? '' : printOutput(/^\d+$/.test(a.port) ? Number(a.port) : a.port).replace(/^output:/, '')
+      if (a.table === null && !a.ct) return `resubmit:${port}`
+      return `resubmit(${port},${a.table ?? ''}${a.ct ? ',ct' : ''})`
+    }
     case 'load':
       return printLoad(a.value, a.dst)
     case 'set_field': {
@@ -191,7 +233,7 @@ export function canonicalAction(a: FlowAction, opts: CanonOptions = {}): string 
     case 'move':
       return `move:${printFieldRef(a.src)}->${printFieldRef(a.dst)}`
     case 'ct': {
-      // format_CT's order: commit, force, table, zone, exec(...), nat(...), alg, timeout.
+      // format_CT's order: commit, force, table, zone, nat(...) when it is the first nested action, exec(...), alg.
       const parts: string[] = []
       const other = [...a.other]
       const take = (w: string) => {
@@ -206,23 +248,30 @@ export function canonicalAction(a: FlowAction, opts: CanonOptions = {}): string 
         const z = /^(0x[0-9a-f]+|\d+)$/i.test(a.zone) ? String(Number(a.zone)) : printFieldRef(a.zone)
         parts.push(`zone=${z}`)
       }
-      if (a.exec.length) parts.push(`exec(${a.exec.map((x) => canonicalAction(x, opts)).join(',')})`)
-      if (a.nat !== null) parts.push(a.nat)
+      const nat = a.nat === null ? null : printNat(a.nat)
+      if (nat !== null && a.natFirst) parts.push(nat)
+      // A nat written after exec(...) is the last of the nested actions: printed inside exec.
+      const exec = [...a.exec.map((x) => canonicalAction(x, opts, { ...ctx })), ...(nat !== null && !a.natFirst ? [nat] : [])]
+      if (exec.length) parts.push(`exec(${exec.join(',')})`)
+      const alg = other.findIndex((o) => o.startsWith('alg='))
+      if (alg >= 0) {
+        const [x] = other.splice(alg, 1)
+        const v = (x as string).slice(4)
+        parts.push(`alg=${v === '21' ? 'ftp' : v === '69' ? 'tftp' : v}`)
+      }
       parts.push(...other.sort())
       return `ct(${parts.join(',')})`
     }
     case 'note':
       return printNote(a.bytes)
     case 'other': {
-      const expanded = expandShorthand(a.name, a.arg)
-      if (expanded) return expanded.join(',')
-      if (a.name === 'controller' && a.arg !== null && /^\d+$/.test(a.arg)) return `CONTROLLER:${a.arg}`
+      const def = actionDef(a.name)
       const paren = a.text.length > a.name.length && a.text[a.name.length] === '('
-      if (paren && a.name === 'learn' && a.arg !== null) return printLearn(a.arg, splitTopLevel)
-      const known = printKnownAction(a.name, a.arg, paren, splitTopLevel)
-      if (known !== null) return known
-      if (paren && (a.name === 'clone' || a.name === 'write_actions') && a.arg !== null) {
-        return `${a.name}(${canonicalActions(parseActions(a.arg).actions, opts)})`
+      if (def && !def.undumpable) {
+        const printed = def.print
+          ? def.print({ arg: a.arg, paren, ctx, nested: (text, c) => canonicalActionList(parseActions(text).actions, opts, c), split: splitTopLevel })
+          : (def.expand?.(a.arg, ctx)?.join(',') ?? null)
+        if (printed !== null) return printed
       }
       if (paren) return `${a.name}(${a.arg ?? ''})`
       return a.arg === null ? a.name : `${a.name}:${a.arg}`
@@ -230,11 +279,15 @@ export function canonicalAction(a: FlowAction, opts: CanonOptions = {}): string 
   }
 }
 
-export function canonicalActions(actions: readonly FlowAction[], opts: CanonOptions = {}): string {
+function canonicalActionList(actions: readonly FlowAction[], opts: CanonOptions, ctx: ActionContext): string {
   // "drop" is the empty action list: OVS prints it only when nothing else is there.
-  const kept = actions.filter((a) => a.type !== 'drop')
-  if (kept.length === 0) return 'drop'
-  return kept.map((a) => canonicalAction(a, opts)).join(',')
+  const printed = actions.filter((a) => a.type !== 'drop').map((a) => canonicalAction(a, opts, ctx)).filter((t) => t !== '')
+  return printed.length === 0 ? 'drop' : printed.join(',')
+}
+
+/** The canonical text of an action list, in the flow's context (opts.context, from actionContextOf). */
+export function canonicalActions(actions: readonly FlowAction[], opts: CanonOptions = {}): string {
+  return canonicalActionList(actions, opts, { ...(opts.context ?? noContext) })
 }
 
 /**

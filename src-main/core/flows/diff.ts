@@ -1,5 +1,5 @@
-import { canonicalActions, type CanonOptions } from './actions'
-import { flowActions, flowKey, type Flow } from './flow'
+import { type CanonOptions } from './actions'
+import { canonicalFlowActions, flowKey, type Flow } from './flow'
 
 export type FlowChange = 'actions' | 'cookie' | 'timeouts' | 'importance'
 
@@ -212,7 +212,7 @@ export function diffFlows(before: readonly Flow[], after: readonly Flow[], opts:
     }
     const fb = after[j] as Flow
     let changes: FlowChange[] | null = null
-    if (fa.actionsText !== fb.actionsText && canonicalActions(flowActions(fa), opts) !== canonicalActions(flowActions(fb), opts)) (changes ??= []).push('actions')
+    if (fa.actionsText !== fb.actionsText && canonicalFlowActions(fa, opts) !== canonicalFlowActions(fb, opts)) (changes ??= []).push('actions')
     if (fa.cookie !== fb.cookie) (changes ??= []).push('cookie')
     if (fa.more !== null || fb.more !== null) {
       if ((fa.more?.idleTimeout ?? 0) !== (fb.more?.idleTimeout ?? 0) || (fa.more?.hardTimeout ?? 0) !== (fb.more?.hardTimeout ?? 0)) (changes ??= []).push('timeouts')

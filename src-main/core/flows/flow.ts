@@ -1,4 +1,4 @@
-import { parseActions, type FlowAction } from './actions'
+import { actionContextOf, canonicalActions, parseActions, type CanonOptions, type FlowAction } from './actions'
 import { parseMatch, type MatchField } from './match'
 
 /** One flow of an OpenFlow table as ovs-ofctl printed it (dump-flows) or as written for add-flows. */
@@ -70,6 +70,11 @@ export function flowActions(f: Pick<Flow, 'actionsText'>): readonly FlowAction[]
     typedActions.set(f.actionsText, a)
   }
   return a
+}
+
+/** The canonical text of a flow's actions, printed in the context its match gives them (mod_tp_src, mod_vlan_vid). */
+export function canonicalFlowActions(f: Pick<Flow, 'actionsText' | 'matchCanon'>, opts: CanonOptions = {}): string {
+  return canonicalActions(flowActions(f), { ...opts, context: actionContextOf(f.matchCanon) })
 }
 
 export const defaultPriority = 32768

@@ -1,7 +1,8 @@
 // A packet's field values as the switch holds them while it runs actions, and the field writes of actions
 // (load, move, set_field, with bit ranges and masks) applied to it: what the offline tracer steps through.
 // Slots are the vocabulary's storage names (nw_dst holds arp_tpa too), registers reg0..reg15.
-import { expandShorthand, parseFieldRef } from './action-print'
+import { parseFieldRef } from './action-print'
+import { actionDef } from './action-vocabulary'
 import { parseActions, type FlowAction } from './actions'
 import { ones, readValue } from './masked'
 import { fieldDef, wideRegister, type FieldDef } from './vocabulary'
@@ -108,7 +109,8 @@ export function applyFieldWrite(state: PacketState, a: FlowAction): string | nul
     }
     case 'other': {
       // mod_nw_dst, set_tunnel…: what the switch turns them into (a set_field), applied as such.
-      const expanded = expandShorthand(a.name, a.arg)
+      // The tracer's packet has its tag state in its fields; the shorthand's push_vlan is not a field write.
+      const expanded = actionDef(a.name)?.expand?.(a.arg, { l4: 'tcp', vlan: true }) ?? null
       if (!expanded) return null
       for (const x of parseActions(expanded.join(',')).actions) {
         const why = applyFieldWrite(state, x)

@@ -1,5 +1,4 @@
-import { canonicalActions } from '../flows/actions'
-import { flowActions, type Flow } from '../flows/flow'
+import { canonicalFlowActions, type Flow } from '../flows/flow'
 import { flowEvidence, type EvidenceLine, type Finding } from './evidence'
 import { inCidr, type NodeCaptures, type NodeFacts } from './facts'
 import { plugins, ruleVersion311, sdnTableById, sdnTables, vxlanOverhead } from './tables'
@@ -32,7 +31,7 @@ export function checkBridge(c: NodeCaptures, facts: NodeFacts): Finding[] {
     const d = flows.find((x) => x.table === t.table && x.priority === t.defaultPriority && x.matchCanon === '')
     if (!d) {
       out.push(f(`bridge.default:${t.table}`, 'bridge.default', 'error', `Table ${t.table} (${t.name}) has no default flow`, `Every openshift-sdn table ends with a priority ${t.defaultPriority} flow (${t.defaultActions}). Without it, packets that match nothing in table ${t.table} are dropped by OVS itself, invisibly in the counters. ${t.purpose}`, []))
-    } else if (canonicalActions(flowActions(d), { acrossOfVersions: true }) !== t.defaultActions) {
+    } else if (canonicalFlowActions(d, { acrossOfVersions: true }) !== t.defaultActions) {
       out.push(f(`bridge.default:${t.table}`, 'bridge.default', 'warning', `Table ${t.table} default flow does "${d.actionsText}", expected "${t.defaultActions}"`, t.purpose, [flowEvidence(src, d)]))
     }
   }

@@ -1,10 +1,9 @@
 // `sdnwb`: the command line of the workbench, the same core as the UI, for scripts and for the field.
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
-import { canonicalActions } from '../../core/flows/actions'
 import { diffFlows } from '../../core/flows/diff'
 import { diffFlowsText } from '../../core/flows/diff-text'
-import { defaultPriority, flowActions, type Flow } from '../../core/flows/flow'
+import { canonicalFlowActions, defaultPriority, type Flow } from '../../core/flows/flow'
 import { withPortNumbers } from '../../core/flows/ports'
 import type { Diagnostic } from '../../core/parse/diagnostics'
 import { parseDumpFlows } from '../../core/parse/ovs-dump-flows'
@@ -60,7 +59,7 @@ function canonLine(f: Flow): string {
   if (f.more?.importance) parts.push(`importance=${f.more.importance}`)
   const prio = f.priority !== defaultPriority ? `priority=${f.priority}${f.matchCanon === '' ? '' : ','}` : ''
   const head = parts.length > 0 ? parts.join(', ') + ', ' : ''
-  return `${head}${prio}${f.matchCanon} actions=${canonicalActions(flowActions(f))}`.replace(/^ /, '')
+  return `${head}${prio}${f.matchCanon} actions=${canonicalFlowActions(f)}`.replace(/^ /, '')
 }
 
 function flowsCanon(file: string, json: boolean, io: Io): number {
@@ -68,7 +67,7 @@ function flowsCanon(file: string, json: boolean, io: Io): number {
   if (text === null) return 1
   const dump = parseDumpFlows(text)
   const failed = report(file, dump.diagnostics, io)
-  if (json) io.out(JSON.stringify(dump.flows.map((f) => ({ line: f.line, table: f.table, priority: f.priority, cookie: f.cookie, match: f.matchCanon, actions: canonicalActions(flowActions(f)), packets: f.packets, bytes: f.bytes })), null, 1) + '\n')
+  if (json) io.out(JSON.stringify(dump.flows.map((f) => ({ line: f.line, table: f.table, priority: f.priority, cookie: f.cookie, match: f.matchCanon, actions: canonicalFlowActions(f), packets: f.packets, bytes: f.bytes })), null, 1) + '\n')
   else for (const f of dump.flows) io.out(canonLine(f) + '\n')
   return failed ? 1 : 0
 }
