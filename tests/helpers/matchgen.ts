@@ -43,6 +43,17 @@ const ipv6Value = fc.oneof(ipv6, fc.tuple(ipv6, fc.integer({ min: 1, max: 128 })
 
 type Field = [names: string[], value: fc.Arbitrary<string>]
 
+/** A Geneve option value of at most `bytes` bytes, exact or with a mask written in any width up to it. */
+function tunMetadata(bytes: number): fc.Arbitrary<string> {
+  const max = (1n << BigInt(bytes * 8)) - 1n
+  const value = fc.bigInt({ min: 0n, max })
+  return fc.oneof(
+    value.chain((v) => fc.constantFrom(`0x${v.toString(16)}`, String(v))),
+    fc.tuple(value, fc.bigInt({ min: 0n, max }), fc.integer({ min: 1, max: bytes })).map(([v, m, w]) => `0x${v.toString(16)}/0x${(m & ((1n << BigInt(w * 8)) - 1n)).toString(16).padStart(w * 2, '0')}`),
+    value.map((v) => `0x${v.toString(16)}/0x${'ff'.repeat(bytes)}`)
+  )
+}
+
 /** Fields any match can hold. */
 const anywhere: Field[] = [
   [['vlan_vid'], fc.oneof(fc.integer({ min: 0, max: 0xfff }).map((v) => String(0x1000 | v)), fc.constantFrom('0x1000/0x1000', '0x1005'))],
@@ -67,6 +78,9 @@ const anywhere: Field[] = [
   [['tun_gbp_id'], masked(16, 0xffff)],
   [['tun_gbp_flags'], fc.integer({ min: 0, max: 255 }).map(String)],
   ...Array.from({ length: 16 }, (_, i): Field => [[`reg${i}`], masked(32, 0xffffffff)]),
+  // The test switches map tun_metadata0 to a 4-byte option and tun_metadata1 to an 8-byte one (add-tlv-map).
+  [['tun_metadata0'], tunMetadata(4)],
+  [['tun_metadata1'], tunMetadata(8)],
   [['xreg1'], fc.tuple(u32, u32).map(([a, b]) => hex((BigInt(a) << 32n) | BigInt(b)))],
   [['xxreg1'], u32.map(hex)]
 ]
@@ -104,6 +118,8 @@ interface Proto {
   fields: Field[]
   /** A packet without an Ethernet header (packet_type): no dl_* or VLAN fields. */
   noEthernet?: boolean
+  /** Fields of `anywhere` the spellings already hold (ct_state for the connection's original direction). */
+  exclude?: string[]
 }
 const ethernetOnly = new Set(['dl_src', 'dl_dst', 'dl_vlan', 'dl_vlan_pcp', 'vlan_tci', 'vlan_vid'])
 const protos: Proto[] = [
@@ -134,7 +150,19 @@ const protos: Proto[] = [
       [['nsh_c1', 'nshc1'], u32.map(String)]
     ]
   },
-  { noEthernet: true, spellings: [['packet_type=(1,0x800)']], fields: [[['pkt_mark'], masked(32, 0xffffffff)]] }
+  { noEthernet: true, spellings: [['packet_type=(1,0x800)']], fields: [[['pkt_mark'], masked(32, 0xffffffff)]] },
+  // The original direction of a tracked connection: the switch wants ct_state with +trk and another bit.
+  {
+    exclude: ['ct_state'],
+    spellings: [['ct_state=+new+trk', 'ip'], ['ct_state=+est+trk', 'dl_type=0x0800'], ['ct_state=-inv+trk', 'ip']],
+    fields: [[['ct_nw_src'], ipv4Value], [['ct_nw_dst'], ipv4Value], [['ct_nw_proto'], fc.constantFrom('6', '17', '1')]]
+  },
+  {
+    exclude: ['ct_state'],
+    spellings: [['ct_state=+new+trk', 'ct_nw_proto=6', 'tcp'], ['ct_state=+est+trk', 'ct_nw_proto=17', 'ip']],
+    fields: [[['ct_nw_src'], ipv4Value], [['ct_tp_src'], masked(16, 0xffff)], [['ct_tp_dst'], masked(16, 0xffff)]]
+  },
+  { exclude: ['ct_state'], spellings: [['ct_state=+est+trk', 'ipv6']], fields: [[['ct_ipv6_src'], ipv6Value], [['ct_ipv6_dst'], ipv6Value]] }
 ]
 
 /** One generated match: its items in some order, joined by some separator. */
@@ -143,7 +171,7 @@ export const generatedMatch: fc.Arbitrary<string> = fc
   .chain((p) =>
     fc.tuple(
       fc.constantFrom(...p.spellings),
-      fc.uniqueArray(fc.constantFrom(...anywhere.filter((f) => !(p.noEthernet && ethernetOnly.has(f[0][0] as string))), ...p.fields), { maxLength: 6, selector: (f) => f[0][0] }).chain((fields) =>
+      fc.uniqueArray(fc.constantFrom(...anywhere.filter((f) => !(p.noEthernet && ethernetOnly.has(f[0][0] as string)) && !p.exclude?.includes(f[0][0] as string)), ...p.fields), { maxLength: 6, selector: (f) => f[0][0] }).chain((fields) =>
         fc.tuple(...fields.map(([names, value]) => fc.tuple(fc.constantFrom(...names), value).map(([n, v]) => `${n}=${v}`)))
       ),
       fc.constantFrom(',', ' ', ', ', ' , ')

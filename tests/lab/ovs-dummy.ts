@@ -42,7 +42,7 @@ export function startOvsDummy(dir: string): OvsDummy {
 
 /**
  * A switch for round-trip tests, started before the suite and stopped after it: br0 (secure, the given
- * OpenFlow versions) with dummy ports p1..p3 as ports 1..3. The returned object is filled in by beforeAll.
+ * OpenFlow versions) with dummy ports p1..p3 as ports 1..3 and a TLV map for tun_metadata0 (4 bytes) and 1 (8 bytes). The returned object is filled in by beforeAll.
  */
 export function useTestSwitch(prefix: string, protocols = 'OpenFlow10,OpenFlow13,OpenFlow15'): { ovs: OvsDummy } {
   const ctx = {} as { ovs: OvsDummy }
@@ -53,6 +53,9 @@ export function useTestSwitch(prefix: string, protocols = 'OpenFlow10,OpenFlow13
     const r = ctx.ovs.run('ovs-vsctl', ['add-br', 'br0', '--', 'set', 'Bridge', 'br0', 'fail_mode=secure', `protocols=${protocols}`])
     if (r.status !== 0) throw new Error(r.stderr)
     for (let i = 1; i <= 3; i++) ctx.ovs.run('ovs-vsctl', ['add-port', 'br0', `p${i}`, '--', 'set', 'Interface', `p${i}`, 'type=dummy', `ofport_request=${i}`])
+    // Geneve options for tun_metadata0 (4 bytes) and tun_metadata1 (8 bytes).
+    const tlv = ctx.ovs.run('ovs-ofctl', ['add-tlv-map', 'br0', '{class=0xffff,type=0,len=4}->tun_metadata0,{class=0xffff,type=1,len=8}->tun_metadata1'])
+    if (tlv.status !== 0) throw new Error(tlv.stderr)
   })
   afterAll(() => {
     ctx.ovs?.stop()

@@ -205,6 +205,19 @@ export function readValue(def: FieldDef, text: string): MaskedValue | string {
       const type = BigInt(m[2] as string)
       return ns > 0xffffn || type > 0xffffn ? 'not a packet type (namespace,type)' : { def, value: (ns << 16n) | type, mask: full }
     }
+    case 'tun_metadata': {
+      // A variable-length field: with a mask, OVS takes the mask's length in bytes (leading zeros dropped) as
+      // the field's and cuts the value to it; a mask of all ones over that length is exact (0x5/0xff,
+      // 0x5/0xffffffff, 0xe372b350/0xffffff is 0x72b350), a zero mask prints the bare name.
+      const v = parseBig(vText)
+      const m = mText === null ? full : parseBig(mText)
+      if (v === null || m === null) return 'not a number'
+      if (v > full) return `${def.name} is at most 124 bytes`
+      if (mText === null) return { def, value: v, mask: full }
+      const len = BigInt(Math.max(1, Math.ceil(m.toString(16).length / 2)) * 8)
+      const own = (1n << len) - 1n
+      return m === own ? { def, value: v & own, mask: full } : { def, value: v & m, mask: m }
+    }
     default: {
       const v = parseBig(vText)
       const m = mText === null ? full : parseBig(mText)
@@ -219,6 +232,11 @@ export function printValue(name: string, v: MaskedValue): string {
   const full = ones(def.bits)
   const exact = v.mask === full
   switch (def.format) {
+    case 'tun_metadata': {
+      const h = (x: bigint) => (x === 0n ? '0' : `0x${x.toString(16)}`)
+      if (v.mask === 0n) return name
+      return exact ? `${name}=${h(v.value)}` : `${name}=${h(v.value)}/${h(v.mask)}`
+    }
     case 'hex':
     case 'label': {
       const h = (x: bigint) => (x === 0n ? '0' : `0x${x.toString(16)}`)
@@ -286,7 +304,7 @@ function put(m: OvsMatch, v: MaskedValue, region: bigint | null = null): void {
     const mask = ((old?.mask ?? 0n) & ~region) | (v.mask & region)
     if (mask === 0n) m.fields.delete(key)
     else m.fields.set(key, { def: v.def, value, mask })
-  } else if (v.mask === 0n && v.portName === undefined) m.fields.delete(key)
+  } else if (v.mask === 0n && v.portName === undefined && v.def.format !== 'tun_metadata') m.fields.delete(key)
   else m.fields.set(key, v)
 }
 
@@ -300,6 +318,12 @@ export function readMatch(items: readonly string[]): OvsMatch {
     const eq = raw.indexOf('=')
     if (eq < 0) {
       const p = protocols[raw.toLowerCase()]
+      const bare = p ? undefined : fieldDef(raw)
+      if (bare?.format === 'tun_metadata') {
+        // How the switch prints a Geneve option matched with a zero mask: its name alone.
+        put(m, { def: bare, value: 0n, mask: 0n })
+        continue
+      }
       if (!p) {
         m.unknown.push(raw.toLowerCase())
         continue

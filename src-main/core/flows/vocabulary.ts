@@ -20,6 +20,7 @@ export type FieldFormat =
   | 'hex5' // ipv6_label: 0x%05x
   | 'label' // ct_label: 128-bit hex
   | 'packet_type' // (namespace,type): "(1,0x800)"
+  | 'tun_metadata' // variable length hex; a mask of all ones over its own written width is exact
 
 export interface FieldDef {
   /** The name ovs-ofctl prints. */
@@ -99,6 +100,8 @@ add('tun_erspan_hwid', 8, 'hex', { maskable: false })
 add('gtpu_flags', 8, 'hex', { aliases: ['tun_gtpu_flags'], maskable: false })
 add('gtpu_msgtype', 8, 'dec-only', { aliases: ['tun_gtpu_msgtype'] })
 add('tun_flags', 16, 'tun_flags', { nxm: 'NXM_NX_TUN_FLAGS' })
+// Geneve options by their TLV map slot (add-tlv-map): up to 124 bytes each, printed after the tunnel fields.
+for (let i = 0; i < 64; i++) add(`tun_metadata${i}`, 992, 'tun_metadata', { maskable: true, nxm: `NXM_NX_TUN_METADATA${i}` })
 add('metadata', 64, 'hex', { nxm: 'OXM_OF_METADATA' })
 add('in_port', 32, 'port', { maskable: false, aliases: ['in_port_oxm'], nxm: 'NXM_OF_IN_PORT' })
 add('vlan_tci', 16, 'hex4', { nxm: 'NXM_OF_VLAN_TCI' })
@@ -112,7 +115,8 @@ add('nsh_flags', 8, 'dec-only')
 add('nsh_ttl', 8, 'dec-only')
 add('nsh_mdtype', 8, 'dec-only')
 add('nsh_np', 8, 'dec-only')
-add('nsh_spi', 24, 'hex', { aliases: ['nsp'], maskable: false })
+// nsh_spi prints "0x%x" even for zero (like ct_label), the other hex fields "0".
+add('nsh_spi', 24, 'label', { aliases: ['nsp'], maskable: false })
 add('nsh_si', 8, 'dec-only', { aliases: ['nsi'] })
 for (let i = 1; i <= 4; i++) add(`nsh_c${i}`, 32, 'hex', { aliases: [`nshc${i}`], maskable: false })
 add('ipv6_src', 128, 'ipv6', { context: 'ipv6', nxm: 'NXM_NX_IPV6_SRC' })
@@ -152,8 +156,7 @@ export const fieldDefs: readonly FieldDef[] = defs
  */
 const documentedOnly = new Set([
   // vlan_vid, vlan_pcp and ip_dscp are read into vlan_tci and nw_tos (masked.ts); the others are not modeled.
-  'vlan_vid', 'vlan_pcp', 'ip_dscp', 'nd_options_type', 'tun_tos', 'tun_ttl',
-  ...Array.from({ length: 64 }, (_, i) => `tun_metadata${i}`)
+  'vlan_vid', 'vlan_pcp', 'ip_dscp', 'nd_options_type', 'tun_tos', 'tun_ttl'
 ])
 
 /** A field name Open vSwitch documents (modeled or not). */
