@@ -276,5 +276,7 @@ export interface NodeCheckView {
   skipped: { check: string; needs: string }[]
   /** The captures the checks read, by role. */
   used: { role: string; captureId: number; hostName: string; command: string }[]
-  facts: { gateway: string | null; localSubnet: string | null; pluginId: number | null; ruleVersion: number | null; nodeIP: string | null }
+  facts: { gateway: string | null; localSubnet: string | null; pluginId: number | null; plugin: string; ruleVersion: number | null; nodeIP: string | null }
+  /** Each finding as stored in the case (same order as `findings`), and whether the case had it already. */
+  stored: { findingId: number; seenBefore: boolean }[]
 }

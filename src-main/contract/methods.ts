@@ -4,7 +4,9 @@ import { HostImportFormat, HostImportText, HostInput, type Host, type HostImport
 import { themes, type Theme } from './vocabulary'
 import { Argv, HostKeyDecision, KnownHostsText, PromptId, SecretAnswer, SourceName, type ExecResult, type HostKeyPrompt, type KnownHostInfo, type KnownHostsImportResult, type SecretPrompt, type SshHostState } from './ssh'
 import { CaseName, CasePath, type CaseListEntry, type CaseSummary } from './cases'
-import { NoteText, RunId, RunInputs, type FindingView, type RunSummary, type RunView } from './runs'
+import { NoteText, RunId, RunInputs, type RunSummary, type RunView } from './runs'
+import { EngineerFinding, FindingId, FindingNote, FindingsFilter, type CaseFindingView } from './findings'
+import { findingStatuses } from './vocabulary'
 import type { Runbook } from './runbooks'
 import {
   ImportOverrides,
@@ -168,7 +170,11 @@ export const methods = {
   'runs.back': { input: z.object({ runId: RunId, index: z.number().int().min(0) }).strict() },
   'runs.note': { input: z.object({ runId: RunId, stepIndex: z.number().int().min(0).nullable().optional(), text: NoteText }).strict() },
   'runs.delete': { input: z.object({ runId: RunId }).strict() },
-  'findings.list': { input: NoInput }
+  /** The case's findings, from every source, filtered by status, severity and host. */
+  'findings.list': { input: FindingsFilter },
+  'findings.update': { input: z.object({ id: FindingId, status: z.enum(findingStatuses).optional(), note: FindingNote.optional() }).strict() },
+  'findings.add': { input: z.object({ finding: EngineerFinding }).strict() },
+  'findings.delete': { input: z.object({ id: FindingId }).strict() }
 } as const satisfies Record<string, { input: z.ZodType }>
 
 export interface MethodOutputs {
@@ -233,7 +239,10 @@ export interface MethodOutputs {
   'runs.back': RunView
   'runs.note': RunView
   'runs.delete': { runId: number }
-  'findings.list': FindingView[]
+  'findings.list': CaseFindingView[]
+  'findings.update': CaseFindingView
+  'findings.add': CaseFindingView
+  'findings.delete': { id: number }
 }
 
 export type MethodName = keyof typeof methods
@@ -266,6 +275,8 @@ export interface EventPayloads {
   'captures.importProgress': ImportProgress
   /** A run changed (a step applied, a note, deleted): its view and the findings may differ. */
   'runs.changed': { runId: number }
+  /** The case's findings changed (Check SDN stored some, the engineer edited one). */
+  'findings.changed': { caseId: string }
 }
 export type EventName = keyof EventPayloads
 /** An event as it travels: a union over the event names, so checking the name narrows the payload. */

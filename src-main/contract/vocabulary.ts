@@ -2,3 +2,4 @@
 export { hostRoles, authMethods, type HostRole, type AuthMethod } from '../core/hosts/vocabulary'
 export const themes = ['dark', 'light'] as const
 export type Theme = (typeof themes)[number]
+export { findingStatuses, findingSeverities } from '../core/findings/model'

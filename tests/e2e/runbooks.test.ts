@@ -87,12 +87,26 @@ describe('pod-to-pod runbook from the UI', () => {
     await shot(page, 'runbook-offline-finding')
   })
 
-  it('the findings view lists both runs\' findings; a finding opens its capture', async () => {
+  it('the findings view shows the finding once, with the evidence of both runs; an evidence line opens its capture there', async () => {
     await page.getByTestId('nav-findings').click()
-    await expect.poll(() => page.getByTestId('finding-title').allTextContents()).toEqual([planted, planted])
+    // Live, then offline on the saved capture: one finding (same runbook step, same node), two sources.
+    await expect.poll(() => page.getByTestId('finding-title').allTextContents()).toEqual([planted])
+    const card = page.getByTestId('case-finding')
+    expect(await card.getByTestId('finding-sources').textContent()).toMatch(/run #\d+.*run #\d+/)
+    expect(await card.getByTestId('finding-evidence').count()).toBeGreaterThanOrEqual(1)
     await shot(page, 'runbook-findings')
-    await page.getByTestId('finding').first().getByRole('button', { name: /evidence: capture/ }).click()
+    const evidence = card.getByTestId('finding-evidence').first()
+    const open = evidence.getByTestId('evidence-open')
+    const label = (await open.textContent()) ?? ''
+    expect(label).toMatch(/ · ovs-ofctl -O OpenFlow13 dump-flows br0 · .* · live \(#\d+\), lines? \d+/)
+    const line = /lines? (\d+)/.exec(label)?.[1]
+    const excerpt = ((await evidence.locator('pre').textContent()) ?? '').split('\n')[0] ?? ''
+    await open.click()
     await expect.poll(() => page.getByTestId('capture-detail').textContent()).toContain('ovs-ofctl -O OpenFlow13 dump-flows br0')
+    // Opened at the evidence line, highlighted.
+    await expect.poll(() => page.locator('.tl.current').getAttribute('data-line')).toBe(line)
+    expect(await page.locator('.tl.current').textContent()).toContain(excerpt.trim())
+    await shot(page, 'runbook-evidence-line')
     expect(pageErrors).toEqual([])
   })
 })
@@ -133,7 +147,7 @@ describe('a finding continues with the next runbook', () => {
     await shot(page, 'runbook-continue-form')
     // The same from the case's Findings view: it opens the Runbooks view on the filled-in form.
     await page.getByTestId('nav-findings').click()
-    const card = page.getByTestId('finding').filter({ hasText: 'Nothing listens' })
+    const card = page.getByTestId('case-finding').filter({ hasText: 'Nothing listens' })
     await card.getByTestId('finding-continue').click()
     await expect.poll(() => page.getByTestId('runbook-start').locator('input[name=input-routerIP]').inputValue()).toBe('127.0.0.1')
     expect(pageErrors).toEqual([])

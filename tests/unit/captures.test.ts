@@ -11,7 +11,7 @@ import { parsedAs } from '../../src-main/core/parse/registry'
 import { lineMatches, matchRanges, parseSearchQuery, tokens } from '../../src-main/core/search/fts-text'
 import { parseCaptureSetYaml } from '../../src-main/node/capture/capture-sets'
 import { CaseDb } from '../../src-main/node/store/case-db'
-import type { NewCapture } from '../../src-main/node/store/capture-store'
+import { newCapture } from '../helpers/captures'
 import { caseApplicationId, caseMigrations } from '../../src-main/node/store/case-schema'
 import { latestVersion } from '../../src-main/node/store/migrate'
 import { hostInput } from '../helpers/hosts'
@@ -19,14 +19,6 @@ import { sample } from '../helpers/samples'
 import { useTempCase } from '../helpers/temp-case'
 
 const setsDir = resolve(__dirname, '../../resources/capture-sets')
-
-function newCapture(o: Partial<NewCapture>): NewCapture {
-  return {
-    runId: null, hostId: null, hostName: 'node1', viaHostName: null, commandId: 'x', title: 'x', command: 'echo', source: 'live', origin: null,
-    startedAt: new Date().toISOString(), durationMs: 5, status: 'ok', exitCode: 0, signal: null, errorKind: null, error: null,
-    stdout: '', stderr: '', truncated: false, parse: null, ...o
-  }
-}
 
 describe('chunks', () => {
   it('cut at line ends and give the text back exactly', () => {

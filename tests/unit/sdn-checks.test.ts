@@ -68,7 +68,9 @@ describe('openshift-sdn checks on the lab capture', () => {
   it('find stale flows of a departed node, and flows sending elsewhere', () => {
     const gone = checkNode(lab({ hostSubnets: hostSubnets.split('\n').slice(0, 2).join('\n') + '\n' }))
     // Its table 10/50/90 flows, and its place in table 111's multicast fan-out.
-    expect(gone.findings.map((f) => f.id).sort()).toEqual(['remote.multicast-fanout', 'remote.stale:10:13', 'remote.stale:50:41', 'remote.stale:90:55'].sort())
+    // A stale flow's finding is keyed by the flow (table, priority, match), never by its line; the evidence has the line.
+    expect(gone.findings.map((f) => f.id).sort()).toEqual(['remote.multicast-fanout', 'remote.stale:10:100:tun_src=10.200.0.2', 'remote.stale:50:100:arp,arp_tpa=10.128.0.0/23', 'remote.stale:90:100:ip,nw_dst=10.128.0.0/23'].sort())
+    expect(gone.findings.filter((f) => f.id.startsWith('remote.stale')).map((f) => f.evidence[0]?.line).sort()).toEqual([13, 41, 55])
     const moved = checkNode(lab({ hostSubnets: hostSubnets.replace('node2   node2   10.200.0.2', 'node2   node2   10.200.0.9') }))
     expect(moved.findings.map((f) => f.id)).toEqual(expect.arrayContaining(['remote.flows:node2:10', 'remote.flows:node2:50:target', 'remote.flows:node2:90:target']))
   })

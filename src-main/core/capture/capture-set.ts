@@ -1,5 +1,6 @@
 import type { HostRole } from '../hosts/vocabulary'
 import type { ParserId } from '../parse/registry'
+import { normalHostName, sameHostName } from '../hosts/identity'
 
 /**
  * Where a command of a set runs:
@@ -187,11 +188,10 @@ export interface SdnPod {
 
 /** The ovs/sdn pod of a node: the pod's NODE column equals the host name, its address, or its short name. */
 export function podOfNode(pods: readonly SdnPod[], kind: 'ovs' | 'sdn', host: { name: string; address: string }): string | null {
-  const short = (s: string) => s.toLowerCase().split('.')[0] ?? ''
-  const wanted = [host.name.toLowerCase(), host.address.toLowerCase()]
+  const wanted = [normalHostName(host.name), normalHostName(host.address)]
   const candidates = pods.filter((p) => p.name.startsWith(`${kind}-`) && p.node)
-  const exact = candidates.find((p) => wanted.includes((p.node as string).toLowerCase()))
+  const exact = candidates.find((p) => wanted.includes(normalHostName(p.node as string)))
   if (exact) return exact.name
-  const loose = candidates.filter((p) => short(p.node as string) === short(host.name))
+  const loose = candidates.filter((p) => sameHostName(p.node as string, host.name))
   return loose.length === 1 ? (loose[0] as SdnPod).name : null
 }

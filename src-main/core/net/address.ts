@@ -36,6 +36,23 @@ export function isIPv6(text: string): boolean {
   return doubles === 1 ? filled.length < width : filled.length === width && groups.length === width
 }
 
+/** An IPv4 or IPv6 address in one text per address ("FE80:0::1" and "fe80::1" give the same), or null. */
+export function canonicalAddress(text: string): string | null {
+  if (isIPv4(text)) return text
+  if (!isIPv6(text)) return null
+  const [raw = '', zone] = text.toLowerCase().split('%')
+  // A trailing IPv4 (::ffff:10.0.0.1) is the last two groups.
+  const dot = raw.lastIndexOf(':')
+  const v4 = raw.includes('.') ? (ipv4ToNumber(raw.slice(dot + 1)) ?? 0) : null
+  const addr = v4 === null ? raw : `${raw.slice(0, dot + 1)}${(v4 >>> 16).toString(16)}:${(v4 & 0xffff).toString(16)}`
+  const [head = '', rest] = addr.split('::')
+  const h = head === '' ? [] : head.split(':')
+  const r = rest === undefined || rest === '' ? [] : rest.split(':')
+  const fill = rest === undefined ? [] : Array.from({ length: 8 - h.length - r.length }, () => '0')
+  const groups = [...h, ...fill, ...r].map((g) => g.replace(/^0+(?=.)/, ''))
+  return groups.join(':') + (zone === undefined ? '' : `%${zone}`)
+}
+
 /** A DNS host name (RFC 1123 labels); all-numeric dotted names are treated as mistyped IPv4. */
 export function isDnsName(text: string): boolean {
   const name = text.endsWith('.') ? text.slice(0, -1) : text

@@ -1,5 +1,6 @@
 import { parsedAs, type ParsedOutput } from '../parse/registry'
 import type { CheckParam, CheckSpec } from './model'
+import { sameHostName } from '../hosts/identity'
 
 /** What a step produced: its exit code, raw text, and the parse of it. */
 export interface StepEvidence {
@@ -93,9 +94,7 @@ export function evaluateCheck(c: CheckSpec, params: Record<string, CheckParam>, 
       // The daemonset pod of a node (sdn-…, ovs-…): by the NODE column, full or short host name.
       const pods = parsedAs(ev.parsed, 'oc.get.pods')?.records
       if (!pods) return noParse(e, 'a pod list')
-      const node = str(params.node).toLowerCase()
-      const short = (x: string) => x.toLowerCase().split('.')[0]
-      const hit = pods.find((p) => p.name.startsWith(str(params.prefix)) && p.node !== null && (p.node.toLowerCase() === node || short(p.node) === short(node)))
+      const hit = pods.find((p) => p.name.startsWith(str(params.prefix)) && p.node !== null && sameHostName(p.node, str(params.node)))
       if (!hit) return fail(e, `no ${str(params.prefix)}* pod runs on ${str(params.node)}`)
       return pass(e, `${hit.name} runs on ${hit.node}`, [{ line: hit.line, text: `${hit.name} ${hit.status ?? ''} ${hit.node}` }], { [str(params.as)]: hit.name })
     }

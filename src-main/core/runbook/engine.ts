@@ -3,7 +3,7 @@
 // resumable from its saved state and every path is unit-testable.
 import type { Severity } from '../sdn/evidence'
 import { evaluateCheck, type CheckResult, type StepEvidence } from './checks'
-import { isDnsName, isIPv4, isIPv6 } from '../net/address'
+import { isDnsName, isIPv4, isIPv6, parseIPv4Cidr } from '../net/address'
 import { placeholder, type CheckParam, type FindingSpec, type Outcome, type Runbook, type RunbookInputType, type RunbookStep, type StepWhere } from './model'
 import { readOnlyProblem } from '../shell/read-only'
 
@@ -68,6 +68,14 @@ export function knownValues(state: RunState): Record<string, string> {
 }
 
 /** Fills {placeholders}; a value is inserted as it is, the caller quotes the argv as a whole. */
+/**
+ * A finding's or title's text with its placeholders filled; one no step gave reads as plain words ("the own
+ * subnet (not known)"), never as "{ownSubnet}".
+ */
+export function fillProse(text: string, values: Record<string, string>): string {
+  return text.replace(placeholder, (_whole, name: string) => values[name] ?? `the ${name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase()} (not known)`)
+}
+
 export function fill(text: string, values: Record<string, string>): { text: string; missing: string[] } {
   const missing: string[] = []
   const out = text.replace(placeholder, (whole, name: string) => {
@@ -92,6 +100,8 @@ export function inputProblem(type: RunbookInputType, v: string): string | null {
       return isDnsName(v) || isIPv4(v) ? null : 'a host name'
     case 'ip':
       return isIPv4(v) || isIPv6(v) ? null : 'an IPv4 or IPv6 address'
+    case 'cidr':
+      return parseIPv4Cidr(v) !== null ? null : 'a network in CIDR form, like 10.128.0.0/14'
     case 'port':
       return /^\d{1,5}$/.test(v) && Number(v) >= 1 && Number(v) <= 65535 ? null : 'a port number, 1 to 65535'
     case 'url':
@@ -176,12 +186,16 @@ export function nextAction(rb: Runbook, state: RunState): NextAction {
   return { kind: 'run', step: s, title: fill(s.title, values).text, target: target as ResolvedTarget, argv: filled, mutating: s.mutating || readOnlyProblem(filled) !== null }
 }
 
+/** A finding's title and explanation as the engineer reads them, with what the run knows filled in. */
+export function renderFinding(spec: Pick<FindingSpec, 'title' | 'explain'>, values: Record<string, string>): { title: string; explain: string } {
+  return { title: fillProse(spec.title, values), explain: fillProse(spec.explain, values) }
+}
+
 function findingOf(spec: FindingSpec, stepId: string, values: Record<string, string>, checks: CheckResult[], captureIds: number[]): RunFinding {
   return {
     stepId,
     severity: spec.severity,
-    title: fill(spec.title, values).text,
-    explain: fill(spec.explain, values).text,
+    ...renderFinding(spec, values),
     evidence: checks.map((c) => ({ expect: c.expect, reason: c.reason, lines: c.evidence })),
     captureIds,
     continueWith: spec.continue ? { runbookId: spec.continue.runbook, inputs: continueInputs(spec.continue.inputs, values) } : null

@@ -5,7 +5,7 @@ import type { ParserId } from '../parse/registry'
 import type { Severity } from '../sdn/evidence'
 import { readOnlyProblem } from '../shell/read-only'
 
-export const runbookInputTypes = ['pod', 'namespace', 'node', 'ip', 'port', 'url', 'hostname', 'text'] as const
+export const runbookInputTypes = ['pod', 'namespace', 'node', 'ip', 'cidr', 'port', 'url', 'hostname', 'text'] as const
 export type RunbookInputType = (typeof runbookInputTypes)[number]
 
 export interface RunbookInput {
@@ -115,6 +115,7 @@ const sampleValues: Record<RunbookInputType, string> = {
   namespace: 'proj-a',
   node: 'node1',
   ip: '192.0.2.1',
+  cidr: '10.128.0.0/14',
   port: '8080',
   url: 'https://app.example.com/',
   hostname: 'app.example.com',

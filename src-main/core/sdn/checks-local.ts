@@ -151,7 +151,7 @@ export function checkLocalPods(c: NodeCaptures, facts: NodeFacts): Finding[] {
       const ip = ipv4Of(f, f.table === 20 ? (f.protocol === 'arp' ? 'arp_spa' : 'nw_src') : f.table === 40 ? 'arp_tpa' : 'nw_dst')
       if (ip && !ips.has(ip)) {
         out.push({
-          id: `local.stale:${f.table}:${f.line}`,
+          id: `local.stale:${f.table}:${f.priority}:${f.matchCanon}`,
           check: 'local.stale',
           severity: 'warning',
           title: `Table ${f.table} has a flow for ${ip}, which is no running pod on ${c.node}`,

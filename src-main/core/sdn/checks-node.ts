@@ -1,7 +1,7 @@
 import { canonicalFlowActions, type Flow } from '../flows/flow'
 import { flowEvidence, type EvidenceLine, type Finding } from './evidence'
 import { inCidr, type NodeCaptures, type NodeFacts } from './facts'
-import { plugins, ruleVersion311, sdnTableById, sdnTables, vxlanOverhead } from './tables'
+import { pluginName, plugins, ruleVersion311, sdnTableById, sdnTables, vxlanOverhead } from './tables'
 import { mapOf, scalar } from '../parse/ovsdb-list'
 
 const f = (id: string, check: string, severity: Finding['severity'], title: string, detail: string, evidence: EvidenceLine[]): Finding => ({ id, check, severity, title, detail, evidence })
@@ -22,7 +22,7 @@ export function checkBridge(c: NodeCaptures, facts: NodeFacts): Finding[] {
       out.push(f('bridge.version', 'bridge.version', 'warning', `Rule version ${facts.ruleVersion} in table 253, not ${ruleVersion311} (OpenShift 3.10/3.11)`, 'The flows were programmed by another openshift-sdn release; the checks here assume the 3.11 layout, so some findings may be about version differences rather than faults.', [flowEvidence(src, v253)]))
     }
     if (expectedPlugin && expectedPlugin.id !== facts.pluginId) {
-      out.push(f('bridge.plugin', 'bridge.version', 'error', `br0 was set up for plugin ${facts.pluginId}, the cluster runs ${expectedPlugin.name}`, 'The table 253 note says another network plugin programmed br0 (the cluster network plugin changed, or this node missed the change). Restarting the SDN pod rebuilds br0 for the configured plugin.', [flowEvidence(src, v253)]))
+      out.push(f('bridge.plugin', 'bridge.version', 'error', `br0 was set up for the ${pluginName(facts.pluginId)} plugin, the cluster runs ${expectedPlugin.name}`, 'The table 253 note says another network plugin programmed br0 (the cluster network plugin changed, or this node missed the change). Restarting the SDN pod rebuilds br0 for the configured plugin.', [flowEvidence(src, v253)]))
     }
   }
   const pluginId = expectedPlugin?.id ?? facts.pluginId

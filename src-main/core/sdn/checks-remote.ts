@@ -124,7 +124,7 @@ export function checkRemoteNodes(c: NodeCaptures, facts: NodeFacts): Finding[] {
     for (const f of [...t50, ...t90]) {
       if (ipv4Of(f, f.table === 50 ? 'arp_tpa' : 'nw_dst') === facts.localSubnet.text) {
         out.push({
-          id: `remote.self:${f.table}:${f.line}`,
+          id: `remote.self:${f.table}:${f.priority}:${f.matchCanon}`,
           check: 'remote.self',
           severity: 'error',
           title: `Table ${f.table} sends this node's own subnet ${facts.localSubnet.text} into VXLAN`,
@@ -139,7 +139,7 @@ export function checkRemoteNodes(c: NodeCaptures, facts: NodeFacts): Finding[] {
 
 function stale(c: NodeCaptures, f: Flow, doing: string, table: number): Finding {
   return {
-    id: `remote.stale:${table}:${f.line}`,
+    id: `remote.stale:${table}:${f.priority}:${f.matchCanon}`,
     check: 'remote.stale',
     severity: 'warning',
     title: `Table ${table} flow ${doing}, but no HostSubnet matches`,

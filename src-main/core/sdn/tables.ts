@@ -40,6 +40,12 @@ export const plugins: Record<string, { id: number; name: string }> = {
   'redhat/openshift-ovs-networkpolicy': { id: 2, name: 'ovs-networkpolicy' }
 }
 
+/** The plugin a table 253 note's id names, as the engineer knows it; never a bare number. */
+export function pluginName(id: number | null): string {
+  if (id === null) return 'unknown plugin'
+  return ['subnet', 'multitenant', 'networkpolicy'][id] ?? `an unknown plugin (id ${id})`
+}
+
 /** Rule version of 3.10/3.11 (and 4.1-4.5). */
 export const ruleVersion311 = 7
 

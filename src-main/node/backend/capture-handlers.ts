@@ -13,7 +13,8 @@ import type { Dialogs } from './backend'
 import type { Handlers } from './dispatcher'
 import { importInWorker, previewInWorker } from '../capture/import/import-job'
 import { collectorScript } from '../../core/capture/collector-script'
-import { checkNodeFromCaptures } from '../capture/node-check'
+import { captureIdOfSource, checkNodeFromCaptures } from '../capture/node-check'
+import { fromNodeCheck } from '../../core/findings/sources'
 
 export type CaptureMethod = Extract<keyof Handlers, `capture${string}`>
 
@@ -178,7 +179,16 @@ export class CaptureService {
         if (!this.ctx.dialogs) throw new AppError('unavailable', 'File dialogs exist only in the desktop app. Type the path of the file, folder or archive instead.')
         return { path: await this.ctx.dialogs.pickImportPath(folder) }
       },
-      'captures.checkNode': ({ hostName }) => checkNodeFromCaptures(this.ctx.requireCase().captures, hostName),
+      'captures.checkNode': ({ hostName }) => {
+        const db = this.ctx.requireCase()
+        const view = checkNodeFromCaptures(db.captures, hostName)
+        // Check SDN's findings are the case's: stored, merged with the same finding seen before (live or offline).
+        const inputs = fromNodeCheck(hostName, view.findings, captureIdOfSource)
+        const seen = inputs.map((f) => db.findings.exists(f))
+        const ids = db.readOnly === null ? db.findings.record(inputs) : []
+        if (db.readOnly === null) this.ctx.emit('findings.changed', { caseId: db.summary().id })
+        return { ...view, stored: ids.map((findingId, i) => ({ findingId, seenBefore: seen[i] === true })) }
+      },
       'captureSets.collectorScript': ({ setId }) => collectorScript(this.ctx.sets.get(setId).set, { generatedAt: new Date().toISOString(), version: this.ctx.version })
     }
   }

@@ -2,10 +2,12 @@ import { createHash } from 'node:crypto'
 import type { CaptureSummary, NodeCheckView } from '../../contract'
 import { parseCapture } from '../../core/capture/parsed-view'
 import { checkNode } from '../../core/sdn/checks'
+import { pluginName } from '../../core/sdn/tables'
 import { parsedAs, type ParsedOutput, type ParserId } from '../../core/parse/registry'
 import type { NodeCaptures, Sourced } from '../../core/sdn/facts'
 import { AppError } from '../store/app-error'
 import type { CaptureStore } from '../store/capture-store'
+import { sameHostName } from '../../core/hosts/identity'
 
 type Role = Exclude<keyof NodeCaptures, 'node' | 'nodeIP' | 'previousFlows' | 'hostSubnetCookies'>
 
@@ -66,13 +68,19 @@ function setRole(input: Partial<NodeCaptures>, role: Role, p: ParsedOutput | nul
   }
 }
 
-const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase() || a.toLowerCase().split('.')[0] === b.toLowerCase().split('.')[0]
+const same = sameHostName
 
 /**
  * Runs the openshift-sdn checks on a node from the newest capture of each kind in the case: the node's own
  * outputs, and the cluster objects from whichever host they were taken on.
  */
-export function checkNodeFromCaptures(store: CaptureStore, hostName: string): NodeCheckView {
+/** The capture an evidence source names ("capture #12: node1 ovs-ofctl …", as built below), or null. */
+export function captureIdOfSource(source: string): number | null {
+  const m = /^capture #(\d+):/.exec(source)
+  return m ? Number(m[1]) : null
+}
+
+export function checkNodeFromCaptures(store: CaptureStore, hostName: string): Omit<NodeCheckView, 'stored'> {
   const all = store.list().filter((c) => c.status === 'ok' && c.parserId !== null).sort((a, b) => b.startedAt.localeCompare(a.startedAt) || b.id - a.id)
   const input: Partial<NodeCaptures> = { node: hostName }
   const used: NodeCheckView['used'] = []
@@ -109,5 +117,5 @@ export function checkNodeFromCaptures(store: CaptureStore, hostName: string): No
   const flows = input.flows
   if (!flows) throw new AppError('not_found', `No flow dump of ${hostName} in this case (ovs-ofctl dump-flows br0). Capture or import one, then check again.`)
   const r = checkNode({ ...input, node: hostName, flows, nodeIP })
-  return { node: hostName, findings: r.findings, ran: r.ran, skipped: r.skipped, used, facts: { gateway: r.facts.gateway, localSubnet: r.facts.localSubnet?.text ?? null, pluginId: r.facts.pluginId, ruleVersion: r.facts.ruleVersion, nodeIP: r.facts.nodeIP } }
+  return { node: hostName, findings: r.findings, ran: r.ran, skipped: r.skipped, used, facts: { gateway: r.facts.gateway, localSubnet: r.facts.localSubnet?.text ?? null, pluginId: r.facts.pluginId, plugin: pluginName(r.facts.pluginId), ruleVersion: r.facts.ruleVersion, nodeIP: r.facts.nodeIP } }
 }

@@ -14,6 +14,7 @@ import { AppError } from '../store/app-error'
 import type { CaseDb } from '../store/case-db'
 import type { RunbookLibrary } from './runbook-library'
 import { liveCapture } from '../capture/live-capture'
+import { sameHostName, sameHostRecord } from '../../core/hosts/identity'
 
 export type RunbookMethod = Extract<keyof Handlers, `runbooks.${string}` | `runs.${string}` | `findings.${string}`>
 
@@ -38,11 +39,7 @@ interface Placement {
 
 const now = () => new Date().toISOString()
 
-function sameHost(h: Host, name: string): boolean {
-  const n = name.toLowerCase()
-  const short = (s: string) => s.toLowerCase().split('.')[0]
-  return h.name.toLowerCase() === n || h.address.toLowerCase() === n || short(h.name) === short(name)
-}
+const sameHost = (h: Pick<Host, 'name' | 'address'>, name: string): boolean => sameHostRecord(h, name)
 
 /** The words of a command that decide what it shows: wrappers (sudo, oc exec … --) dropped. */
 function core(command: string): string {
@@ -61,6 +58,13 @@ export class RunbookService {
 
   private changed(runId: number): void {
     this.ctx.emit('runs.changed', { runId })
+    this.ctx.emit('findings.changed', { caseId: this.ctx.requireCase().summary().id })
+  }
+
+  /** A finding was edited, added or deleted: the views listing findings read them again. */
+  private findingChanged<T>(value: T): T {
+    this.ctx.emit('findings.changed', { caseId: this.ctx.requireCase().summary().id })
+    return value
   }
 
   private master(db: CaseDb): Host | null {
@@ -93,7 +97,7 @@ export class RunbookService {
     const want = parserFor(commandLine(argv), step.parser ?? null)
     const wantCore = core(commandLine(argv))
     const all = db.captures.list().filter((c) => c.status === 'ok' || c.status === 'failed')
-    const hostOk = (c: CaptureSummary) => aboutHost === null || sameHost({ name: c.hostName, address: c.hostName } as Host, aboutHost)
+    const hostOk = (c: CaptureSummary) => aboutHost === null || sameHostName(c.hostName, aboutHost)
     const exact = all.filter((c) => hostOk(c) && core(c.command) === wantCore)
     // A trace answers only for the same packet; other outputs serve when the same parser reads them.
     const similar = want && want.id !== 'ovs-appctl.ofproto-trace' ? all.filter((c) => hostOk(c) && c.parserId === want.id && !exact.includes(c) && !/\btable=\d/.test(c.command)) : []
@@ -305,7 +309,34 @@ export class RunbookService {
         this.changed(runId)
         return { runId }
       },
-      'findings.list': () => this.ctx.requireCase().runs.findings()
+      'findings.list': (filter) => this.ctx.requireCase().findings.list(filter),
+      'findings.update': ({ id, status, note }) => this.findingChanged(this.ctx.requireCase().findings.update(id, { status, note })),
+      'findings.add': ({ finding }) => {
+        const db = this.ctx.requireCase()
+        const evidence = finding.evidence.map((e) => {
+          const c = db.captures.get(e.captureId)
+          const lines = db.captures.lines(e.captureId, e.from, e.to)
+          return { captureId: c.id, lines: lines.map((l) => l.line), excerpt: lines.map((l) => l.text).join('\n'), label: 'picked by the engineer' }
+        })
+        const [id] = db.findings.record([
+          {
+            // The engineer's own finding: its own subject (nothing else reports it), numbered by time.
+            kind: 'engineer',
+            subject: { ...(finding.host ? { host: finding.host } : {}), detail: `${Date.now()}-${finding.title}` },
+            severity: finding.severity,
+            title: finding.title,
+            explain: finding.explain,
+            source: { kind: 'engineer' },
+            evidence
+          }
+        ])
+        return this.findingChanged(db.findings.get(id as number))
+      },
+      'findings.delete': ({ id }) => {
+        this.ctx.requireCase().findings.delete(id)
+        this.findingChanged(null)
+        return { id }
+      }
     }
   }
 }

@@ -241,6 +241,25 @@ export class CaptureStore {
     return parts.join('')
   }
 
+  /** Lines from..to (1-based, inclusive) of a capture's output, read from the chunks that hold them only. */
+  lines(id: number, from: number, to: number): { line: number; text: string }[] {
+    this.get(id)
+    // The first chunk of the line `from` is in starts at that line's start (a long line's pieces share its number).
+    const start = this.db
+      .prepare('SELECT seq, first_line FROM capture_chunks WHERE capture_id = ? AND seq >= 0 AND first_line = (SELECT max(first_line) FROM capture_chunks WHERE capture_id = ? AND seq >= 0 AND first_line <= ?) ORDER BY seq LIMIT 1')
+      .get(id, id, from) as { seq: number; first_line: number } | undefined
+    if (!start) return []
+    const texts = this.db.prepare('SELECT text FROM capture_chunks WHERE capture_id = ? AND seq >= ? AND first_line <= ? ORDER BY seq').pluck().all(id, start.seq, to) as string[]
+    const all = texts.join('').split('\n')
+    const out: { line: number; text: string }[] = []
+    for (let i = Math.max(0, from - start.first_line); i < all.length && start.first_line + i <= to; i++) {
+      // The piece after the output's last newline is no line of its own when it is empty.
+      if (i === all.length - 1 && all[i] === '') break
+      out.push({ line: start.first_line + i, text: (all[i] as string).replace(/\r$/, '') })
+    }
+    return out
+  }
+
   list(filter: { hostName?: string | undefined; runId?: number | undefined; commandId?: string | undefined } = {}): CaptureSummary[] {
     const where: string[] = []
     const args: (string | number)[] = []

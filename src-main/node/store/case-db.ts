@@ -6,6 +6,7 @@ import type { ValidInput } from '../../contract'
 import { AppError } from './app-error'
 import { CaptureStore } from './capture-store'
 import { RunStore } from './run-store'
+import { FindingStore } from './finding-store'
 import { caseApplicationId, caseMigrations } from './case-schema'
 import { CaseLock, describeHolder } from './case-lock'
 import { checkExisting, createNew, openReadOnly, openWritable, whyNotWritable, type DbKind } from './open-db'
@@ -56,6 +57,7 @@ export function readOnlyError(path: string, why: string, action: string): AppErr
 export class CaseDb {
   readonly captures: CaptureStore
   readonly runs: RunStore
+  readonly findings: FindingStore
 
   private constructor(
     readonly path: string,
@@ -65,7 +67,8 @@ export class CaseDb {
     private readonly lock: CaseLock | null
   ) {
     this.captures = new CaptureStore(db)
-    this.runs = new RunStore(db)
+    this.findings = new FindingStore(db)
+    this.runs = new RunStore(db, this.findings)
   }
 
   static create(path: string, name: string, createdBy: string): CaseDb {

@@ -1,3 +1,4 @@
+import type Database from 'better-sqlite3'
 import type { Migration } from './migrate'
 
 /** 'SDNW' in ASCII: marks an SQLite file as an SDN Workbench case. */
@@ -133,5 +134,81 @@ export const caseMigrations: readonly Migration[] = [
     // A finding may name the runbook to go on with, and the inputs the run already knows for it (JSON).
     version: 4,
     sql: `ALTER TABLE findings ADD COLUMN continue_with TEXT;`
+  },
+  {
+    // One finding model for every source (Check SDN, runbook runs, the engineer): a finding is its kind and
+    // subject (unique), with a status and note the engineer keeps; its evidence rows name a capture, lines and
+    // the source that saw them, so a finding seen again gains evidence instead of a twin. A run's evidence goes
+    // with the run. The findings of runs saved before move over with their evidence.
+    version: 5,
+    sql: `
+      CREATE TABLE case_findings (
+        id            INTEGER PRIMARY KEY,
+        kind          TEXT NOT NULL,
+        subject_key   TEXT NOT NULL,
+        subject       TEXT NOT NULL,
+        host          TEXT,
+        severity      TEXT NOT NULL CHECK (severity IN ('error', 'warning', 'info')),
+        title         TEXT NOT NULL,
+        explain       TEXT NOT NULL,
+        status        TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'confirmed', 'dismissed', 'fixed')),
+        note          TEXT NOT NULL DEFAULT '',
+        continue_with TEXT,
+        created_at    TEXT NOT NULL,
+        updated_at    TEXT NOT NULL,
+        UNIQUE (kind, subject_key)
+      );
+      CREATE TABLE finding_evidence (
+        id          INTEGER PRIMARY KEY,
+        finding_id  INTEGER NOT NULL REFERENCES case_findings(id) ON DELETE CASCADE,
+        capture_id  INTEGER REFERENCES captures(id) ON DELETE SET NULL,
+        lines       TEXT NOT NULL,
+        excerpt     TEXT NOT NULL,
+        label       TEXT NOT NULL,
+        source      TEXT NOT NULL,
+        source_key  TEXT NOT NULL,
+        run_id      INTEGER REFERENCES runbook_runs(id) ON DELETE CASCADE,
+        created_at  TEXT NOT NULL
+      );
+      CREATE UNIQUE INDEX finding_evidence_once ON finding_evidence (finding_id, source_key, ifnull(capture_id, -1), lines, label);
+      CREATE INDEX finding_evidence_by_run ON finding_evidence (run_id);
+      CREATE INDEX finding_evidence_by_capture ON finding_evidence (capture_id);
+    `,
+    apply: moveRunFindings
   }
 ]
+
+interface OldFinding {
+  run_id: number
+  runbook_id: string
+  step_id: string
+  severity: string
+  title: string
+  explain: string
+  evidence: string
+  capture_ids: string
+  continue_with: string | null
+  created_at: string
+}
+
+/** Migration 5's data step: each finding of the old per-run table becomes a case finding with its evidence. */
+function moveRunFindings(db: Database.Database): void {
+  const rows = db.prepare('SELECT f.*, r.runbook_id FROM findings f JOIN runbook_runs r ON r.id = f.run_id ORDER BY f.id').all() as OldFinding[]
+  const insF = db.prepare(
+    `INSERT INTO case_findings (kind, subject_key, subject, host, severity, title, explain, continue_with, created_at, updated_at)
+     VALUES (?, ?, ?, NULL, ?, ?, ?, ?, ?, ?) ON CONFLICT (kind, subject_key) DO UPDATE SET updated_at = excluded.updated_at RETURNING id`
+  )
+  const insE = db.prepare('INSERT OR IGNORE INTO finding_evidence (finding_id, capture_id, lines, excerpt, label, source, source_key, run_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+  const captureExists = db.prepare('SELECT 1 FROM captures WHERE id = ?')
+  for (const r of rows) {
+    // The old rows had no subject: the run stands for it, until the run is saved again under the new model.
+    const { id } = insF.get(`runbook:${r.runbook_id}.${r.step_id}`, `run=${r.run_id}`, JSON.stringify({ detail: `run ${r.run_id}` }), r.severity, r.title, r.explain, r.continue_with, r.created_at, r.created_at) as { id: number }
+    const captureIds = (JSON.parse(r.capture_ids) as number[]).filter((c) => captureExists.get(c) !== undefined)
+    const source = { kind: 'runbook', runId: r.run_id, runbookId: r.runbook_id, stepId: r.step_id }
+    const evidence = JSON.parse(r.evidence) as { expect: string; reason: string; lines: { line: number; text: string }[] }[]
+    for (const e of evidence.length ? evidence : [{ expect: r.title, reason: '', lines: [] }]) {
+      insE.run(id, captureIds[0] ?? null, JSON.stringify(e.lines.map((l) => l.line)), e.lines.map((l) => l.text).join('\n'), e.reason ? `${e.expect}: ${e.reason}` : e.expect, JSON.stringify(source), `run:${r.run_id}:${r.step_id}`, r.run_id, r.created_at)
+    }
+  }
+  db.exec('DROP TABLE findings')
+}

@@ -4,6 +4,8 @@ import type Database from 'better-sqlite3'
 export interface Migration {
   version: number
   sql: string
+  /** Data moved by code after the SQL (in the same transaction): what SQL alone says badly. */
+  apply?: (db: Database.Database) => void
 }
 
 export function latestVersion(migrations: readonly Migration[]): number {
@@ -18,6 +20,7 @@ export function migrate(db: Database.Database, migrations: readonly Migration[])
   db.transaction(() => {
     for (const m of pending) {
       db.exec(m.sql)
+      m.apply?.(db)
       db.pragma(`user_version = ${m.version}`)
     }
   })()

@@ -1,5 +1,7 @@
 import type Database from 'better-sqlite3'
-import type { FindingView, RunMode, RunNote, RunState, RunSummary } from '../../contract'
+import type { RunMode, RunNote, RunState, RunSummary } from '../../contract'
+import { fromRun } from '../../core/findings/sources'
+import type { FindingStore } from './finding-store'
 import { AppError } from './app-error'
 
 interface RunRow {
@@ -33,7 +35,10 @@ function summary(r: RunRow, state: RunState): RunSummary {
 
 /** Runbook runs of a case: the engine state, saved whole after every step with its findings, in one transaction. */
 export class RunStore {
-  constructor(private readonly db: Database.Database) {}
+  constructor(
+    private readonly db: Database.Database,
+    private readonly findingStore: FindingStore
+  ) {}
 
   create(r: { runbookId: string; version: number; title: string; mode: RunMode; ovsVia: 'host' | 'ovs-pod'; state: RunState }): RunSummary {
     const now = new Date().toISOString()
@@ -60,16 +65,19 @@ export class RunStore {
     this.db.transaction(() => {
       const changed = this.db.prepare('UPDATE runbook_runs SET state = ?, status = ?, updated_at = ? WHERE id = ?').run(JSON.stringify(state), state.current === null ? 'done' : 'open', now, id)
       if (changed.changes === 0) throw new AppError('not_found', `Run ${id} does not exist in this case.`)
-      this.db.prepare('DELETE FROM findings WHERE run_id = ?').run(id)
-      const ins = this.db.prepare('INSERT INTO findings (run_id, step_id, severity, title, explain, evidence, capture_ids, continue_with, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
-      for (const f of state.findings) ins.run(id, f.stepId, f.severity, f.title, f.explain, JSON.stringify(f.evidence), JSON.stringify(f.captureIds), f.continueWith ? JSON.stringify(f.continueWith) : null, now)
+      // The run's findings join the case's: its evidence replaced, the engineer's status and notes kept.
+      this.findingStore.replaceRun(id, fromRun(id, state))
     })()
     return this.get(id).run
   }
 
   delete(id: number): void {
     this.get(id)
-    this.db.prepare('DELETE FROM runbook_runs WHERE id = ?').run(id)
+    this.db.transaction(() => {
+      // Its evidence goes with it (ON DELETE CASCADE); a finding left with none, untouched, goes too.
+      this.db.prepare('DELETE FROM runbook_runs WHERE id = ?').run(id)
+      this.findingStore.removeOrphans()
+    })()
   }
 
   addNote(runId: number, stepIndex: number | null, text: string): RunNote {
@@ -81,22 +89,5 @@ export class RunStore {
 
   notes(runId: number): RunNote[] {
     return (this.db.prepare('SELECT id, step_index AS stepIndex, text, created_at AS createdAt FROM run_notes WHERE run_id = ? ORDER BY id').all(runId) as RunNote[])
-  }
-
-  findings(): FindingView[] {
-    const rows = this.db
-      .prepare(
-        `SELECT f.id, f.run_id AS runId, r.title AS runTitle, f.step_id AS stepId, f.severity, f.title, f.explain, f.evidence, f.capture_ids AS captureIds,
-                f.continue_with AS continueWith, f.created_at AS createdAt
-         FROM findings f JOIN runbook_runs r ON r.id = f.run_id
-         ORDER BY CASE f.severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, f.id`
-      )
-      .all() as (Omit<FindingView, 'evidence' | 'captureIds' | 'continueWith'> & { evidence: string; captureIds: string; continueWith: string | null })[]
-    return rows.map((r) => ({
-      ...r,
-      evidence: JSON.parse(r.evidence) as FindingView['evidence'],
-      captureIds: JSON.parse(r.captureIds) as number[],
-      continueWith: r.continueWith === null ? null : (JSON.parse(r.continueWith) as FindingView['continueWith'])
-    }))
   }
 }

@@ -32,3 +32,32 @@ export function segments(text: string, matches: readonly { start: number; end: n
   if (at < text.length) out.push({ text: text.slice(at), hit: false })
   return out
 }
+
+/** A time as the engineer reads it in a list: date and minute, local time. */
+export function shortTime(iso: string): string {
+  const d = new Date(iso)
+  if (Number.isNaN(d.getTime())) return iso
+  const p = (n: number) => String(n).padStart(2, '0')
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`
+}
+
+/** The file an imported capture came from: the last part of its origin path ("bundle.tar.gz:sos_commands/x" -> "x"). */
+export function originFile(origin: string | null): string | null {
+  if (!origin) return null
+  const inner = origin.includes(':') && !/^[A-Za-z]:\\/.test(origin) ? origin.slice(origin.lastIndexOf(':') + 1) : origin
+  return inner.split(/[\\/]/).filter(Boolean).slice(-2).join('/')
+}
+
+/** What tells a capture apart wherever it is listed or picked: host · command · time · where it came from. */
+export function captureLabel(c: { id: number; hostName: string; command: string; startedAt: string; source: 'live' | 'imported'; origin: string | null }): string {
+  const from = c.source === 'imported' ? `imported from ${originFile(c.origin) ?? 'a file'}` : 'live'
+  return `${c.hostName} · ${c.command} · ${shortTime(c.startedAt)} · ${from} (#${c.id})`
+}
+
+/** Lines as a short range: "line 12", "lines 12–14", "lines 3, 9, 40". */
+export function linesLabel(lines: readonly number[]): string {
+  if (lines.length === 0) return ''
+  if (lines.length === 1) return `line ${lines[0]}`
+  const contiguous = lines.every((l, i) => i === 0 || l === (lines[i - 1] as number) + 1)
+  return contiguous ? `lines ${lines[0]}–${lines[lines.length - 1]}` : `lines ${lines.slice(0, 5).join(', ')}${lines.length > 5 ? '…' : ''}`
+}

@@ -1,13 +1,12 @@
-import type { ContractError, FindingView, Runbook, RunSummary, RunView } from '../../../src-main/contract'
+import type { ContractError, Runbook, RunSummary, RunView } from '../../../src-main/contract'
 import { call, onBackendEvent } from './backend'
 
-/** Runbooks, the case's runs, the run on screen and the case's findings; changed by replies and events only. */
+/** Runbooks, the case's runs and the run on screen; changed by replies and events only. */
 class RunsState {
   runbooks = $state<Runbook[]>([])
   problems = $state<{ file: string; message: string }[]>([])
   runs = $state<RunSummary[]>([])
   current = $state<RunView | null>(null)
-  findings = $state<FindingView[]>([])
   busy = $state(false)
   error = $state<ContractError | null>(null)
   /** A runbook to start next, proposed by a finding ("continue with"): the Runbooks view opens its form filled in. */
@@ -37,9 +36,8 @@ class RunsState {
   }
 
   async refreshLists(): Promise<void> {
-    const [runs, findings] = await Promise.all([call('runs.list', {}), call('findings.list', {})])
+    const runs = await call('runs.list', {})
     this.runs = runs.ok ? runs.value : []
-    this.findings = findings.ok ? findings.value : []
   }
 
   /** Every action on a run returns its new view; errors stay next to the step. */

@@ -1,0 +1,66 @@
+// What each source reports, as the one finding model: Check SDN's findings of a node, a runbook run's findings.
+import type { RunState } from '../runbook/engine'
+import type { Finding } from '../sdn/evidence'
+import type { FindingEvidence, FindingInput } from './model'
+
+/**
+ * Check SDN's findings of a node. A check's id is "kind:subject" ("remote.flows:node2:50"): the kind stays, the
+ * rest is the subject's detail, and the checked node is the subject's host. `captureOf` resolves an evidence
+ * line's source (the capture the check read) to its capture id.
+ */
+export function fromNodeCheck(node: string, findings: readonly Finding[], captureOf: (source: string) => number | null): FindingInput[] {
+  return findings.map((f) => {
+    const colon = f.id.indexOf(':')
+    const kind = `sdn.${colon < 0 ? f.id : f.id.slice(0, colon)}`
+    const detail = colon < 0 ? undefined : f.id.slice(colon + 1)
+    // The evidence lines of one capture are one piece of evidence.
+    const byCapture = new Map<string, { captureId: number | null; lines: number[]; texts: string[] }>()
+    for (const e of f.evidence) {
+      const g = byCapture.get(e.source) ?? { captureId: captureOf(e.source), lines: [], texts: [] }
+      g.lines.push(e.line)
+      g.texts.push(e.text)
+      byCapture.set(e.source, g)
+    }
+    const evidence: Omit<FindingEvidence, 'source'>[] = [...byCapture.values()].map((g) => ({ captureId: g.captureId, lines: g.lines, excerpt: g.texts.join('\n'), label: f.title }))
+    return {
+      kind,
+      subject: { host: node, ...(detail ? { detail } : {}) },
+      severity: f.severity,
+      title: f.title,
+      explain: f.detail,
+      source: { kind: 'check', check: f.check },
+      evidence
+    }
+  })
+}
+
+/** The inputs that name where a runbook looked: the subject's host. */
+const hostInputs = ['node', 'srcNode', 'hostname']
+
+/**
+ * A run's findings. Kind: the runbook and step; subject: the node the run is about and its other inputs, so the
+ * same runbook run again on the same node and inputs finds the same finding, and on another node another one.
+ */
+export function fromRun(runId: number, state: RunState): FindingInput[] {
+  const hostKey = hostInputs.find((k) => state.inputs[k])
+  const detail = Object.entries(state.inputs)
+    .filter(([k]) => k !== hostKey)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ')
+  return state.findings.map((f) => ({
+    kind: `runbook:${state.runbookId}.${f.stepId}`,
+    subject: { ...(hostKey ? { host: state.inputs[hostKey] as string } : {}), ...(detail ? { detail } : {}) },
+    severity: f.severity,
+    title: f.title,
+    explain: f.explain,
+    source: { kind: 'runbook', runId, runbookId: state.runbookId, stepId: f.stepId },
+    evidence: f.evidence.map((e) => ({
+      captureId: f.captureIds[0] ?? null,
+      lines: e.lines.map((l) => l.line),
+      excerpt: e.lines.map((l) => l.text).join('\n'),
+      label: e.reason ? `${e.expect}: ${e.reason}` : e.expect
+    })),
+    continueWith: f.continueWith ?? null
+  }))
+}
