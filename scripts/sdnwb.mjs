@@ -4,4 +4,4 @@ import { register } from 'tsx/esm/api'
 
 register()
 const { runCli } = await import('../src-main/node/cli/sdnwb.ts')
-process.exitCode = runCli(process.argv.slice(2), { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) })
+process.exitCode = await runCli(process.argv.slice(2), { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) })

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { captureSetProblems, captureTargets, ovsVias, type CaptureSet, type OvsVia } from '../core/capture/capture-set'
-import { parserIds } from '../core/parse/registry'
+import { parserIds } from '../core/parse/parser-ids'
 
 export type { CaptureSet, CaptureCommand, CaptureTarget, OvsVia } from '../core/capture/capture-set'
 
@@ -213,8 +213,14 @@ export interface ImportPreviewItem {
   path: string
   size: number
   hostName: string | null
+  /** Where the host comes from: the bundle's own data (sosreport hostname, collector manifest, must-gather node), a guess from the file name, or the engineer. */
+  hostFrom: 'bundle' | 'guess' | 'given' | null
   command: string | null
+  /** Where the command comes from: the bundle's manifest, its layout (a sos file name, a must-gather path), a guess from the file name, the engineer; `unmapped`: a sos name no known command gives (kept as text, no command invented). */
+  commandFrom: 'manifest' | 'bundle' | 'guess' | 'given' | 'unmapped' | null
   commandId: string | null
+  /** The parser that will read it (by its command, or as the engineer chose); null: kept as text only. */
+  parserId: string | null
   /** Imported as a capture, or left out for the reason given. */
   take: boolean
   reason: string | null
@@ -254,9 +260,23 @@ export interface ImportProgress {
 }
 
 export const ImportPath = z.string().trim().min(1, 'Give the path of a file, folder or archive.').max(4096)
+const ImportHostName = z.string().trim().min(1).max(253).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'Not a host name.')
+/** One row of the preview as the engineer edited it: its host, command, parser, and whether to import it. */
+export const ImportRowEdit = z
+  .object({
+    path: z.string().min(1).max(4096),
+    hostName: ImportHostName.optional(),
+    command: z.string().trim().min(1).max(2000).optional(),
+    /** A parser id, or null to keep it as text only. */
+    parserId: z.enum(parserIds).nullable().optional(),
+    take: z.boolean().optional()
+  })
+  .strict()
+export type ImportRowEdit = z.output<typeof ImportRowEdit>
 export const ImportOverrides = {
-  hostName: z.string().trim().min(1).max(253).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'Not a host name.').nullable().optional(),
-  command: z.string().trim().min(1).max(2000).nullable().optional()
+  hostName: ImportHostName.nullable().optional(),
+  command: z.string().trim().min(1).max(2000).nullable().optional(),
+  rows: z.array(ImportRowEdit).max(50_000).optional()
 }
 
 export interface CollectorScriptInfo {
@@ -265,6 +285,7 @@ export interface CollectorScriptInfo {
   leftOut: string[]
 }
 
+import type { CaptureLabel } from './findings'
 export type { Finding as SdnFinding } from '../core/sdn/evidence'
 import type { Finding as SdnFindingType } from '../core/sdn/evidence'
 
@@ -276,6 +297,8 @@ export interface NodeCheckView {
   skipped: { check: string; needs: string }[]
   /** The captures the checks read, by role. */
   used: { role: string; captureId: number; hostName: string; command: string }[]
+  /** Roles several captures could serve, best first: the engineer may choose another (captures.checkNode `use`). */
+  candidates: { role: string; chosen: number; captures: CaptureLabel[] }[]
   facts: { gateway: string | null; localSubnet: string | null; pluginId: number | null; plugin: string; ruleVersion: number | null; nodeIP: string | null }
   /** Each finding as stored in the case (same order as `findings`), and whether the case had it already. */
   stored: { findingId: number; seenBefore: boolean }[]

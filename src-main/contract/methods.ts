@@ -149,7 +149,7 @@ export const methods = {
   /** The POSIX sh collector script for a capture set, for customers who give no SSH access. */
   'captureSets.collectorScript': { input: z.object({ setId: z.string().min(1).max(64) }).strict() },
   /** The openshift-sdn checks on a node, from the newest captures of the case. */
-  'captures.checkNode': { input: z.object({ hostName: z.string().trim().min(1).max(253) }).strict() },
+  'captures.checkNode': { input: z.object({ hostName: z.string().trim().min(1).max(253), use: z.record(z.string().regex(/^[a-zA-Z]+$/).max(40), CaptureId).optional() }).strict() },
 
   'runbooks.list': { input: NoInput },
   'runbooks.get': { input: z.object({ id: z.string().min(1).max(64) }).strict() },

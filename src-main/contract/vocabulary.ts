@@ -3,3 +3,4 @@ export { hostRoles, authMethods, type HostRole, type AuthMethod } from '../core/
 export const themes = ['dark', 'light'] as const
 export type Theme = (typeof themes)[number]
 export { findingStatuses, findingSeverities } from '../core/findings/model'
+export { parserIds, type ParserId } from '../core/parse/parser-ids'

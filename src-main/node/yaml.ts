@@ -1,4 +1,5 @@
-import { LineCounter, parseDocument } from 'yaml'
+import { LineCounter, parse, parseDocument } from 'yaml'
+import { useYamlReader } from '../core/parse/oc'
 import type { z } from 'zod'
 
 /** YAML written by people, read against a schema: the value, or every problem with its line or field. */
@@ -19,3 +20,7 @@ export function parseYamlWith<S extends z.ZodType>(schema: S, text: string): { v
   }
   return { value: r.data }
 }
+
+// The core's parsers read `oc get -o yaml` through this library (core imports no packages): set up wherever
+// the Node side runs (backend, CLI, import worker), by importing this module.
+useYamlReader((text) => parse(text, { maxAliasCount: 50 }))

@@ -109,7 +109,7 @@ describe('captures view on the real lab', () => {
     mkdirSync(join(root, 'sos_commands', 'networking'), { recursive: true })
     writeFileSync(join(root, 'hostname'), 'infra7\n')
     writeFileSync(join(root, 'sos_commands', 'openvswitch', 'ovs-ofctl_-O_OpenFlow13_dump-flows_br0'), sample('seed/ovs-ofctl-dump-flows-of13.txt'))
-    writeFileSync(join(root, 'sos_commands', 'networking', 'ip_addr_show'), sample('seed/ip-addr-show.txt'))
+    writeFileSync(join(root, 'sos_commands', 'networking', 'ip_address'), sample('seed/ip-addr-show.txt'))
     const archive = join(ui.dir, 'sos', 'sosreport-infra7-2026-11-20-qwerty.tar.xz')
     execFileSync('tar', ['-C', join(ui.dir, 'sos'), '-cJf', archive, 'sosreport-infra7-2026-11-20-qwerty'])
     await page.getByRole('button', { name: 'Clear' }).click()
@@ -128,7 +128,7 @@ describe('captures view on the real lab', () => {
     await page.getByTestId('nav-captures').click()
     await page.locator('[data-testid=check-node][data-host=node1]').click()
     await expect.poll(() => page.getByTestId('node-check-summary').textContent()).toBeTruthy()
-    expect(await page.getByTestId('node-check').textContent()).toMatch(/Plugin 2, rule version 7, subnet 10\.128\.0\.0\/23/)
+    expect(await page.getByTestId('node-check').textContent()).toMatch(/Plugin networkpolicy, rule version 7, subnet 10\.128\.0\.0\/23/)
     expect(await page.locator('[data-testid=node-finding].error').count()).toBe(0)
     // The set ran on the nodes only: the checks that need the master's objects say what to capture.
     const skipped = page.getByTestId('node-check-skipped')

@@ -91,8 +91,12 @@ describe('openshift-sdn checks on the lab capture', () => {
 
   it('find a missing default flow and a wrong version note', () => {
     expect(checkNode(lab({ flows: dropLine(/table=40, .*priority=0 /) })).findings.map((f) => f.id)).toEqual(['bridge.default:40'])
-    const v = checkNode(lab({ flows: (t) => t.replace('note:02.07', 'note:02.06') }))
-    expect(v.findings.map((f) => [f.id, f.severity])).toEqual([['bridge.version', 'warning']])
+    // Rule version 8 (early 4.x) has 3.11's tables: only the note that it is judged by its own layout.
+    const v = checkNode(lab({ flows: (t) => t.replace('note:02.07', 'note:02.08') }))
+    expect(v.findings.map((f) => [f.id, f.severity])).toEqual([['bridge.layout', 'info']])
+    // A 3.11 table under a 3.7-3.9 note: its table 100 and the tables that release did not have stand out.
+    const old = checkNode(lab({ flows: (t) => t.replace('note:02.07', 'note:02.06') }))
+    expect(old.findings.map((f) => f.id).sort()).toEqual(['bridge.default:100', 'bridge.layout', 'bridge.unknown-table:101', 'bridge.unknown-table:25'])
   })
 
   it('find an MTU that does not fit VXLAN and a tun0 without the gateway', () => {
@@ -409,5 +413,37 @@ describe('rising drop counters between two dumps (invariant 22)', () => {
 
   it('isolation drops (table 80) are information, not a fault', () => {
     expect(checkNode(node(later(80, 3))).findings.map((f) => [f.id, f.severity])).toEqual([['drops.rising:80', 'info']])
+  })
+})
+
+describe('checks follow what the dump is', () => {
+  it('a partial dump (an excerpt of a few lines) gives the partial note only, no cascade of errors', () => {
+    const excerpt = sample('lab/node1-dump-flows-of13.txt').split('\n').filter((l) => /table=(20|90),/.test(l)).slice(0, 6).join('\n')
+    const r = checkNode(lab({ flows: () => excerpt }))
+    expect(r.findings.map((f) => f.id)).toEqual(['bridge.partial-dump'])
+    expect(r.findings[0]?.title).toMatch(/partial/)
+    expect(r.skipped.map((s) => s.check)).toContain('remote nodes (tables 10/50/90)')
+  })
+
+  it('an older node (rule version 3, OpenShift 3.7) is judged by its own layout, not 3.11\'s', () => {
+    const flows = sample('public/origin-ovscontroller-test-getpoddetails-multitenant-v3.txt')
+    const r = checkNode({ node: 'node3', nodeIP: null, flows: { source: 'dump-flows br0 (v3)', data: parse('ovs-ofctl.dump-flows', flows).flows } })
+    expect(r.facts.ruleVersion).toBe(3)
+    const ids = r.findings.map((f) => f.id)
+    // Its table 100 ends with output:2 and it has no table 101: as 3.7 programs them.
+    expect(ids.filter((id) => id.startsWith('bridge.default') || id.startsWith('bridge.unknown-table'))).toEqual([])
+    expect(ids).toContain('bridge.layout')
+    expect(r.findings.find((f) => f.id === 'bridge.layout')?.title).toMatch(/3\.7–3\.9/)
+    // A 3.7 dump whose table 100 default were goto_table:101 would be wrong for its release.
+    const wrong = checkNode({ node: 'node3', nodeIP: null, flows: { source: 'v3', data: parse('ovs-ofctl.dump-flows', flows.replace(/(table=100, .*priority=0 actions=)output:2/, '$1goto_table:101')).flows } })
+    expect(wrong.findings.map((f) => f.id)).toContain('bridge.default:100')
+  })
+
+  it('4.x dumps (rule versions 9 and 13) are read by their layouts', () => {
+    for (const [file, version] of [['public/sdn-ovscontroller-test-expectedflows-v9.txt', 9], ['public/sdn-ovscontroller-test-expectedflows-master-v13.txt', 13]] as const) {
+      const r = checkNode({ node: 'n', nodeIP: null, flows: { source: file, data: parse('ovs-ofctl.dump-flows', sample(file)).flows } })
+      expect(r.facts.ruleVersion, file).toBe(version)
+      expect(r.findings.filter((f) => f.id.startsWith('bridge.default') || f.id.startsWith('bridge.unknown-table')).map((f) => f.title), file).toEqual([])
+    }
   })
 })

@@ -1,5 +1,6 @@
 // Which file of an offline bundle is which command's output on which host: sosreport, must-gather,
 // the workbench's own collector archive, or plain files named by the engineer.
+import { sosCommandOf } from './sos-commands'
 
 export type ImportLayout = 'sosreport' | 'collector' | 'must-gather' | 'files'
 
@@ -70,16 +71,22 @@ const sosFiles: Record<string, string> = {
   'etc/sysconfig/iptables': 'cat /etc/sysconfig/iptables'
 }
 
-export function mapSosreport(rel: string): { command: string; commandId: string | null } | { skip: string } {
+/**
+ * A sosreport file as a capture: its command read back through the commands the sos plugin runs
+ * (sos-commands.ts). A name no known command gives keeps its file name and is marked `unmapped`: no command is
+ * invented from it (sos turned " " and "_" alike into "_").
+ */
+export function mapSosreport(rel: string): { command: string; commandId: string | null; unmapped: boolean } | { skip: string } {
   const p = parts(rel)
   if (p[0] === 'sos_commands' && p.length === 3) {
     const plugin = p[1] as string
     const name = p[2] as string
-    if (sosPlugins.test(plugin) || sosAlso[plugin]?.test(name)) return { command: sosCommand(name), commandId: null }
-    return { skip: `sos plugin "${plugin}" is not about the network` }
+    if (!(sosPlugins.test(plugin) || sosAlso[plugin]?.test(name))) return { skip: `sos plugin "${plugin}" is not about the network` }
+    const command = sosCommandOf(plugin, name)
+    return command === null ? { command: name, commandId: null, unmapped: true } : { command, commandId: null, unmapped: false }
   }
   const direct = sosFiles[p.join('/')]
-  if (direct) return { command: direct, commandId: null }
+  if (direct) return { command: direct, commandId: null, unmapped: false }
   return { skip: 'not a command output the workbench reads' }
 }
 
@@ -106,11 +113,41 @@ export function mapMustGather(rel: string, nodeOfPod: (pod: string) => string | 
     return { hostName: nodeOfPod(pod), command: `oc -n openshift-sdn logs ${pod} -c ${container}${which}` }
   }
   const res = /^cluster-scoped-resources\/network\.openshift\.io\/(hostsubnets|netnamespaces|clusternetworks)\/([^/]+)\.yaml$/.exec(p.join('/'))
-  if (res) return { hostName: null, command: `oc get ${res[1]} ${res[2]} -o yaml` }
+  // Cluster objects belong to no node: the case keeps them under "cluster".
+  if (res) return { hostName: 'cluster', command: `oc get ${res[1]} ${res[2]} -o yaml` }
   const nodes = /^cluster-scoped-resources\/core\/nodes\/([^/]+)\.yaml$/.exec(p.join('/'))
   if (nodes) return { hostName: nodes[1] as string, command: `oc get node ${nodes[1]} -o yaml` }
+  // network_logs/ (gather_network_logs, openshift-sdn clusters): <node>_<what> from the node's sdn pod,
+  // <pod>_<what> logs of a pod (its node from the pod's YAML).
+  if (p[0] === 'network_logs' && p.length === 2) {
+    const file = p[1] as string
+    for (const [suffix, command] of networkLogsByNode) {
+      if (file.endsWith(suffix) && file.length > suffix.length) return { hostName: file.slice(0, -suffix.length), command }
+    }
+    for (const [suffix, command] of networkLogsByPod) {
+      if (!file.endsWith(suffix) || file.length <= suffix.length) continue
+      const pod = file.slice(0, -suffix.length)
+      return { hostName: nodeOfPod(pod), command: command(pod) }
+    }
+    return { skip: 'a network_logs file of another network plugin' }
+  }
   return { skip: 'not an openshift-sdn log or SDN object' }
 }
+
+/** must-gather's network_logs files named by node, and the command its script ran in the node's sdn pod. */
+const networkLogsByNode: readonly [string, string][] = [
+  ['_iptables', 'iptables-save -c'],
+  ['_ovs_dump', 'ovs-vsctl show'],
+  ['_ethtool_driver', "ethtool -i $(ip route show default | cut -d ' ' -f5)"],
+  ['_ethtool_offload', "ethtool -k $(ip route show default | cut -d ' ' -f5)"]
+]
+/** ... and named by pod. */
+const networkLogsByPod: readonly [string, (pod: string) => string][] = [
+  ['_sdn_log', (pod) => `oc -n openshift-sdn logs ${pod}`],
+  ['_controller_logs', (pod) => `oc -n openshift-sdn logs ${pod}`],
+  ['_vswitchd_log', () => 'cat /var/log/openvswitch/ovs-vswitchd.log'],
+  ['_ovsdb_log', () => 'cat /var/log/openvswitch/ovsdb-server.log']
+]
 
 /** The pod yaml of a must-gather pod folder: nodeName decides the host. */
 export function nodeNameFromPodYaml(yaml: string): string | null {

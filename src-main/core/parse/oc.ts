@@ -133,6 +133,29 @@ type Obj = Record<string, unknown>
 const obj = (v: unknown): Obj => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {})
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null)
 
+/**
+ * How YAML text is read into plain values. Core holds no YAML parser (it imports no packages); the Node side
+ * plugs in a well-kept one at start (node/yaml.ts). Without it, `-o yaml` output gives a diagnostic saying so.
+ */
+let yamlReader: ((text: string) => unknown) | null = null
+
+export function useYamlReader(read: (text: string) => unknown): void {
+  yamlReader = read
+}
+
+/** `oc get … -o yaml` output: a document starting with apiVersion/kind/items (or "---"). */
+function looksLikeYaml(t: string): boolean {
+  return /^(---\s*\n)?(apiVersion|kind|items|metadata):/m.test(t.slice(0, 2000)) && !/^\S+\s{2,}\S+/.test(t.split('\n', 1)[0] ?? '')
+}
+
+function itemsOf(doc: unknown, what: string, text: string, diagnostics: Diagnostic[]): Obj[] | null {
+  const d = obj(doc)
+  if (Array.isArray(d.items)) return d.items.map(obj)
+  if (typeof d.kind === 'string') return [d]
+  diagnostics.push(diag(1, 'error', `${what}, but not an OpenShift object or List`, text.slice(0, 200)))
+  return null
+}
+
 function jsonItems(text: string, diagnostics: Diagnostic[]): Obj[] | null {
   let doc: unknown
   try {
@@ -141,11 +164,22 @@ function jsonItems(text: string, diagnostics: Diagnostic[]): Obj[] | null {
     diagnostics.push(diag(1, 'error', `not valid JSON (${(err as Error).message}); cut short?`, text.slice(0, 200)))
     return null
   }
-  const d = obj(doc)
-  if (Array.isArray(d.items)) return d.items.map(obj)
-  if (typeof d.kind === 'string') return [d]
-  diagnostics.push(diag(1, 'error', 'JSON, but not an OpenShift object or List', text.slice(0, 200)))
-  return null
+  return itemsOf(doc, 'JSON', text, diagnostics)
+}
+
+function yamlItems(text: string, diagnostics: Diagnostic[]): Obj[] | null {
+  if (!yamlReader) {
+    diagnostics.push(diag(1, 'error', 'YAML output, and no YAML reader is set up here', text.slice(0, 200)))
+    return null
+  }
+  let doc: unknown
+  try {
+    doc = yamlReader(text)
+  } catch (err) {
+    diagnostics.push(diag(1, 'error', `not valid YAML (${(err as Error).message.split('\n')[0]}); cut short?`, text.slice(0, 200)))
+    return null
+  }
+  return itemsOf(doc, 'YAML', text, diagnostics)
 }
 
 const labelsOf = (v: unknown): Record<string, string> => Object.fromEntries(Object.entries(obj(v)).map(([k, x]) => [k, String(x)]))
@@ -351,13 +385,14 @@ export interface OcRecords {
 
 /**
  * `oc get <kind>` as a table (default or -o wide, --all-namespaces or not, also `oc adm manage-node
- * --list-pods`) or as -o json. Never throws.
+ * --list-pods`) or as -o json / -o yaml. Never throws.
  */
 export function parseOcGet<K extends OcKind>(kind: K, text: string): OcResult<OcRecords[K]> {
   const t = text.trimStart()
-  if (t.startsWith('{')) {
+  if (t.startsWith('{') || looksLikeYaml(t)) {
+    // -o yaml is the same objects as -o json.
     const diagnostics: Diagnostic[] = []
-    const items = jsonItems(t, diagnostics) ?? []
+    const items = (t.startsWith('{') ? jsonItems(t, diagnostics) : yamlItems(t, diagnostics)) ?? []
     return { records: items.map((o) => fromJson[kind](o) as OcRecords[K]), diagnostics, format: 'json' }
   }
   const table = parseColumnTable(text, (l) => headerOf[kind].test(l))

@@ -12,32 +12,8 @@ import { parseOvsdbList } from './ovsdb-list'
 import { shellWords } from './shell-words'
 import { parseSysctl } from './sysctl'
 
-/** Stable ids: captures store them, so they never change meaning. */
-export const parserIds = [
-  'ovs-ofctl.dump-flows',
-  'ovs-ofctl.diff-flows',
-  'ovs-ofctl.dump-ports-desc',
-  'ovs-ofctl.dump-ports',
-  'ovs-vsctl.show',
-  'ovs-vsctl.list',
-  'ovs-appctl.ofproto-trace',
-  'ip.addr',
-  'ip.route',
-  'iptables-save',
-  'brctl.show',
-  'sysctl',
-  'oc.get.hostsubnets',
-  'oc.get.netnamespaces',
-  'oc.get.clusternetwork',
-  'oc.get.nodes',
-  'oc.get.pods',
-  'oc.get.services',
-  'oc.get.endpoints',
-  'oc.get.egressnetworkpolicies',
-  'oc.get.networkpolicies',
-  'oc.get.namespaces'
-] as const
-export type ParserId = (typeof parserIds)[number]
+import { parserIds, type ParserId } from './parser-ids'
+export { parserIds, type ParserId } from './parser-ids'
 
 export interface ParserOptions {
   /** ovs-vsctl --columns=…, needed to read --format=csv --no-headings output. */
@@ -171,8 +147,10 @@ export function parserForCommand(command: string): ParserMatch | null {
       return null
     }
     case 'ovs-vsctl': {
-      if (positional[0] === 'show') return { id: 'ovs-vsctl.show', options: none }
-      if (positional[0] === 'list' || positional[0] === 'find') {
+      // "-t 5" (sos runs `ovs-vsctl -t 5 show`), "--db SOCKET": their values are not the subcommand.
+      const sub = args.find((a, i) => !a.startsWith('-') && !['-t', '--timeout', '--db'].includes(args[i - 1] ?? ''))
+      if (sub === 'show') return { id: 'ovs-vsctl.show', options: none }
+      if (sub === 'list' || sub === 'find') {
         const cols = args.find((a) => a.startsWith('--columns='))
         return { id: 'ovs-vsctl.list', options: cols ? { columns: cols.slice(10).split(',') } : none }
       }

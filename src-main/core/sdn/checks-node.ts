@@ -1,7 +1,8 @@
 import { canonicalFlowActions, type Flow } from '../flows/flow'
 import { flowEvidence, type EvidenceLine, type Finding } from './evidence'
 import { inCidr, type NodeCaptures, type NodeFacts } from './facts'
-import { pluginName, plugins, ruleVersion311, sdnTableById, sdnTables, vxlanOverhead } from './tables'
+import { layoutFor } from './layouts'
+import { pluginName, plugins, vxlanOverhead } from './tables'
 import { mapOf, scalar } from '../parse/ovsdb-list'
 
 const f = (id: string, check: string, severity: Finding['severity'], title: string, detail: string, evidence: EvidenceLine[]): Finding => ({ id, check, severity, title, detail, evidence })
@@ -18,15 +19,17 @@ export function checkBridge(c: NodeCaptures, facts: NodeFacts): Finding[] {
     out.push(f('bridge.version', 'bridge.version', 'error', `Table 253 has ${t253.length} flows instead of exactly one version note`, 'openshift-sdn writes one note flow in table 253 when it sets up br0 and checks it at start; without it (or with several) the SDN rebuilds br0 on its next start, and the flows were not all set up by this SDN.', t253.map((x) => flowEvidence(src, x))))
   } else if (facts.pluginId !== null) {
     const v253 = t253[0] as Flow
-    if (facts.ruleVersion !== ruleVersion311) {
-      out.push(f('bridge.version', 'bridge.version', 'warning', `Rule version ${facts.ruleVersion} in table 253, not ${ruleVersion311} (OpenShift 3.10/3.11)`, 'The flows were programmed by another openshift-sdn release; the checks here assume the 3.11 layout, so some findings may be about version differences rather than faults.', [flowEvidence(src, v253)]))
+    const layout = layoutFor(facts.ruleVersion)
+    if (!layout.fullChecks) {
+      out.push(f('bridge.layout', 'bridge.version', 'info', `br0 was programmed by ${layout.label}: judged by that release's table layout`, `Table 253 says rule version ${facts.ruleVersion}. Its tables and their default flows are checked as that release programs them (${layout.source}); the pod, node, service and policy checks are written for OpenShift 3.10/3.11 (rule version 7) and were not run.`, [flowEvidence(src, v253)]))
     }
     if (expectedPlugin && expectedPlugin.id !== facts.pluginId) {
       out.push(f('bridge.plugin', 'bridge.version', 'error', `br0 was set up for the ${pluginName(facts.pluginId)} plugin, the cluster runs ${expectedPlugin.name}`, 'The table 253 note says another network plugin programmed br0 (the cluster network plugin changed, or this node missed the change). Restarting the SDN pod rebuilds br0 for the configured plugin.', [flowEvidence(src, v253)]))
     }
   }
   const pluginId = expectedPlugin?.id ?? facts.pluginId
-  for (const t of sdnTables) {
+  const layout = layoutFor(facts.ruleVersion)
+  for (const t of layout.tables) {
     if (t.defaultActions === null || (t.networkPolicyOnly && pluginId !== 2)) continue
     const d = flows.find((x) => x.table === t.table && x.priority === t.defaultPriority && x.matchCanon === '')
     if (!d) {
@@ -36,9 +39,10 @@ export function checkBridge(c: NodeCaptures, facts: NodeFacts): Finding[] {
     }
   }
   const unknown = new Map<number, Flow[]>()
-  for (const x of flows) if (!sdnTableById.has(x.table)) unknown.set(x.table, [...(unknown.get(x.table) ?? []), x])
+  const known = new Set(layout.tables.map((t) => t.table))
+  for (const x of flows) if (!known.has(x.table)) unknown.set(x.table, [...(unknown.get(x.table) ?? []), x])
   for (const [t, list] of unknown) {
-    out.push(f(`bridge.unknown-table:${t}`, 'bridge.unknown-table', 'warning', `${list.length} flow(s) in table ${t}, which openshift-sdn 3.11 does not use`, 'Added by hand or by another controller, or the node runs another openshift-sdn release (4.x adds tables 27, 31 and 99).', list.slice(0, 5).map((x) => flowEvidence(src, x))))
+    out.push(f(`bridge.unknown-table:${t}`, 'bridge.unknown-table', 'warning', `${list.length} flow(s) in table ${t}, which ${layout.label} does not use`, 'Added by hand or by another controller, or the node runs another openshift-sdn release than its table 253 note says.', list.slice(0, 5).map((x) => flowEvidence(src, x))))
   }
 
   // vxlan0 must be port 1 and tun0 port 2: the flows hard-code them.

@@ -4,7 +4,8 @@ import { checkRemoteNodes } from './checks-remote'
 import { checkEgressIPs, checkEgressPolicies, checkMulticast, checkServices, checkVnidRules } from './checks-policy'
 import { checkNetworkPolicies } from './checks-networkpolicy'
 import { checkDropCounters } from './checks-counters'
-import type { Finding } from './evidence'
+import { flowEvidence, type Finding } from './evidence'
+import { layoutFor, partialDump } from './layouts'
 import { nodeFacts, type NodeCaptures, type NodeFacts } from './facts'
 
 export interface NodeCheckResult {
@@ -18,9 +19,37 @@ export interface NodeCheckResult {
 
 const order = { error: 0, warning: 1, info: 2 } as const
 
+function partialNote(c: NodeCaptures, missing: string): Finding {
+  const first = c.flows.data[0]
+  return {
+    id: 'bridge.partial-dump',
+    check: 'bridge.partial',
+    severity: 'info',
+    title: `The flow dump of ${c.node} is partial: the br0 checks were not run`,
+    detail: `It has ${c.flows.data.length} flow${c.flows.data.length === 1 ? '' : 's'} and lacks ${missing}, which every br0 openshift-sdn sets up has: an excerpt, a dump of one table, or a bridge the SDN never finished. Capture the whole table (ovs-ofctl -O OpenFlow13 dump-flows br0) to check it.`,
+    evidence: first ? [flowEvidence(c.flows.source, first)] : []
+  }
+}
+
 /** Runs every openshift-sdn check the given captures allow, and says which could not run and why. */
 export function checkNode(c: NodeCaptures): NodeCheckResult {
   const facts = nodeFacts(c)
+  const partial = partialDump(c.flows.data)
+  const layout = layoutFor(facts.ruleVersion)
+  if (partial !== null || !layout.fullChecks) {
+    // A partial dump gives one note, not a cascade of "no default flow"; another release's br0 is judged by its own
+    // table layout only. The host's own networking does not depend on either.
+    const why = partial !== null ? `a complete flow dump of br0 (this one lacks ${partial})` : `OpenShift 3.10/3.11's layout (this br0 is ${layout.label})`
+    const findings: Finding[] = partial !== null ? [partialNote(c, partial)] : checkBridge(c, facts)
+    const ran = partial !== null ? [] : ['bridge (its own release\'s layout)']
+    if (c.links || c.sysctl) {
+      findings.push(...checkHostNetworking(c, facts))
+      ran.push('host networking')
+    }
+    const skipped = ['bridge', 'remote nodes (tables 10/50/90)', 'local pods (tables 20/40/70)', 'services (table 60)', 'policies (table 80, 100, 101)'].slice(partial !== null ? 0 : 1).map((check) => ({ check, needs: why }))
+    findings.sort((a, b) => order[a.severity] - order[b.severity] || a.id.localeCompare(b.id))
+    return { node: c.node, facts, findings, ran, skipped }
+  }
   const ran: string[] = ['bridge']
   const skipped: NodeCheckResult['skipped'] = []
   const findings = [...checkBridge(c, facts)]

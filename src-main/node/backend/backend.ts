@@ -15,6 +15,8 @@ import { CaptureSetLibrary } from '../capture/capture-sets'
 import { defaultResourcesDir } from '../paths'
 import { RunbookService } from '../runbook/runbook-service'
 import { RunbookLibrary } from '../runbook/runbook-library'
+// Sets up the YAML reader of the core's parsers (oc get -o yaml).
+import '../yaml'
 
 /** Native file dialogs, offered only by the Electron shell. */
 export interface Dialogs {

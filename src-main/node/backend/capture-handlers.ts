@@ -139,11 +139,11 @@ export class CaptureService {
       },
       'captures.search': ({ query, maxCaptures }) => this.ctx.requireCase().captures.search(query, { maxCaptures }),
 
-      'captures.importPreview': ({ path, hostName, command }) => {
+      'captures.importPreview': ({ path, hostName, command, rows }) => {
         this.ctx.requireCase()
-        return previewInWorker(path, { hostName, command })
+        return previewInWorker(path, { hostName, command, rows })
       },
-      'captures.import': async ({ path, hostName, command, importId }) => {
+      'captures.import': async ({ path, hostName, command, rows, importId }) => {
         const db = this.ctx.requireCase()
         db.assertWritable('Importing captures')
         const id = importId ?? `import-${Date.now()}`
@@ -153,7 +153,7 @@ export class CaptureService {
         let last = 0
         try {
           const hosts = db.listHosts().map((h) => ({ id: h.id, name: h.name }))
-          const result = await importInWorker(db.path, hosts, path, { hostName, command }, {
+          const result = await importInWorker(db.path, hosts, path, { hostName, command, rows }, {
             signal: ac.signal,
             onProgress: (phase, done, total) => {
               // At most ten progress events a second: a big archive reads in many chunks.
@@ -179,9 +179,9 @@ export class CaptureService {
         if (!this.ctx.dialogs) throw new AppError('unavailable', 'File dialogs exist only in the desktop app. Type the path of the file, folder or archive instead.')
         return { path: await this.ctx.dialogs.pickImportPath(folder) }
       },
-      'captures.checkNode': ({ hostName }) => {
+      'captures.checkNode': ({ hostName, use }) => {
         const db = this.ctx.requireCase()
-        const view = checkNodeFromCaptures(db.captures, hostName)
+        const view = checkNodeFromCaptures(db.captures, hostName, use ?? {})
         // Check SDN's findings are the case's: stored, merged with the same finding seen before (live or offline).
         const inputs = fromNodeCheck(hostName, view.findings, captureIdOfSource)
         const seen = inputs.map((f) => db.findings.exists(f))

@@ -10,6 +10,9 @@ import { parseDumpFlows } from '../../core/parse/ovs-dump-flows'
 import { parsePortDesc } from '../../core/parse/ovs-ports'
 import { decodeText } from '../text'
 import { appVersion } from '../version'
+import { checkVerb, findingsVerb, importVerb, type Io } from './case-verbs'
+// Sets up the YAML reader of the core's parsers (oc get -o yaml).
+import '../yaml'
 
 const usage = `Usage: sdnwb <command> [options]
 
@@ -19,9 +22,16 @@ Commands:
   diff-flows A B              the flows of A and B compared as ovs-ofctl diff-flows does, in its output format
                               ("-" only in A or changed, "+" only in B or changed); exit 0 same, 2 different,
                               1 error
+  import CASE PATH...         imports files, folders, sosreports, must-gathers and collector archives into the
+                              case (created if missing); prints each file's host, command and parser, and what
+                              was left out and why
+  check CASE --host NAME      Check SDN on the node's captures in the case; the findings are stored in the case;
+                              exit 0 nothing found, 2 findings (warning or error), 1 error
+  findings CASE               the case's findings: status, severity, title, host, note and evidence
 Options:
   --json                      the data as JSON (flows canon: the flows; diff-flows: the workbench's diff with
                               counters, rates and tables)
+  --host NAME                 import: the host of files that do not say; check: the node to check
   --ports FILE                diff-flows: port names (in_port=NAME, output:NAME) mapped to numbers from the
                               ovs-ofctl show / dump-ports-desc output in FILE
   --across-of-versions        diff-flows: an OpenFlow 1.0 dump equals the same flows dumped with -O OpenFlow13
@@ -29,10 +39,6 @@ Options:
   -h, --help                  this text
   -V, --version               the version`
 
-interface Io {
-  out: (s: string) => void
-  err: (s: string) => void
-}
 
 function readText(path: string, io: Io): string | null {
   try {
@@ -105,14 +111,14 @@ function diffCommand(a: string, b: string, o: { json: boolean; ports: string | u
   return different ? 2 : 0
 }
 
-export function runCli(argv: readonly string[], io: Io): number {
+export async function runCli(argv: readonly string[], io: Io): Promise<number> {
   let parsed
   try {
     parsed = parseArgs({
       args: [...argv],
       allowPositionals: true,
       strict: true,
-      options: { json: { type: 'boolean' }, ports: { type: 'string' }, 'across-of-versions': { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'V' } }
+      options: { json: { type: 'boolean' }, host: { type: 'string' }, ports: { type: 'string' }, 'across-of-versions': { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'V' } }
     })
   } catch (err) {
     io.err(`sdnwb: ${(err as Error).message}\n\n${usage}\n`)
@@ -130,6 +136,9 @@ export function runCli(argv: readonly string[], io: Io): number {
   const [cmd, ...rest] = p
   if (cmd === 'flows' && rest[0] === 'canon' && rest.length === 2) return flowsCanon(rest[1] as string, v.json ?? false, io)
   if (cmd === 'diff-flows' && rest.length === 2) return diffCommand(rest[0] as string, rest[1] as string, { json: v.json ?? false, ports: v.ports, across: v['across-of-versions'] ?? false }, io)
+  if (cmd === 'import' && rest.length >= 2) return importVerb(rest[0] as string, rest.slice(1), { host: v.host, json: v.json ?? false }, io)
+  if (cmd === 'check' && rest.length === 1) return checkVerb(rest[0] as string, { host: v.host, json: v.json ?? false }, io)
+  if (cmd === 'findings' && rest.length === 1) return findingsVerb(rest[0] as string, { json: v.json ?? false }, io)
   io.err(`sdnwb: ${cmd === undefined ? 'no command given' : `unknown command or wrong arguments: ${p.join(' ')}`}\n\n${usage}\n`)
   return 1
 }

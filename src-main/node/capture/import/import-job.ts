@@ -2,7 +2,7 @@ import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
-import type { ErrorCode, ImportPreview, ImportResult } from '../../../contract'
+import type { ErrorCode, ImportPreview, ImportResult, ImportRowEdit } from '../../../contract'
 import { AppError } from '../../store/app-error'
 
 /**
@@ -16,6 +16,8 @@ export interface ImportJob {
   path: string
   hostName: string | null
   command: string | null
+  /** The preview rows as the engineer edited them. */
+  rows: ImportRowEdit[]
   maxFileBytes: number | null
   /** The open case (import only): the worker writes captures into it through a connection of its own. */
   casePath: string | null
@@ -90,8 +92,8 @@ function unwrap(m: WorkerMessage): WorkerMessage {
   throw Object.assign(new Error(m.message), { code: m.cause ?? undefined })
 }
 
-export async function previewInWorker(path: string, o: { hostName?: string | null; command?: string | null }, opts: ImportJobOptions = {}): Promise<ImportPreview> {
-  const m = unwrap(await runJob({ kind: 'preview', path, hostName: o.hostName ?? null, command: o.command ?? null, maxFileBytes: null, casePath: null, hosts: [] }, opts))
+export async function previewInWorker(path: string, o: { hostName?: string | null; command?: string | null; rows?: ImportRowEdit[] | undefined }, opts: ImportJobOptions = {}): Promise<ImportPreview> {
+  const m = unwrap(await runJob({ kind: 'preview', path, hostName: o.hostName ?? null, command: o.command ?? null, rows: o.rows ?? [], maxFileBytes: null, casePath: null, hosts: [] }, opts))
   if (m.type !== 'preview') throw new AppError('internal', 'The import worker answered a preview with something else.')
   return m.preview
 }
@@ -100,10 +102,10 @@ export async function importInWorker(
   casePath: string,
   hosts: { id: number; name: string }[],
   path: string,
-  o: { hostName?: string | null; command?: string | null; maxFileBytes?: number | null },
+  o: { hostName?: string | null; command?: string | null; rows?: ImportRowEdit[] | undefined; maxFileBytes?: number | null },
   opts: ImportJobOptions = {}
 ): Promise<ImportResult> {
-  const job = { kind: 'import' as const, path, hostName: o.hostName ?? null, command: o.command ?? null, maxFileBytes: o.maxFileBytes ?? null, casePath, hosts }
+  const job = { kind: 'import' as const, path, hostName: o.hostName ?? null, command: o.command ?? null, rows: o.rows ?? [], maxFileBytes: o.maxFileBytes ?? null, casePath, hosts }
   const m = unwrap(await runJob(job, opts))
   if (m.type !== 'result') throw new AppError('internal', 'The import worker answered an import with something else.')
   return m.result

@@ -6,6 +6,8 @@ import { openExtraConnection } from '../../store/open-db'
 import { matchHostName } from './host-names'
 import type { ImportJob, WorkerMessage } from './import-job'
 import { importCaptures, previewImport } from './importer'
+// Sets up the YAML reader of the core's parsers (oc get -o yaml).
+import '../../yaml'
 
 function isJob(d: unknown): d is ImportJob {
   return typeof d === 'object' && d !== null && 'kind' in d && 'path' in d && 'cancel' in d && d.cancel instanceof SharedArrayBuffer
@@ -18,6 +20,7 @@ async function run(job: ImportJob): Promise<WorkerMessage> {
   const common = {
     hostName: job.hostName,
     command: job.command,
+    rows: job.rows,
     maxFileBytes: job.maxFileBytes ?? undefined,
     cancelled: () => Atomics.load(flag, 0) !== 0,
     onProgress: (phase: 'reading' | 'saving', done: number, total: number) => post({ type: 'progress', phase, done, total })

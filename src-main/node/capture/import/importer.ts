@@ -1,4 +1,4 @@
-import type { CaptureStatus, ImportPreview, ImportPreviewItem, ImportResult } from '../../../contract'
+import type { CaptureStatus, ImportPreview, ImportPreviewItem, ImportResult, ImportRowEdit } from '../../../contract'
 import {
   detectLayout,
   inferFromFileName,
@@ -12,7 +12,7 @@ import {
   under,
   type CollectorRecord
 } from '../../../core/capture/import-map'
-import { parseCapture } from '../../../core/capture/parsed-view'
+import { parseCapture, parserFor } from '../../../core/capture/parsed-view'
 import { AppError } from '../../store/app-error'
 import type { CaptureStore } from '../../store/capture-store'
 import { openBundle, type Bundle } from './bundle'
@@ -22,6 +22,8 @@ export interface ImportOptions {
   /** The host and command the engineer gives (a plain file), overriding what the bundle suggests. */
   hostName?: string | null | undefined
   command?: string | null | undefined
+  /** The preview's rows as the engineer edited them: host, command, parser, import or leave out. */
+  rows?: readonly ImportRowEdit[] | undefined
   maxFileBytes?: number | undefined
   /** Polled between files, between a file's pieces and between the chunks of one save. */
   cancelled?: (() => boolean) | undefined
@@ -83,8 +85,11 @@ function collectorItem(root: string, r: CollectorRecord, host: string | null, si
     path: out,
     size: sizes.get(out) ?? 0,
     hostName: host,
+    hostFrom: host === null ? null : 'bundle',
     command: r.command,
+    commandFrom: 'manifest',
     commandId: r.id,
+    parserId: null,
     take: sizes.has(out),
     reason: sizes.has(out) ? null : 'the manifest names it, the archive does not hold it',
     startedAt: r.startedNs !== null ? new Date(Math.floor(r.startedNs / 1e6)).toISOString() : null,
@@ -96,10 +101,48 @@ function collectorItem(root: string, r: CollectorRecord, host: string | null, si
   }
 }
 
-function plainItem(path: string, size: number, mtimeMs: number | null | undefined, hostName: string | null, command: string | null, commandId: string | null, skip: string | null): PlannedItem {
+type From = Pick<ImportPreviewItem, 'hostFrom' | 'commandFrom'>
+
+function plainItem(path: string, size: number, mtimeMs: number | null | undefined, hostName: string | null, command: string | null, commandId: string | null, skip: string | null, from: From): PlannedItem {
   const missing = !command ? 'say which command wrote it' : !hostName ? 'say which host it is from' : null
   const reason = skip ?? missing
-  return { path, size, hostName, command, commandId, take: reason === null, reason, startedAt: iso(mtimeMs), durationMs: null, exitCode: null, status: 'ok', error: null, stderrPath: null }
+  return {
+    path, size, hostName, hostFrom: hostName === null ? null : from.hostFrom, command, commandFrom: command === null ? null : from.commandFrom, commandId, parserId: null,
+    take: reason === null, reason, startedAt: iso(mtimeMs), durationMs: null, exitCode: null, status: 'ok', error: null, stderrPath: null
+  }
+}
+
+/**
+ * The parser of each item (by its command), then the engineer's edits of the preview: a row's host, command,
+ * parser and whether to take it. A row taken must have a host and a command.
+ */
+function finish(items: PlannedItem[], rows: readonly ImportRowEdit[] | undefined): void {
+  const edits = new Map((rows ?? []).map((r) => [r.path, r]))
+  for (const it of items) {
+    it.parserId = it.command ? (parserFor(it.command, null)?.id ?? null) : null
+    const e = edits.get(it.path)
+    if (!e) continue
+    if (e.hostName !== undefined) {
+      it.hostName = e.hostName
+      it.hostFrom = 'given'
+    }
+    if (e.command !== undefined) {
+      it.command = e.command
+      it.commandFrom = 'given'
+      it.parserId = parserFor(e.command, null)?.id ?? null
+    }
+    if (e.parserId !== undefined) it.parserId = e.parserId
+    if (e.take === false) {
+      it.take = false
+      it.reason = 'left out by the engineer'
+    } else if (e.take === true || e.hostName !== undefined || e.command !== undefined) {
+      const missing = !it.command ? 'say which command wrote it' : !it.hostName ? 'say which host it is from' : null
+      // A row the engineer takes is taken unless it lacks what a capture needs (or is too large to read).
+      const blocked = it.reason !== null && /over the .* limit|the archive does not hold it/.test(it.reason) ? it.reason : missing
+      it.take = blocked === null
+      it.reason = blocked
+    }
+  }
 }
 
 async function text(bundle: Bundle, path: string): Promise<string | null> {
@@ -145,7 +188,10 @@ async function plan(bundle: Bundle, opts: ImportOptions): Promise<{ preview: Omi
       const r = ran.get(rel)
       // An empty output of a command that failed is still evidence (sos puts stderr in the same file).
       const failed = r !== undefined && r.exitCode !== null && r.exitCode !== 0
-      const item = plainItem(f.path, f.size, f.mtimeMs, hostName, r?.exec ?? m.command, m.commandId, tooBig(f.size) ?? (f.size === 0 && !failed ? 'empty' : null))
+      const item = plainItem(f.path, f.size, f.mtimeMs, hostName, r?.exec ?? m.command, m.commandId, tooBig(f.size) ?? (f.size === 0 && !failed ? 'empty' : null), {
+        hostFrom: opts.hostName ? 'given' : 'bundle',
+        commandFrom: r ? 'manifest' : m.unmapped ? 'unmapped' : 'bundle'
+      })
       if (r) {
         item.exitCode = r.exitCode
         item.startedAt = r.startedMs === null ? item.startedAt : new Date(r.startedMs).toISOString()
@@ -170,7 +216,7 @@ async function plan(bundle: Bundle, opts: ImportOptions): Promise<{ preview: Omi
         ignored++
         continue
       }
-      items.push(plainItem(f.path, f.size, f.mtimeMs, opts.hostName ?? m.hostName ?? 'cluster', m.command, null, tooBig(f.size)))
+      items.push(plainItem(f.path, f.size, f.mtimeMs, opts.hostName ?? m.hostName, m.command, null, tooBig(f.size), { hostFrom: opts.hostName ? 'given' : 'bundle', commandFrom: 'bundle' }))
     }
   } else {
     const single = files.length === 1
@@ -181,16 +227,17 @@ async function plan(bundle: Bundle, opts: ImportOptions): Promise<{ preview: Omi
         ignored++
         continue
       }
-      items.push(plainItem(f.path, f.size, f.mtimeMs, opts.hostName ?? guess.hostName, command, null, tooBig(f.size)))
+      items.push(plainItem(f.path, f.size, f.mtimeMs, opts.hostName ?? guess.hostName, command, null, tooBig(f.size), { hostFrom: opts.hostName ? 'given' : 'guess', commandFrom: single && opts.command ? 'given' : 'guess' }))
     }
   }
+  finish(items, opts.rows)
   return {
     preview: {
       bundleName: bundle.name,
       bundleKind: bundle.kind,
       layout,
       hostName,
-      items: items.map(({ path, size, hostName: h, command, commandId, take, reason }) => ({ path, size, hostName: h, command, commandId, take, reason })),
+      items: items.map(({ path, size, hostName: h, hostFrom, command, commandFrom, commandId, parserId, take, reason }) => ({ path, size, hostName: h, hostFrom, command, commandFrom, commandId, parserId, take, reason })),
       ignoredFiles: Math.max(0, ignored),
       refused: bundle.refused,
       damage: bundle.damage
@@ -245,7 +292,8 @@ export async function importCaptures(store: CaptureStore, resolveHostId: (name: 
     const stderr = it.stderrPath ? ((await text(bundle, it.stderrPath)) ?? '') : ''
     const command = it.command as string
     const tooBigToParse = data.length > maxParsedBytes
-    const parsed = stdout.length > 0 && !tooBigToParse && !opts.cancelled?.() ? parseCapture(command, stdout, null) : null
+    // The parser of the preview (the engineer may have chosen another, or none: text only).
+    const parsed = stdout.length > 0 && !tooBigToParse && it.parserId !== null && !opts.cancelled?.() ? parseCapture(command, stdout, it.parserId) : null
     const parse = parsed
       ? { parserId: parsed.parser, records: parsed.records, diagnostics: parsed.diagnostics }
       : tooBigToParse
