@@ -31,3 +31,27 @@ export interface CaseListEntry {
   lastOpenedAt: string | null
   exists: boolean
 }
+
+/** A case at a glance (the overview it opens on). */
+export interface CaseOverview {
+  hosts: {
+    id: number
+    name: string
+    role: 'master' | 'infra' | 'compute'
+    address: string
+    captures: number
+    newestCapture: string | null
+    openFindings: { error: number; warning: number; info: number }
+  }[]
+  /** Hosts captures name that the case has no host record of (imported bundles). */
+  unknownHosts: { name: string; captures: number }[]
+  /** The nodes' HostSubnets, from the newest `oc get hostsubnets` capture. */
+  hostSubnets: { host: string; hostIP: string; subnet: string }[]
+  hostSubnetsCaptureId: number | null
+  captures: number
+  captureRuns: number
+  imports: number
+  openFindings: { error: number; warning: number; info: number }
+  runs: import('./runs').RunSummary[]
+  lastActivity: string | null
+}

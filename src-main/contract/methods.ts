@@ -3,7 +3,7 @@ import { carriedText } from './wire'
 import { HostImportFormat, HostImportText, HostInput, type Host, type HostImportPreview, type HostImportResult } from './hosts'
 import { themes, type Theme } from './vocabulary'
 import { Argv, HostKeyDecision, KnownHostsText, PromptId, SecretAnswer, SourceName, type ExecResult, type HostKeyPrompt, type KnownHostInfo, type KnownHostsImportResult, type SecretPrompt, type SshHostState } from './ssh'
-import { CaseName, CasePath, type CaseListEntry, type CaseSummary } from './cases'
+import { CaseName, CasePath, type CaseListEntry, type CaseOverview, type CaseSummary } from './cases'
 import { NoteText, RunId, RunInputs, type RunSummary, type RunView } from './runs'
 import { EngineerFinding, FindingId, FindingNote, FindingsFilter, type CaseFindingView } from './findings'
 import { findingStatuses } from './vocabulary'
@@ -72,6 +72,8 @@ export const methods = {
   },
   /** readOnly: look at a case another workbench holds (or any case) without writing to it. */
   'case.open': { input: z.object({ path: CasePath, readOnly: z.boolean().optional() }).strict() },
+  /** The open case at a glance: hosts, HostSubnets, captures, open findings, runs, last activity. */
+  'case.overview': { input: NoInput },
   'case.close': { input: NoInput },
   'case.forgetRecent': { input: z.object({ path: CasePath }).strict() },
   'case.pickOpenPath': { input: NoInput },
@@ -140,6 +142,10 @@ export const methods = {
       .strict()
   },
   'captures.delete': { input: z.object({ id: CaptureId }).strict() },
+  /** Deletes several captures at once (a whole capture run or import); findings keep their excerpts. */
+  'captures.deleteMany': { input: z.object({ ids: z.array(CaptureId).min(1).max(100_000) }).strict() },
+  /** Gives captures to another host (imported under the wrong name, or a host renamed). */
+  'captures.move': { input: z.object({ ids: z.array(CaptureId).min(1).max(100_000), hostName: z.string().trim().min(1).max(253).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'Not a host name.') }).strict() },
   'captures.search': { input: z.object({ query: SearchText, maxCaptures: z.number().int().min(1).max(500).optional() }).strict() },
   /** What importing a file, folder or archive (on the backend's machine) would take. */
   'captures.importPreview': { input: z.object({ path: ImportPath, ...ImportOverrides }).strict() },
@@ -184,6 +190,7 @@ export interface MethodOutputs {
   'case.list': CaseListEntry[]
   'case.create': CaseSummary
   'case.open': CaseSummary
+  'case.overview': CaseOverview
   'case.close': null
   'case.forgetRecent': null
   'case.pickOpenPath': { path: string | null }
@@ -219,6 +226,8 @@ export interface MethodOutputs {
   'captures.parsed': ParsedView
   'captures.flows': FlowWindow
   'captures.delete': { id: number }
+  'captures.deleteMany': { deleted: number }
+  'captures.move': { moved: number; hostName: string }
   'captures.search': SearchResult
   'captures.importPreview': ImportPreview
   'captures.import': ImportResult

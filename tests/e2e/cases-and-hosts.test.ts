@@ -57,6 +57,10 @@ describe('browser mode end to end', () => {
     await page.getByRole('button', { name: 'Create case' }).click()
     await expect.poll(() => page.getByTestId('case-name').textContent()).toBe('ACME prod: pod to service')
     expect(readdirSync(join(t.dir, 'cases'))).toContain('acme-prod-pod-to-service.sdncase')
+    // A new case opens on its overview.
+    await expect.poll(() => page.getByTestId('overview').isVisible()).toBe(true)
+    await shot(page, '01b-new-case-overview')
+    await page.getByTestId('nav-hosts').click()
 
     await addHost(page, { name: 'bad host', address: '10.0.0.300', port: '70000' })
     const form = page.locator('form.host-form')
@@ -85,6 +89,9 @@ describe('browser mode end to end', () => {
     await page.getByRole('button', { name: 'Close case' }).click()
     await expect.poll(() => page.getByRole('heading', { name: 'Open a case' }).isVisible()).toBe(true)
     await page.getByTestId('case-list').getByRole('button', { name: 'Open' }).first().click()
+    // A case opens on its overview: its two hosts are there, each leading to the Hosts view.
+    await expect.poll(() => page.locator('[data-testid=overview-hosts] tbody tr').count()).toBe(2)
+    await page.getByTestId('nav-hosts').click()
     await expect.poll(() => page.locator('[data-testid=hosts-table] tbody tr').count()).toBe(2)
     const node1 = await page.locator('tr[data-host=node1]').textContent()
     expect(node1).toContain('10.200.0.2')
@@ -150,6 +157,7 @@ describe('browser mode end to end', () => {
       await shot(page, '08-case-locked')
       await page.getByTestId('open-read-only').click()
       await expect.poll(() => page.getByTestId('read-only').textContent()).toBe('Read-only: opened read-only')
+      await page.getByTestId('nav-hosts').click()
       await expect.poll(() => page.locator('[data-testid=hosts-table] tbody tr[data-host]').count()).toBe(1)
       await addHost(page, { name: 'node9', address: '10.0.0.9', auth: 'Password' })
       await expect.poll(() => page.locator('form.host-form').textContent()).toMatch(/open read-only \(opened read-only\); nothing was saved/)

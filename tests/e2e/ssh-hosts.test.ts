@@ -57,6 +57,7 @@ describe('hosts view on the real lab', () => {
     await page.locator('input[name=case-name]').fill('Lab SSH')
     await page.getByRole('button', { name: 'Create case' }).click()
     await expect.poll(() => page.getByTestId('case-name').textContent()).toBe('Lab SSH')
+    await page.getByTestId('nav-hosts').click()
     const config = [
       'Host lab-jump',
       '  HostName 127.0.0.1',

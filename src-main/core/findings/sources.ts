@@ -6,9 +6,10 @@ import type { FindingEvidence, FindingInput } from './model'
 /**
  * Check SDN's findings of a node. A check's id is "kind:subject" ("remote.flows:node2:50"): the kind stays, the
  * rest is the subject's detail, and the checked node is the subject's host. `captureOf` resolves an evidence
- * line's source (the capture the check read) to its capture id.
+ * line's source (the capture the check read) to its capture id; `checked` is the flow dump checked, the evidence
+ * of a finding about something missing.
  */
-export function fromNodeCheck(node: string, findings: readonly Finding[], captureOf: (source: string) => number | null): FindingInput[] {
+export function fromNodeCheck(node: string, findings: readonly Finding[], captureOf: (source: string) => number | null, checked: number | null = null): FindingInput[] {
   return findings.map((f) => {
     const colon = f.id.indexOf(':')
     const kind = `sdn.${colon < 0 ? f.id : f.id.slice(0, colon)}`
@@ -22,6 +23,8 @@ export function fromNodeCheck(node: string, findings: readonly Finding[], captur
       byCapture.set(e.source, g)
     }
     const evidence: Omit<FindingEvidence, 'source'>[] = [...byCapture.values()].map((g) => ({ captureId: g.captureId, lines: g.lines, excerpt: g.texts.join('\n'), label: f.title }))
+    // Something missing has no line to show: the dump it is missing from is the evidence.
+    if (evidence.length === 0 && checked !== null) evidence.push({ captureId: checked, lines: [], excerpt: '', label: 'not in this capture' })
     return {
       kind,
       subject: { host: node, ...(detail ? { detail } : {}) },

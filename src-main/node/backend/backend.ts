@@ -11,6 +11,7 @@ import { knownHostInfo, parseKnownHosts } from '../ssh/known-hosts'
 import { importHosts, previewHostImport } from '../hosts/host-import'
 import { createDispatcher, type Dispatch, type Handlers } from './dispatcher'
 import { CaptureService } from './capture-handlers'
+import { caseOverview } from '../store/case-overview'
 import { CaptureSetLibrary } from '../capture/capture-sets'
 import { defaultResourcesDir } from '../paths'
 import { RunbookService } from '../runbook/runbook-service'
@@ -219,6 +220,7 @@ export class Backend {
         this.setCurrent(db)
         return db.summary()
       },
+      'case.overview': () => caseOverview(this.requireCase()),
       'case.close': () => {
         this.setCurrent(null)
         return null

@@ -14,6 +14,7 @@ import type { Handlers } from './dispatcher'
 import { importInWorker, previewInWorker } from '../capture/import/import-job'
 import { collectorScript } from '../../core/capture/collector-script'
 import { captureIdOfSource, checkNodeFromCaptures } from '../capture/node-check'
+import { matchHostName } from '../capture/import/host-names'
 import { fromNodeCheck } from '../../core/findings/sources'
 
 export type CaptureMethod = Extract<keyof Handlers, `capture${string}`>
@@ -137,6 +138,21 @@ export class CaptureService {
         this.changed(db)
         return { id }
       },
+      'captures.deleteMany': ({ ids }) => {
+        const db = this.ctx.requireCase()
+        db.assertWritable('Deleting captures')
+        const deleted = db.captures.deleteMany(ids)
+        for (const id of ids) this.parsed.delete(id)
+        this.changed(db)
+        return { deleted }
+      },
+      'captures.move': ({ ids, hostName }) => {
+        const db = this.ctx.requireCase()
+        db.assertWritable('Moving captures')
+        const moved = db.captures.move(ids, hostName, matchHostName(db.listHosts(), hostName))
+        this.changed(db)
+        return { moved, hostName }
+      },
       'captures.search': ({ query, maxCaptures }) => this.ctx.requireCase().captures.search(query, { maxCaptures }),
 
       'captures.importPreview': ({ path, hostName, command, rows }) => {
@@ -183,7 +199,7 @@ export class CaptureService {
         const db = this.ctx.requireCase()
         const view = checkNodeFromCaptures(db.captures, hostName, use ?? {})
         // Check SDN's findings are the case's: stored, merged with the same finding seen before (live or offline).
-        const inputs = fromNodeCheck(hostName, view.findings, captureIdOfSource)
+        const inputs = fromNodeCheck(hostName, view.findings, captureIdOfSource, view.used.find((u) => u.role === 'flows')?.captureId ?? null)
         const seen = inputs.map((f) => db.findings.exists(f))
         const ids = db.readOnly === null ? db.findings.record(inputs) : []
         if (db.readOnly === null) this.ctx.emit('findings.changed', { caseId: db.summary().id })

@@ -138,6 +138,24 @@ const better = (a: number[], b: number[]): number => {
   return 0
 }
 
+const roleOfParser: Partial<Record<string, Role>> = { 'ovs-ofctl.dump-flows': 'flows', 'ip.addr': 'links', 'ip.route': 'routes' }
+
+/**
+ * Captures in the order they serve best (the same ranking as Check SDN: a complete OpenFlow 1.3 dump before an
+ * excerpt, readable addresses, the IPv4 main table), newest first among equals; unusable ones last. Only the
+ * first few are parsed to rank them.
+ */
+export function orderByUsefulness(store: CaptureStore, parserId: string, captures: readonly CaptureSummary[]): CaptureSummary[] {
+  const role = roleOfParser[parserId]
+  if (!role || captures.length < 2) return [...captures]
+  const head = captures.slice(0, 8).map((c, i) => {
+    const r = c.status === 'ok' ? rank(role, c, parseCapture(c.command, store.text(c.id), c.parserId)) : null
+    return { c, r: r ?? [-1], i }
+  })
+  head.sort((a, b) => better(a.r, b.r) || a.i - b.i)
+  return [...head.map((h) => h.c), ...captures.slice(8)]
+}
+
 /**
  * Runs the openshift-sdn checks on a node from the case's captures: for each input the best usable capture (see
  * rank; the newest among equals), or the one the engineer chose (`use`). The node's own outputs, and the cluster

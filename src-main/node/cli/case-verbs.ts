@@ -106,7 +106,7 @@ export function checkVerb(casePath: string, o: { host: string | undefined; json:
   }
   return withCase(casePath, false, io, (db) => {
     const view = checkNodeFromCaptures(db.captures, host)
-    const inputs = fromNodeCheck(host, view.findings, captureIdOfSource)
+    const inputs = fromNodeCheck(host, view.findings, captureIdOfSource, view.used.find((u) => u.role === 'flows')?.captureId ?? null)
     const seen = inputs.map((f) => db.findings.exists(f))
     const ids = db.readOnly === null ? db.findings.record(inputs) : []
     if (db.readOnly !== null) io.err(`sdnwb: the case is open read-only (${db.readOnly}): the findings were not stored\n`)

@@ -15,6 +15,7 @@ import type { CaseDb } from '../store/case-db'
 import type { RunbookLibrary } from './runbook-library'
 import { liveCapture } from '../capture/live-capture'
 import { sameHostName, sameHostRecord } from '../../core/hosts/identity'
+import { orderByUsefulness } from '../capture/node-check'
 
 export type RunbookMethod = Extract<keyof Handlers, `runbooks.${string}` | `runs.${string}` | `findings.${string}`>
 
@@ -101,7 +102,9 @@ export class RunbookService {
     const exact = all.filter((c) => hostOk(c) && core(c.command) === wantCore)
     // A trace answers only for the same packet; other outputs serve when the same parser reads them.
     const similar = want && want.id !== 'ovs-appctl.ofproto-trace' ? all.filter((c) => hostOk(c) && c.parserId === want.id && !exact.includes(c) && !/\btable=\d/.test(c.command)) : []
-    return [...exact, ...similar]
+    // Completed outputs first; among dumps, a complete one before an excerpt (Check SDN's ranking).
+    const ordered = [...exact, ...similar].sort((a, b) => Number(b.status === 'ok') - Number(a.status === 'ok'))
+    return want ? orderByUsefulness(db.captures, want.id, ordered) : ordered
   }
 
   private next(db: CaseDb, runId: number, rb: Runbook, state: RunState, mode: 'live' | 'offline', ovsVia: 'host' | 'ovs-pod'): NextStepView {

@@ -279,6 +279,18 @@ export class CaptureStore {
     return (this.db.prepare(sql).all(...args) as CaptureRow[]).map(toSummary)
   }
 
+  /** Deletes the given captures in one transaction; returns how many there were. */
+  deleteMany(ids: readonly number[]): number {
+    const n = this.db.transaction(() => this.db.prepare('DELETE FROM captures WHERE id IN (SELECT value FROM json_each(?))').run(JSON.stringify(ids)).changes)()
+    this.chunkRanges = null
+    return n
+  }
+
+  /** Gives captures to another host (name, and the case's host record when there is one). */
+  move(ids: readonly number[], hostName: string, hostId: number | null): number {
+    return this.db.prepare('UPDATE captures SET host_name = ?, host_id = ? WHERE id IN (SELECT value FROM json_each(?))').run(hostName, hostId, JSON.stringify(ids)).changes
+  }
+
   delete(id: number): void {
     this.get(id)
     this.db.transaction(() => this.db.prepare('DELETE FROM captures WHERE id = ?').run(id))()

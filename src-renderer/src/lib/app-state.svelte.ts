@@ -2,6 +2,18 @@ import type { AppInfo, CaseListEntry, CaseSummary, ContractError, Host, HostKeyP
 import { call, onBackendEvent, onConnectionState, type ConnectionState } from './backend'
 
 /** What the UI shows; every change comes from a backend reply or event. */
+type View = 'overview' | 'hosts' | 'capture' | 'captures' | 'runbooks' | 'findings'
+const views: readonly View[] = ['overview', 'hosts', 'capture', 'captures', 'runbooks', 'findings']
+
+function restoredView(): View {
+  try {
+    const v = sessionStorage.getItem('sdnwb.view')
+    return views.find((x) => x === v) ?? 'overview'
+  } catch {
+    return 'overview'
+  }
+}
+
 class AppState {
   info = $state<AppInfo | null>(null)
   settings = $state<Settings>({ theme: 'dark' })
@@ -14,12 +26,21 @@ class AppState {
   /** Questions the backend is waiting on, oldest first: host keys to accept, secrets to type. */
   hostKeyPrompts = $state<HostKeyPrompt[]>([])
   secretPrompts = $state<SecretPrompt[]>([])
-  /** The view of the open case. */
-  view = $state<'hosts' | 'capture' | 'captures' | 'runbooks' | 'findings'>('hosts')
+  /** The view on screen; kept for this tab across a reload (a new case opens on its overview). */
+  view = $state<View>(restoredView())
   /** The last error of an action that has no form to show it in. */
   error = $state<ContractError | null>(null)
 
   async start(): Promise<void> {
+    $effect.root(() => {
+      $effect(() => {
+        try {
+          sessionStorage.setItem('sdnwb.view', this.view)
+        } catch {
+          // storage off: the view is not kept across a reload
+        }
+      })
+    })
     onConnectionState((s) => {
       const wasClosed = this.connection === 'closed'
       this.connection = s
@@ -27,7 +48,10 @@ class AppState {
     })
     onBackendEvent((e) => {
       if (e.name === 'case.changed') {
-        this.openCase = e.payload as CaseSummary | null
+        const next = e.payload as CaseSummary | null
+        // Another case: it opens on its overview.
+        if (next && next.id !== this.openCase?.id) this.view = 'overview'
+        this.openCase = next
         void this.refreshHosts()
         void this.refreshCases()
       } else if (e.name === 'hosts.changed') {
@@ -98,6 +122,7 @@ class AppState {
   async openCaseAt(path: string, readOnly = false): Promise<ContractError | null> {
     const r = await call('case.open', readOnly ? { path, readOnly } : { path })
     if (!r.ok) return r.error
+    if (r.value.id !== this.openCase?.id) this.view = 'overview'
     this.openCase = r.value
     await this.refreshHosts()
     return null

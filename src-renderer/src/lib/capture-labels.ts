@@ -41,11 +41,17 @@ export function shortTime(iso: string): string {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`
 }
 
-/** The file an imported capture came from: the last part of its origin path ("bundle.tar.gz:sos_commands/x" -> "x"). */
+/**
+ * Where an imported capture came from, short: the bundle and the file in it ("sosreport-n1.tar.xz › openvswitch/
+ * ovs-ofctl_dump-flows_br0", "from-customer › node1-dump-flows.txt"), or the file imported alone.
+ */
 export function originFile(origin: string | null): string | null {
   if (!origin) return null
-  const inner = origin.includes(':') && !/^[A-Za-z]:\\/.test(origin) ? origin.slice(origin.lastIndexOf(':') + 1) : origin
-  return inner.split(/[\\/]/).filter(Boolean).slice(-2).join('/')
+  const colon = origin.indexOf(':')
+  if (colon <= 0) return origin.split(/[\\/]/).filter(Boolean).pop() ?? origin
+  const bundle = origin.slice(0, colon)
+  const inner = origin.slice(colon + 1).split(/[\\/]/).filter(Boolean)
+  return `${bundle} › ${inner.slice(-2).join('/')}`
 }
 
 /** What tells a capture apart wherever it is listed or picked: host · command · time · where it came from. */

@@ -10,6 +10,8 @@ class CaptureState {
   captures = $state<CaptureSummary[]>([])
   /** The capture open in the Captures view, and the line to show first (from a search hit). */
   selected = $state<{ id: number; line: number | null; stream?: 'stderr' } | null>(null)
+  /** The captures list's filter text (another view may set it: the overview's "captures of node1"). */
+  listFilter = $state('')
   error = $state<ContractError | null>(null)
   /** Hosts the engineer left out of the next capture (kept while moving between views). */
   excluded = $state<number[]>([])
