@@ -4,7 +4,7 @@ import { HostImportFormat, HostImportText, HostInput, type Host, type HostImport
 import { themes, type Theme } from './vocabulary'
 import { Argv, HostKeyDecision, KnownHostsText, PromptId, SecretAnswer, SourceName, type ExecResult, type HostKeyPrompt, type KnownHostInfo, type KnownHostsImportResult, type SecretPrompt, type SshHostState } from './ssh'
 import { CaseName, CasePath, type CaseListEntry, type CaseOverview, type CaseSummary } from './cases'
-import { NoteText, RunId, RunInputs, type RunSummary, type RunView } from './runs'
+import { NoteText, RunId, RunInputs, type InputSuggestions, type RunSummary, type RunView } from './runs'
 import { EngineerFinding, FindingId, FindingNote, FindingsFilter, type CaseFindingView } from './findings'
 import { findingStatuses } from './vocabulary'
 import type { Runbook } from './runbooks'
@@ -166,6 +166,8 @@ export const methods = {
       .strict()
   },
   'runs.list': { input: NoInput },
+  /** What the inputs of a runbook can be filled with, from the case's hosts and captures. */
+  'runs.suggestions': { input: NoInput },
   'runs.get': { input: z.object({ runId: RunId }).strict() },
   /** Runs the current step (live) or evaluates it on the best capture (offline); mutating steps need confirm. */
   'runs.execute': { input: z.object({ runId: RunId, confirm: z.boolean().optional() }).strict() },
@@ -239,6 +241,7 @@ export interface MethodOutputs {
   'runbooks.get': Runbook
   'runs.start': RunView
   'runs.list': RunSummary[]
+  'runs.suggestions': InputSuggestions
   'runs.get': RunView
   'runs.execute': RunView
   'runs.useCapture': RunView

@@ -16,9 +16,14 @@ export interface RunSummary {
   status: 'open' | 'done'
   steps: number
   findings: number
+  /** The inputs it was started with (a new run of the same runbook starts from them). */
+  inputs: Record<string, string>
   createdAt: string
   updatedAt: string
 }
+
+/** Values a runbook's inputs can take, by input type, from what the case knows (hosts, pods, HostSubnets…). */
+export type InputSuggestions = Record<import('../core/runbook/model').RunbookInputType, string[]>
 
 /** The next thing to do in a run, ready for the UI. */
 export type NextStepView =

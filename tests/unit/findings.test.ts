@@ -63,6 +63,8 @@ describe('findings in a case', () => {
     // The same evidence again adds nothing.
     c.db.findings.record(fromNodeCheck('node1', [sdnFinding({ evidence: ev(live.id) })], byId))
     expect(c.db.findings.list()[0]?.evidence).toHaveLength(2)
+    // The subject is typed from the check's id: the HostSubnet and the table it is about.
+    expect(f.subject).toMatchObject({ host: 'node1', hostSubnet: 'node2', table: 50 })
     // Another node: another finding.
     c.db.findings.record(fromNodeCheck('node3', [sdnFinding()], byId))
     expect(c.db.findings.list()).toHaveLength(2)

@@ -43,7 +43,7 @@ function record(rb: Runbook, before: RunState, after: RunState): void {
   let kind: string
   if (r.result === 'answered') kind = `choice-${r.choice}`
   else if (r.result === 'skipped') kind = 'skip'
-  else if (r.result === 'pass') kind = 'pass'
+  else if (r.result === 'pass' || (r.result === 'decided' && r.choice === 'yes')) kind = 'pass'
   else {
     const i = r.checks.findIndex((c) => !c.pass)
     kind = s.checks[i]?.fail ? `check${i}` : 'fail'
@@ -157,6 +157,9 @@ describe('pod-to-pod engine paths', () => {
     expect(s.findings).toEqual([])
     expect(s.history.map((h) => h.stepId)).toEqual(['locate-pods', 'subnets', 'src-forwarding', 'src-pod-flows', 'same-node', 'src-remote-flows', 'remote-trace', 'dst-flows'])
     expect(s.history[2]!.title).toBe('Does node1 forward IP?')
+    // "Same node?" is a decision, not a failed check: the pods are on two nodes.
+    expect(s.history.find((h) => h.stepId === 'same-node')).toMatchObject({ result: 'decided', choice: 'no' })
+    expect(s.history.some((h) => h.result === 'fail')).toBe(false)
     expect(s.history.find((h) => h.stepId === 'remote-trace')!.argv).toEqual(['ovs-appctl', 'ofproto/trace', 'br0', 'in_port=3,ip,nw_src=10.128.0.2,nw_dst=10.128.2.2'])
   })
 

@@ -1,7 +1,49 @@
 // What each source reports, as the one finding model: Check SDN's findings of a node, a runbook run's findings.
 import type { RunState } from '../runbook/engine'
 import type { Finding } from '../sdn/evidence'
-import type { FindingEvidence, FindingInput } from './model'
+import type { FindingEvidence, FindingInput, FindingSubject } from './model'
+
+/**
+ * The typed subject a check's id names after its kind ("remote.flows:node2:50" is HostSubnet node2, table 50):
+ * per kind family, which parts are what. Anything else stays the subject's detail.
+ */
+function sdnSubject(kind: string, detail: string | undefined): Omit<FindingSubject, 'host'> {
+  if (detail === undefined) return {}
+  const parts = detail.split(':')
+  const table = (s: string | undefined) => (s !== undefined && /^\d+$/.test(s) ? { table: Number(s) } : {})
+  switch (kind) {
+    case 'bridge.default':
+    case 'bridge.unknown-table':
+    case 'drops.rising':
+      return { ...table(parts[0]), detail }
+    case 'remote.flows':
+    case 'remote.cookie':
+    case 'remote.cookie-uid':
+      return { hostSubnet: parts[0] as string, ...table(parts[1]), detail }
+    case 'remote.stale':
+    case 'remote.self':
+    case 'local.stale':
+      return { ...table(parts[0]), detail }
+    case 'local.flows':
+    case 'local.noiface':
+    case 'local.noport':
+    case 'local.port':
+    case 'local.vnid':
+      return { pod: detail, detail }
+    case 'service.flows':
+    case 'service.vnid': {
+      const [ns, name] = detail.split('/')
+      return { ...(ns ? { namespace: ns } : {}), ...(name ? { service: name } : {}), detail }
+    }
+    case 'egress.dns':
+    case 'egress.policy':
+    case 'networkpolicy.extra':
+    case 'networkpolicy.missing':
+      return { namespace: parts[0] as string, detail }
+    default:
+      return { detail }
+  }
+}
 
 /**
  * Check SDN's findings of a node. A check's id is "kind:subject" ("remote.flows:node2:50"): the kind stays, the
@@ -12,7 +54,8 @@ import type { FindingEvidence, FindingInput } from './model'
 export function fromNodeCheck(node: string, findings: readonly Finding[], captureOf: (source: string) => number | null, checked: number | null = null): FindingInput[] {
   return findings.map((f) => {
     const colon = f.id.indexOf(':')
-    const kind = `sdn.${colon < 0 ? f.id : f.id.slice(0, colon)}`
+    const bare = colon < 0 ? f.id : f.id.slice(0, colon)
+    const kind = `sdn.${bare}`
     const detail = colon < 0 ? undefined : f.id.slice(colon + 1)
     // The evidence lines of one capture are one piece of evidence.
     const byCapture = new Map<string, { captureId: number | null; lines: number[]; texts: string[] }>()
@@ -27,7 +70,7 @@ export function fromNodeCheck(node: string, findings: readonly Finding[], captur
     if (evidence.length === 0 && checked !== null) evidence.push({ captureId: checked, lines: [], excerpt: '', label: 'not in this capture' })
     return {
       kind,
-      subject: { host: node, ...(detail ? { detail } : {}) },
+      subject: { host: node, ...sdnSubject(bare, detail) },
       severity: f.severity,
       title: f.title,
       explain: f.detail,

@@ -7,7 +7,8 @@ import { isDnsName, isIPv4, isIPv6, parseIPv4Cidr } from '../net/address'
 import { placeholder, type CheckParam, type FindingSpec, type Outcome, type Runbook, type RunbookInputType, type RunbookStep, type StepWhere } from './model'
 import { readOnlyProblem } from '../shell/read-only'
 
-export type StepResultKind = 'pass' | 'fail' | 'answered' | 'skipped'
+/** `decided`: a decide step compared facts ("same node?"); its `choice` is yes or no, neither a failure. */
+export type StepResultKind = 'pass' | 'fail' | 'answered' | 'skipped' | 'decided'
 
 export interface StepRecord {
   stepId: string
@@ -243,14 +244,15 @@ export function applyEvidence(rb: Runbook, state: RunState, ev: StepEvidence | n
       break
     }
   }
+  const decide = s.where.kind === 'decide'
   const record: StepRecord = {
     stepId: s.id,
     title: fill(s.title, knownValues(state)).text,
-    result: failed ? 'fail' : 'pass',
+    result: decide ? 'decided' : failed ? 'fail' : 'pass',
     argv: s.command ? argv : null,
     target,
     checks: results,
-    choice: null,
+    choice: decide ? (failed ? 'no' : 'yes') : null,
     note: null,
     captureIds: ev?.captureId != null ? [ev.captureId] : [],
     facts,

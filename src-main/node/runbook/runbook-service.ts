@@ -16,6 +16,7 @@ import type { RunbookLibrary } from './runbook-library'
 import { liveCapture } from '../capture/live-capture'
 import { sameHostName, sameHostRecord } from '../../core/hosts/identity'
 import { orderByUsefulness } from '../capture/node-check'
+import { inputSuggestions } from './input-suggestions'
 
 export type RunbookMethod = Extract<keyof Handlers, `runbooks.${string}` | `runs.${string}` | `findings.${string}`>
 
@@ -312,6 +313,7 @@ export class RunbookService {
         this.changed(runId)
         return { runId }
       },
+      'runs.suggestions': () => inputSuggestions(this.ctx.requireCase()),
       'findings.list': (filter) => this.ctx.requireCase().findings.list(filter),
       'findings.update': ({ id, status, note }) => this.findingChanged(this.ctx.requireCase().findings.update(id, { status, note })),
       'findings.add': ({ finding }) => {

@@ -28,6 +28,7 @@ function summary(r: RunRow, state: RunState): RunSummary {
     status: r.status,
     steps: state.history.length,
     findings: state.findings.length,
+    inputs: state.inputs,
     createdAt: r.created_at,
     updatedAt: r.updated_at
   }

@@ -1,0 +1,41 @@
+import type { InputSuggestions } from '../../contract'
+import { parseCapture } from '../../core/capture/parsed-view'
+import { parsedAs, type ParserId, type ParserOutputs } from '../../core/parse/registry'
+import type { CaseDb } from '../store/case-db'
+
+const cap = 500
+
+/** The newest completed capture a parser reads, parsed. */
+function newest<K extends ParserId>(db: CaseDb, id: K): ParserOutputs[K] | null {
+  const c = db.captures
+    .list()
+    .filter((x) => x.parserId === id && x.status === 'ok')
+    .sort((a, b) => b.startedAt.localeCompare(a.startedAt))[0]
+  return c ? parsedAs(parseCapture(c.command, db.captures.text(c.id), c.parserId), id) : null
+}
+
+const uniq = (xs: (string | null | undefined)[]) => [...new Set(xs.filter((x): x is string => typeof x === 'string' && x !== ''))].sort().slice(0, cap)
+
+/**
+ * What a runbook's inputs can be filled with, from what the case knows: its hosts, and the newest pod list,
+ * HostSubnets, NetNamespaces, services and ClusterNetwork captured.
+ */
+export function inputSuggestions(db: CaseDb): InputSuggestions {
+  const hosts = db.listHosts()
+  const pods = newest(db, 'oc.get.pods')?.records ?? []
+  const subnets = newest(db, 'oc.get.hostsubnets')?.records ?? []
+  const netns = newest(db, 'oc.get.netnamespaces')?.records ?? []
+  const services = newest(db, 'oc.get.services')?.records ?? []
+  const cluster = newest(db, 'oc.get.clusternetwork')?.records ?? []
+  return {
+    node: uniq([...hosts.filter((h) => h.role !== 'master').map((h) => h.name), ...subnets.map((s) => s.host), ...pods.map((p) => p.node)]),
+    hostname: uniq(hosts.map((h) => h.name)),
+    pod: uniq(pods.map((p) => p.name)),
+    namespace: uniq([...pods.map((p) => p.namespace), ...netns.map((n) => n.name), ...services.map((s) => s.namespace)]),
+    ip: uniq([...pods.map((p) => p.ip), ...subnets.map((s) => s.hostIP), ...services.map((s) => s.clusterIP)]),
+    cidr: uniq([...cluster.flatMap((c) => c.networks.map((n) => n.cidr)), ...subnets.map((s) => s.subnet), ...cluster.map((c) => c.serviceNetwork)]),
+    port: [],
+    url: [],
+    text: uniq(services.map((s) => s.name))
+  }
+}
