@@ -45,8 +45,9 @@ describe('pod-to-pod on the lab', () => {
   it('healthy lab: every step passes live, no finding', async () => {
     const v = await runToEnd(await h.call('runs.start', { runbookId: 'pod-to-pod', inputs, mode: 'live' }))
     expect(v.state.findings).toEqual([])
-    expect(v.state.history.map((r) => `${r.stepId}:${r.result}`)).toEqual([
-      'locate-pods:pass', 'subnets:pass', 'src-forwarding:pass', 'src-pod-flows:pass', 'same-node:fail', 'src-remote-flows:pass', 'remote-trace:pass', 'dst-flows:pass'
+    // "Same node?" is decided (no: the pods are on two nodes), not a failed step.
+    expect(v.state.history.map((r) => `${r.stepId}:${r.result}${r.result === 'decided' ? `:${r.choice}` : ''}`)).toEqual([
+      'locate-pods:pass', 'subnets:pass', 'src-forwarding:pass', 'src-pod-flows:pass', 'same-node:decided:no', 'src-remote-flows:pass', 'remote-trace:pass', 'dst-flows:pass'
     ])
     expect(v.run.status).toBe('done')
   })
