@@ -7,6 +7,7 @@ import { CaseName, CasePath, type CaseListEntry, type CaseOverview, type CaseSum
 import { NoteText, RunId, RunInputs, type InputSuggestions, type RunSummary, type RunView } from './runs'
 import { EngineerFinding, FindingId, FindingNote, FindingsFilter, type CaseFindingView } from './findings'
 import { findingStatuses } from './vocabulary'
+import { DiffId, FlowDiffRowsQuery, type FlowDiffSummary, type FlowDiffWindow } from './flow-diff'
 import type { Runbook } from './runbooks'
 import {
   ImportOverrides,
@@ -157,6 +158,12 @@ export const methods = {
   /** The openshift-sdn checks on a node, from the newest captures of the case. */
   'captures.checkNode': { input: z.object({ hostName: z.string().trim().min(1).max(253), use: z.record(z.string().regex(/^[a-zA-Z]+$/).max(40), CaptureId).optional() }).strict() },
 
+  /** Diffs two flow captures (keyed by table, priority, canonical match); node vs node sets apart what every node has. */
+  'flows.diff': { input: z.object({ a: CaptureId, b: CaptureId, acrossOfVersions: z.boolean().optional(), nodeVsNode: z.boolean().optional() }).strict() },
+  'flows.diffRows': { input: FlowDiffRowsQuery },
+  /** The diff as `ovs-ofctl diff-flows` prints it, to copy or save. */
+  'flows.diffText': { input: z.object({ diffId: DiffId }).strict() },
+
   'runbooks.list': { input: NoInput },
   'runbooks.get': { input: z.object({ id: z.string().min(1).max(64) }).strict() },
   /** Starts a run: live (commands over SSH) or offline (the case's captures answer the steps). */
@@ -237,6 +244,9 @@ export interface MethodOutputs {
   'captures.pickImportPath': { path: string | null }
   'captureSets.collectorScript': CollectorScriptInfo
   'captures.checkNode': NodeCheckView
+  'flows.diff': FlowDiffSummary
+  'flows.diffRows': FlowDiffWindow
+  'flows.diffText': { text: string }
   'runbooks.list': { runbooks: Runbook[]; problems: { file: string; message: string }[] }
   'runbooks.get': Runbook
   'runs.start': RunView

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { BackendEvent, CaptureItemProgress, CaptureRun } from '../../src-main/contract'
 import { parseOutput } from '../../src-main/core/parse/registry'
 import { CaseDb } from '../../src-main/node/store/case-db'
-import { deleteFlows, nodeOvs, startLab, stopLab, type Lab } from '../lab/lab'
+import { deleteFlows, sendPodToRemotePod, startLab, stopLab, type Lab } from '../lab/lab'
 import { startServe, type ServeProcess } from '../helpers/serve'
 import { SshHarness } from '../helpers/ssh-harness'
 import { tempDir } from '../helpers/tmp'
@@ -439,12 +439,7 @@ describe('openshift-sdn checks on the captures of a node', () => {
 
     // Real packets from node1's first pod to a pod of node2, put into br0 with packet-out (nothing leaves the
     // lab): without the table 90 flow they die in table 90's default drop, whose counter the next dump shows.
-    const hex = (s: string) => s.replace(/[^0-9a-f]/gi, '')
-    const ip = (a: string) => a.split('.').map((x) => Number(x).toString(16).padStart(2, '0')).join('')
-    const src = lab.nodes[0]!.pods[0]!
-    const dst = lab.nodes[1]!.pods[0]!
-    const packet = hex(`000000000001 ${src.mac} 0800`) + hex(`4500 0054 0000 4000 4001 0000 ${ip(src.ip)} ${ip(dst.ip)}`) + hex('0800 0000 0000 0000') + '00'.repeat(56)
-    for (let i = 0; i < 7; i++) nodeOvs(lab, 'node1').ofctl(['packet-out', 'br0', `in_port=${src.ofport},packet=${packet},actions=table`])
+    sendPodToRemotePod(lab, 7)
     const third = await h.call('capture.start', { setId: 'openshift-sdn', hostIds: [ids.node1] })
     await waitForEvent(h, runEnded(third.run.id))
     const drops = await h.call('captures.checkNode', { hostName: 'node1' })

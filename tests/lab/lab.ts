@@ -397,6 +397,19 @@ export function nodeOvs(lab: Lab, node: string): { env: NodeJS.ProcessEnv; ofctl
 }
 
 /** Deletes flows matching e.g. "table=90,ip,nw_dst=10.128.2.0/23" (strict priority match when given). */
+/**
+ * Real packets from node1's first pod to a pod of node2, put into node1's br0 with packet-out (nothing leaves the
+ * lab): ICMP echo requests that go through the tables as the pod's own would.
+ */
+export function sendPodToRemotePod(lab: Lab, count: number): void {
+  const hex = (s: string) => s.replace(/[^0-9a-f]/gi, '')
+  const ip = (a: string) => a.split('.').map((x) => Number(x).toString(16).padStart(2, '0')).join('')
+  const src = lab.nodes[0]!.pods[0]!
+  const dst = lab.nodes[1]!.pods[0]!
+  const packet = hex(`000000000001 ${src.mac} 0800`) + hex(`4500 0054 0000 4000 4001 0000 ${ip(src.ip)} ${ip(dst.ip)}`) + hex('0800 0000 0000 0000') + '00'.repeat(56)
+  for (let i = 0; i < count; i++) nodeOvs(lab, lab.nodes[0]!.name).ofctl(['packet-out', 'br0', `in_port=${src.ofport},packet=${packet},actions=table`])
+}
+
 export function deleteFlows(lab: Lab, node: string, match: string, strict = false): void {
   nodeOvs(lab, node).ofctl([strict ? '--strict' : '', 'del-flows', 'br0', match].filter((x) => x !== ''))
 }

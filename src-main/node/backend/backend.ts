@@ -12,6 +12,7 @@ import { importHosts, previewHostImport } from '../hosts/host-import'
 import { createDispatcher, type Dispatch, type Handlers } from './dispatcher'
 import { CaptureService } from './capture-handlers'
 import { caseOverview } from '../store/case-overview'
+import { FlowDiffService } from './flow-diff-handlers'
 import { CaptureSetLibrary } from '../capture/capture-sets'
 import { defaultResourcesDir } from '../paths'
 import { RunbookService } from '../runbook/runbook-service'
@@ -78,6 +79,7 @@ export class Backend {
   private current: CaseDb | null = null
   private readonly listeners = new Set<(e: BackendEvent) => void>()
   private readonly captures: CaptureService
+  private readonly flowDiffs = new FlowDiffService(() => this.requireCase())
   private readonly runbooks: RunbookService
 
   constructor(private readonly opts: BackendOptions) {
@@ -149,6 +151,7 @@ export class Backend {
     if (this.current && this.current !== next) {
       // Host ids belong to a case: its runs, sessions, prompts and cached secrets end with it.
       this.captures.caseClosing()
+      this.flowDiffs.caseClosing()
       this.runbooks.caseClosing()
       this.ssh.closeAll()
       this.current.close()
@@ -309,6 +312,7 @@ export class Backend {
       },
 
       ...this.captures.handlers(),
+      ...this.flowDiffs.handlers(),
       ...this.runbooks.handlers()
     }
   }

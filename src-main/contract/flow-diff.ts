@@ -1,0 +1,39 @@
+import { z } from 'zod'
+import type { DiffRow, DiffRowKind, DiffTableSummary } from '../core/flows/diff-view'
+import type { CaptureLabel } from './findings'
+
+export type { DiffRow as FlowDiffRow, DiffRowKind as FlowDiffRowKind, DiffTableSummary as FlowDiffTable, TextPiece } from '../core/flows/diff-view'
+
+export const diffRowKinds = ['removed', 'added', 'changed', 'moved'] as const satisfies readonly DiffRowKind[]
+
+/** A diff computed and kept by the backend: its summary; the rows are read a window at a time. */
+export interface FlowDiffSummary {
+  diffId: string
+  a: CaptureLabel
+  b: CaptureLabel
+  nodeVsNode: boolean
+  acrossOfVersions: boolean
+  totals: { added: number; removed: number; changed: number; moved: number; unchanged: number; perNode: number }
+  tables: DiffTableSummary[]
+  rows: number
+  tookMs: number
+}
+
+export interface FlowDiffWindow {
+  total: number
+  offset: number
+  rows: DiffRow[]
+}
+
+export const DiffId = z.string().regex(/^diff-\d+$/)
+export const FlowDiffRowsQuery = z
+  .object({
+    diffId: DiffId,
+    offset: z.number().int().min(0),
+    limit: z.number().int().min(1).max(1000),
+    kinds: z.array(z.enum(diffRowKinds)).max(4).optional(),
+    table: z.number().int().min(0).max(254).nullable().optional(),
+    /** Node vs node: leave out the differences every node has. */
+    hidePerNode: z.boolean().optional()
+  })
+  .strict()

@@ -1,0 +1,89 @@
+import type { CaptureLabel, CaptureSummary, FlowDiffSummary, FlowDiffWindow } from '../../contract'
+import { parseCapture } from '../../core/capture/parsed-view'
+import { diffFlows } from '../../core/flows/diff'
+import { diffFlowsText } from '../../core/flows/diff-text'
+import { diffModel, nodeIdentityOf, type DiffModel } from '../../core/flows/diff-view'
+import type { FlowDiff } from '../../core/flows/diff'
+import type { Flow } from '../../core/flows/flow'
+import { parsedAs } from '../../core/parse/registry'
+import { AppError } from '../store/app-error'
+import type { CaseDb } from '../store/case-db'
+import type { Handlers } from './dispatcher'
+
+interface Kept {
+  summary: FlowDiffSummary
+  diff: FlowDiff
+  model: DiffModel
+}
+
+const label = (c: CaptureSummary): CaptureLabel => ({ id: c.id, hostName: c.hostName, command: c.command, startedAt: c.startedAt, source: c.source, origin: c.origin })
+
+/**
+ * Flow diffs of the open case: computed once by the same engine as `sdnwb diff-flows`, kept (the last few), and read
+ * by the UI a window of rows at a time.
+ */
+export class FlowDiffService {
+  private readonly kept = new Map<string, Kept>()
+  private readonly flows = new Map<number, readonly Flow[]>()
+  private next = 1
+
+  constructor(private readonly requireCase: () => CaseDb) {}
+
+  caseClosing(): void {
+    this.kept.clear()
+    this.flows.clear()
+  }
+
+  private flowsOf(db: CaseDb, c: CaptureSummary): readonly Flow[] {
+    const hit = this.flows.get(c.id)
+    if (hit) return hit
+    if (c.parserId !== 'ovs-ofctl.dump-flows') throw new AppError('invalid_input', `Capture #${c.id} (${c.hostName}: ${c.command}) is not a flow dump; pick an ovs-ofctl dump-flows capture to compare.`)
+    const flows = parsedAs(parseCapture(c.command, db.captures.text(c.id), c.parserId), 'ovs-ofctl.dump-flows')?.flows ?? []
+    if (this.flows.size >= 4) this.flows.delete(this.flows.keys().next().value as number)
+    this.flows.set(c.id, flows)
+    return flows
+  }
+
+  private get(id: string): Kept {
+    const k = this.kept.get(id)
+    if (!k) throw new AppError('not_found', `The diff ${id} is no longer kept (a case holds the last few); compare the captures again.`)
+    return k
+  }
+
+  handlers(): Pick<Handlers, 'flows.diff' | 'flows.diffRows' | 'flows.diffText'> {
+    return {
+      'flows.diff': ({ a, b, acrossOfVersions, nodeVsNode }) => {
+        const started = performance.now()
+        const db = this.requireCase()
+        const ca = db.captures.get(a)
+        const cb = db.captures.get(b)
+        const fa = this.flowsOf(db, ca)
+        const fb = this.flowsOf(db, cb)
+        const diff = diffFlows(fa, fb, { acrossOfVersions: acrossOfVersions ?? false })
+        const vsNode = nodeVsNode ?? ca.hostName.toLowerCase() !== cb.hostName.toLowerCase()
+        const model = diffModel(diff, vsNode ? { a: nodeIdentityOf(fa), b: nodeIdentityOf(fb) } : null)
+        const diffId = `diff-${this.next++}`
+        const summary: FlowDiffSummary = {
+          diffId,
+          a: label(ca),
+          b: label(cb),
+          nodeVsNode: vsNode,
+          acrossOfVersions: acrossOfVersions ?? false,
+          totals: model.totals,
+          tables: model.tables,
+          rows: model.rows.length,
+          tookMs: Math.round(performance.now() - started)
+        }
+        if (this.kept.size >= 4) this.kept.delete(this.kept.keys().next().value as string)
+        this.kept.set(diffId, { summary, diff, model })
+        return summary
+      },
+      'flows.diffRows': ({ diffId, offset, limit, kinds, table, hidePerNode }): FlowDiffWindow => {
+        const { model } = this.get(diffId)
+        const rows = model.rows.filter((r) => (!kinds || kinds.includes(r.kind)) && (table === undefined || table === null || r.table === table) && !(hidePerNode && r.perNode !== null))
+        return { total: rows.length, offset, rows: rows.slice(offset, offset + limit) }
+      },
+      'flows.diffText': ({ diffId }) => ({ text: diffFlowsText(this.get(diffId).diff) })
+    }
+  }
+}

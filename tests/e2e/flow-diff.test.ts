@@ -1,0 +1,109 @@
+// The flow diff view on the real lab: node1 dumped, a planted fault (its table 90 flow for node2 deleted) and real
+// packets into br0 that now die in table 90's default drop, dumped again; the diff shows exactly the deleted flow
+// as removed and the drop counter as moved. node1 vs node2 sets the per-node differences apart. The UI's diff and
+// `sdnwb diff-flows --json` agree (the same engine).
+import { spawnSync } from 'node:child_process'
+import { writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import type { Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { shot } from '../helpers/browser'
+import { openLabUi, type LabUi } from '../helpers/lab-ui'
+import type { WsClient } from '../helpers/ws-client'
+import { deleteFlows, sendPodToRemotePod, type Lab } from '../lab/lab'
+
+let ui: LabUi
+let lab: Lab
+let page: Page
+let ws: WsClient
+let pageErrors: string[]
+const captureIds: Record<string, number> = {}
+
+beforeAll(async () => {
+  ui = await openLabUi({ prefix: 'sdnwb-e2e-diff-', caseName: 'Flow diffs', height: 900 })
+  ;({ lab, page, ws, pageErrors } = ui)
+})
+
+afterAll(async () => {
+  await ui?.close()
+})
+
+/** Runs the openshift-sdn set on the given nodes through the backend; the dump-flows capture of each. */
+async function dumpNodes(names: string[]): Promise<Record<string, number>> {
+  const hosts = await ws.call('hosts.list', {})
+  const start = await ws.call('capture.start', { setId: 'openshift-sdn', hostIds: hosts.filter((h) => names.includes(h.name)).map((h) => h.id) })
+  for (let i = 0; i < 300; i++) {
+    const run = (await ws.call('capture.runs', {})).find((r) => r.id === start.run.id)
+    if (run && run.status !== 'running') break
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  const caps = await ws.call('captures.list', { runId: start.run.id })
+  return Object.fromEntries(names.map((n) => [n, caps.find((c) => c.hostName === n && c.commandId === 'ovs-dump-flows')!.id]))
+}
+
+describe('the flow diff view', () => {
+  it('before vs after a planted fault: exactly the deleted flow is removed, the drop counter moved', async () => {
+    Object.assign(captureIds, await dumpNodes(['node1', 'node2']))
+    captureIds.before = captureIds.node1 as number
+    deleteFlows(lab, 'node1', 'table=90,ip,nw_dst=10.128.2.0/23')
+    // Real packets from node1's first pod to a pod of node2 (packet-out into br0; nothing leaves the lab).
+    sendPodToRemotePod(lab, 5)
+    captureIds.after = (await dumpNodes(['node1'])).node1 as number
+
+    await page.getByTestId('nav-captures').click()
+    // Open the later dump and compare it with the earlier one.
+    const items = page.locator('[data-testid=capture-group][data-group=node1] [data-testid=capture-item]').filter({ hasText: 'ovs-ofctl -O OpenFlow13 dump-flows br0' })
+    await items.first().click()
+    await expect.poll(() => page.getByTestId('capture-detail').getAttribute('data-capture-id')).toBe(String(captureIds.after))
+    await page.getByTestId('compare-with').selectOption(String(captureIds.before))
+    await page.getByTestId('compare-go').click()
+    await expect.poll(() => page.getByTestId('flow-diff').isVisible()).toBe(true)
+    await expect.poll(() => page.getByTestId('diff-totals').textContent()).toMatch(/1 removed\s*0 added\s*0 changed/)
+    const removed = page.locator('[data-testid=diff-row][data-kind=removed]')
+    expect(await removed.count()).toBe(1)
+    expect(await removed.textContent()).toMatch(/table=90 priority=100,ip,nw_dst=10\.128\.2\.0\/23/)
+    await shot(page, 'diff-before-after')
+    // The counters that moved: table 90's default drop counted the packets.
+    await page.getByTestId('diff-show-moved').check()
+    const drop = page.locator('[data-testid=diff-row][data-kind=moved][data-table="90"]')
+    await expect.poll(() => drop.count()).toBe(1)
+    expect(await drop.textContent()).toMatch(/priority=0.*\+5 packets/)
+    await shot(page, 'diff-counters-moved')
+    // From the keyboard: n goes to the (only) change.
+    await page.keyboard.press('n')
+    await expect.poll(() => page.locator('.row.current[data-kind=removed]').count()).toBe(1)
+    const took = await page.getByTestId('diff-took').textContent()
+    console.log(`diff of the lab dumps opened: ${took}`)
+    expect(pageErrors).toEqual([])
+  })
+
+  it('node1 vs node2: the differences every node has are set apart', async () => {
+    const r = await ws.call('flows.diff', { a: captureIds.before as number, b: captureIds.node2 as number })
+    expect(r.nodeVsNode).toBe(true)
+    expect(r.totals.perNode).toBeGreaterThan(0)
+    await page.getByTestId('nav-captures').click()
+    const n1 = page.locator('[data-testid=capture-group][data-group=node1] [data-testid=capture-item]').filter({ hasText: 'ovs-ofctl -O OpenFlow13 dump-flows br0' })
+    await n1.last().click()
+    await page.getByTestId('compare-with').selectOption(String(captureIds.node2))
+    await page.getByTestId('compare-go').click()
+    await expect.poll(() => page.getByTestId('flow-diff').textContent()).toMatch(/node vs node/)
+    const all = await page.locator('[data-testid=diff-row]').count()
+    await page.getByTestId('diff-hide-per-node').check()
+    await expect.poll(() => page.locator('[data-testid=diff-row]').count()).toBeLessThan(all)
+    await shot(page, 'diff-node-vs-node')
+    expect(pageErrors).toEqual([])
+  })
+
+  it('the UI\'s diff and `sdnwb diff-flows --json` agree', async () => {
+    const a = join(ui.dir, 'a.txt')
+    const b = join(ui.dir, 'b.txt')
+    writeFileSync(a, (await ws.call('captures.text', { id: captureIds.before as number })).text)
+    writeFileSync(b, (await ws.call('captures.text', { id: captureIds.after as number })).text)
+    const cli = spawnSync(process.execPath, [resolve(__dirname, '../../scripts/sdnwb.mjs'), 'diff-flows', a, b, '--json'], { encoding: 'utf8', cwd: resolve(__dirname, '../..') })
+    expect(cli.status).toBe(2)
+    const ours = await ws.call('flows.diff', { a: captureIds.before as number, b: captureIds.after as number })
+    const theirs = JSON.parse(cli.stdout) as { totals: typeof ours.totals }
+    const { perNode: _perNode, ...totals } = ours.totals
+    expect(totals).toEqual(theirs.totals)
+  })
+})
