@@ -94,6 +94,27 @@ describe('the flow diff view', () => {
     expect(pageErrors).toEqual([])
   })
 
+  it('a flow shown whole: its goto_table is a link to that table, and back', async () => {
+    await page.getByTestId('nav-captures').click()
+    await page.locator('[data-testid=capture-group][data-group=node2] [data-testid=capture-item]').filter({ hasText: 'ovs-ofctl -O OpenFlow13 dump-flows br0' }).first().click()
+    await page.getByRole('tab', { name: 'Parsed' }).click()
+    const row = page.locator('[data-testid=flow-row][data-table="0"]').filter({ hasText: 'goto_table:' }).first()
+    await row.click()
+    const follow = page.getByTestId('flow-detail').getByTestId('flow-follow').first()
+    const to = await follow.getAttribute('data-to')
+    expect(to).toMatch(/^\d+$/)
+    await shot(page, 'flow-detail-pane')
+    await follow.click()
+    await expect.poll(() => page.getByTestId('flow-table-filter').inputValue()).toBe(to)
+    await expect.poll(async () => new Set(await page.locator('[data-testid=flow-row]').evaluateAll((rs) => rs.map((r) => r.getAttribute('data-table')))).size).toBe(1)
+    expect(await page.locator('[data-testid=flow-row]').first().getAttribute('data-table')).toBe(to)
+    await page.getByTestId('flow-back').click()
+    await expect.poll(() => page.locator('[data-testid=flow-row][data-table="0"]').count()).toBeGreaterThan(0)
+    await page.getByTestId('flow-forward').click()
+    await expect.poll(() => page.getByTestId('flow-table-filter').inputValue()).toBe(to)
+    expect(pageErrors).toEqual([])
+  })
+
   it('the UI\'s diff and `sdnwb diff-flows --json` agree', async () => {
     const a = join(ui.dir, 'a.txt')
     const b = join(ui.dir, 'b.txt')

@@ -1,3 +1,4 @@
+import { sdnTableById } from '../sdn/tables'
 import type { Flow } from '../flows/flow'
 import type { Diagnostic } from '../parse/diagnostics'
 import { parseOutput, parserForCommand, parserIds, type ParsedOutput, type ParserId, type ParserMatch } from '../parse/registry'
@@ -42,7 +43,8 @@ export interface FlowGridRow {
 export interface FlowGridWindow {
   total: number
   all: number
-  tables: { table: number; flows: number }[]
+  /** Each table's flow count and, for openshift-sdn's tables, what it is for. */
+  tables: { table: number; flows: number; name: string | null }[]
   offset: number
   rows: FlowGridRow[]
 }
@@ -93,7 +95,7 @@ export function flowWindow(flows: readonly Flow[], q: FlowQuery): FlowGridWindow
       actions: f.actionsText
     }
   })
-  return { total: idx.length, all: flows.length, tables: [...counts].sort((a, b) => a[0] - b[0]).map(([table, n]) => ({ table, flows: n })), offset, rows }
+  return { total: idx.length, all: flows.length, tables: [...counts].sort((a, b) => a[0] - b[0]).map(([table, n]) => ({ table, flows: n, name: sdnTableById.get(table)?.name ?? null })), offset, rows }
 }
 
 export interface TextTable {
