@@ -1,4 +1,5 @@
 import { sdnTableById } from '../sdn/tables'
+import { compileFilter, type FilterContext } from '../flows/filter'
 import type { Flow } from '../flows/flow'
 import type { Diagnostic } from '../parse/diagnostics'
 import { parseOutput, parserForCommand, parserIds, type ParsedOutput, type ParserId, type ParserMatch } from '../parse/registry'
@@ -45,23 +46,27 @@ export interface FlowGridWindow {
   all: number
   /** Each table's flow count and, for openshift-sdn's tables, what it is for. */
   tables: { table: number; flows: number; name: string | null }[]
+  /** Why the filter text cannot be read (where, and what), or null. */
+  filterError: { at: number; message: string } | null
   offset: number
   rows: FlowGridRow[]
 }
 
 /** A filtered, sorted window of a flow table: the grid asks only for the rows it shows. */
-export function flowWindow(flows: readonly Flow[], q: FlowQuery): FlowGridWindow {
+export function flowWindow(flows: readonly Flow[], q: FlowQuery, ctx?: FilterContext): FlowGridWindow {
   const counts = new Map<number, number>()
   for (const f of flows) counts.set(f.table, (counts.get(f.table) ?? 0) + 1)
-  const words = (q.text ?? '').toLowerCase().split(/\s+/).filter(Boolean)
+  const tables = [...counts].sort((a, b) => a[0] - b[0]).map(([table, n]) => ({ table, flows: n, name: sdnTableById.get(table)?.name ?? null }))
+  // The filter text: words that must all appear, or an expression (table=90 && n_packets>0, vnid=0x…, node=…).
+  const text = (q.text ?? '').trim()
+  const filter = text === '' ? null : compileFilter(text, ctx)
+  if (filter && 'message' in filter) return { total: 0, all: flows.length, tables, offset: 0, rows: [], filterError: filter }
+  const test = filter?.test ?? null
   let idx: number[] = []
   for (let i = 0; i < flows.length; i++) {
     const f = flows[i] as Flow
     if (q.table != null && f.table !== q.table) continue
-    if (words.length > 0) {
-      const t = f.text.toLowerCase()
-      if (!words.every((w) => t.includes(w))) continue
-    }
+    if (test && !test(f)) continue
     idx.push(i)
   }
   const key = q.sort ?? 'line'
@@ -95,7 +100,7 @@ export function flowWindow(flows: readonly Flow[], q: FlowQuery): FlowGridWindow
       actions: f.actionsText
     }
   })
-  return { total: idx.length, all: flows.length, tables: [...counts].sort((a, b) => a[0] - b[0]).map(([table, n]) => ({ table, flows: n, name: sdnTableById.get(table)?.name ?? null })), offset, rows }
+  return { total: idx.length, all: flows.length, tables, offset, rows, filterError: null }
 }
 
 export interface TextTable {

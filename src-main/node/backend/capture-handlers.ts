@@ -16,6 +16,7 @@ import { collectorScript } from '../../core/capture/collector-script'
 import { captureIdOfSource, checkNodeFromCaptures } from '../capture/node-check'
 import { matchHostName } from '../capture/import/host-names'
 import { fromNodeCheck } from '../../core/findings/sources'
+import { filterContextOf } from '../runbook/input-suggestions'
 
 export type CaptureMethod = Extract<keyof Handlers, `capture${string}`>
 
@@ -129,7 +130,9 @@ export class CaptureService {
         const p = this.parsedOf(db, id)
         if (p?.parser !== 'ovs-ofctl.dump-flows') throw new AppError('invalid_input', `Capture ${id} is not a flow dump (ovs-ofctl dump-flows).`)
         const flows = parsedAs(p, 'ovs-ofctl.dump-flows')?.flows ?? []
-        return flowWindow(flows, { table, text, sort, descending, offset, limit })
+        // node= and pod= are read against the case's newest HostSubnets and pod list.
+        const ctx = text && /\b(node|pod)\s*!?=/.test(text) ? filterContextOf(db) : undefined
+        return flowWindow(flows, { table, text, sort, descending, offset, limit }, ctx)
       },
       'captures.delete': ({ id }) => {
         const db = this.ctx.requireCase()

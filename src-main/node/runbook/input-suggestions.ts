@@ -2,6 +2,7 @@ import type { InputSuggestions } from '../../contract'
 import { parseCapture } from '../../core/capture/parsed-view'
 import { parsedAs, type ParserId, type ParserOutputs } from '../../core/parse/registry'
 import type { CaseDb } from '../store/case-db'
+import type { FilterContext } from '../../core/flows/filter'
 
 const cap = 500
 
@@ -37,5 +38,15 @@ export function inputSuggestions(db: CaseDb): InputSuggestions {
     port: [],
     url: [],
     text: uniq(services.map((s) => s.name))
+  }
+}
+
+/** The nodes (HostSubnets) and pods the case's newest captures know: what a flow filter's node= and pod= mean. */
+export function filterContextOf(db: CaseDb): FilterContext {
+  const subnets = newest(db, 'oc.get.hostsubnets')?.records ?? []
+  const pods = newest(db, 'oc.get.pods')?.records ?? []
+  return {
+    nodes: subnets.map((s) => ({ name: s.host, hostIP: s.hostIP, subnet: s.subnet })),
+    pods: pods.map((p) => ({ namespace: p.namespace, name: p.name, ip: p.ip }))
   }
 }
