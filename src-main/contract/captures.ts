@@ -185,9 +185,13 @@ export interface ParsedTable {
   more: number
 }
 
+export type { OfprotoTrace, TracePass, TraceStep, TraceAction, TraceVerdict } from '../core/parse/ofproto-trace'
+
 export interface ParsedView {
   parserId: string | null
-  kind: 'flows' | 'tables' | 'none'
+  /** `trace`: an ofproto/trace walk, shown table by table (in `trace`). */
+  kind: 'flows' | 'tables' | 'trace' | 'none'
+  trace?: Omit<import('../core/parse/ofproto-trace').OfprotoTrace, 'diagnostics'>
   records: number
   tables: ParsedTable[]
   diagnostics: CaptureDiagnostic[]

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { shot } from '../helpers/browser'
 import { openLabUi, type LabUi } from '../helpers/lab-ui'
 import type { WsClient } from '../helpers/ws-client'
+import { sample } from '../helpers/samples'
 import { deleteFlows, sendPodToRemotePod, type Lab } from '../lab/lab'
 
 let ui: LabUi
@@ -112,6 +113,23 @@ describe('the flow diff view', () => {
     await expect.poll(() => page.locator('[data-testid=flow-row][data-table="0"]').count()).toBeGreaterThan(0)
     await page.getByTestId('flow-forward').click()
     await expect.poll(() => page.getByTestId('flow-table-filter').inputValue()).toBe(to)
+    expect(pageErrors).toEqual([])
+  })
+
+  it('an ofproto/trace is shown as its table walk, the dropping step marked', async () => {
+    const file = join(ui.dir, 'node1-trace-vnid-mismatch.txt')
+    writeFileSync(file, sample('lab/hostns-trace-pod-to-pod-vnid-mismatch-drop.txt'))
+    const r = await ws.call('captures.import', { path: file, hostName: 'node1', command: 'ovs-appctl ofproto/trace br0 in_port=3,ip,nw_src=10.128.0.2,nw_dst=10.128.0.4' })
+    const id = r.captureIds[0] as number
+    await page.getByTestId('nav-captures').click()
+    await page.locator(`[data-testid=capture-item]`).filter({ hasText: 'ofproto/trace' }).first().click()
+    await expect.poll(() => page.getByTestId('capture-detail').getAttribute('data-capture-id')).toBe(String(id))
+    await page.getByRole('tab', { name: 'Parsed' }).click()
+    await expect.poll(() => page.getByTestId('trace-verdict').textContent()).toMatch(/Dropped in table \d+/)
+    const table = /Dropped in table (\d+)/.exec((await page.getByTestId('trace-verdict').textContent()) ?? '')?.[1]
+    expect(await page.locator('[data-testid=trace-step].drop').getAttribute('data-table')).toBe(table)
+    expect(await page.locator('[data-testid=trace-step]').count()).toBeGreaterThan(2)
+    await shot(page, 'trace-view')
     expect(pageErrors).toEqual([])
   })
 

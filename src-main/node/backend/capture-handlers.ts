@@ -123,6 +123,8 @@ export class CaptureService {
         const base = { diagnostics: detail.diagnostics, diagnosticCount: detail.capture.diagnosticCount }
         if (!p) return { parserId: null, kind: 'none', records: 0, tables: [], ...base }
         if (p.parser === 'ovs-ofctl.dump-flows') return { parserId: p.parser, kind: 'flows', records: p.records, tables: [], ...base }
+        const trace = parsedAs(p, 'ovs-appctl.ofproto-trace')
+        if (trace) return { parserId: p.parser, kind: 'trace', records: p.records, tables: [], trace: { passes: trace.passes, error: trace.error, verdict: trace.verdict }, ...base }
         return { parserId: p.parser, kind: 'tables', records: p.records, tables: tabulate(p.data), ...base }
       },
       'captures.flows': ({ id, table, text, sort, descending, offset, limit }) => {
