@@ -133,6 +133,15 @@ describe('the flow diff view', () => {
     expect(pageErrors).toEqual([])
   })
 
+  it("Check SDN's rising drops lead to the diff of the two dumps it compared", async () => {
+    await page.getByTestId('nav-captures').click()
+    await page.locator('[data-testid=check-node][data-host=node1]').click()
+    await expect.poll(() => page.getByTestId('node-check-compare').count()).toBe(1)
+    await page.getByTestId('node-check-compare').click()
+    await expect.poll(() => page.getByTestId('diff-totals').textContent()).toMatch(/1 removed/)
+    expect(pageErrors).toEqual([])
+  })
+
   it('the UI\'s diff and `sdnwb diff-flows --json` agree', async () => {
     const a = join(ui.dir, 'a.txt')
     const b = join(ui.dir, 'b.txt')
