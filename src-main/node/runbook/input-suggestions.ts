@@ -1,19 +1,12 @@
 import type { InputSuggestions } from '../../contract'
-import { parseCapture } from '../../core/capture/parsed-view'
-import { parsedAs, type ParserId, type ParserOutputs } from '../../core/parse/registry'
+import type { ParserId, ParserOutputs } from '../../core/parse/registry'
+import { newestParsed } from '../capture/newest'
 import type { CaseDb } from '../store/case-db'
 import type { FilterContext } from '../../core/flows/filter'
 
 const cap = 500
 
-/** The newest completed capture a parser reads, parsed. */
-function newest<K extends ParserId>(db: CaseDb, id: K): ParserOutputs[K] | null {
-  const c = db.captures
-    .list()
-    .filter((x) => x.parserId === id && x.status === 'ok')
-    .sort((a, b) => b.startedAt.localeCompare(a.startedAt))[0]
-  return c ? parsedAs(parseCapture(c.command, db.captures.text(c.id), c.parserId), id) : null
-}
+const newest = <K extends ParserId>(db: CaseDb, id: K): ParserOutputs[K] | null => newestParsed(db, id)?.data ?? null
 
 const uniq = (xs: (string | null | undefined)[]) => [...new Set(xs.filter((x): x is string => typeof x === 'string' && x !== ''))].sort().slice(0, cap)
 

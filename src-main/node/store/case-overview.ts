@@ -1,7 +1,6 @@
 import type { CaseOverview } from '../../contract'
-import { parseCapture } from '../../core/capture/parsed-view'
 import { sameHostName } from '../../core/hosts/identity'
-import { parsedAs } from '../../core/parse/registry'
+import { newestParsed } from '../capture/newest'
 import type { CaseDb } from './case-db'
 
 /**
@@ -27,8 +26,9 @@ export function caseOverview(db: CaseDb): CaseOverview {
   })
   // Captures of hosts the case has no record of (imported from a bundle): listed by name.
   const unknownHosts = [...new Set(captures.filter((c) => c.hostId === null && !hosts.some((h) => sameHostName(h.name, c.hostName))).map((c) => c.hostName))].sort()
-  const subnetCapture = captures.filter((c) => c.parserId === 'oc.get.hostsubnets' && c.status === 'ok').sort((a, b) => b.startedAt.localeCompare(a.startedAt))[0]
-  const subnets = subnetCapture ? (parsedAs(parseCapture(subnetCapture.command, db.captures.text(subnetCapture.id), subnetCapture.parserId), 'oc.get.hostsubnets')?.records ?? []) : []
+  const newestSubnets = newestParsed(db, 'oc.get.hostsubnets')
+  const subnetCapture = newestSubnets?.capture
+  const subnets = newestSubnets?.data.records ?? []
   const times = [...captures.map((c) => c.startedAt), ...runs.map((r) => r.updatedAt), ...open.map((f) => f.updatedAt)]
   return {
     hosts,
