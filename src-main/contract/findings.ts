@@ -31,6 +31,8 @@ export interface CaseFindingView {
   severity: FindingSeverity
   title: string
   explain: string
+  /** What the finding's kind means, from the finding catalog (null for a runbook's own or the engineer's). */
+  about: string | null
   status: FindingStatus
   note: string
   continueWith: { runbookId: string; inputs: Record<string, string> } | null

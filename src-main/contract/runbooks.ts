@@ -10,7 +10,19 @@ const Text = z.string().trim().min(1).max(4000)
 const Continue = z
   .object({ runbook: Id, inputs: z.record(z.string().regex(/^[a-zA-Z][a-zA-Z0-9]*$/).max(64), z.string().max(500)).default({}) })
   .strict()
-const Finding = z.object({ severity: z.enum(['error', 'warning', 'info']), title: Text, explain: Text, continue: Continue.optional() }).strict()
+const Severity = z.enum(['error', 'warning', 'info'])
+/** A finding in the runbook's own words, or one of the finding catalog's kinds with its parameters. */
+const Finding = z.union([
+  z.object({ severity: Severity, title: Text, explain: Text, continue: Continue.optional() }).strict(),
+  z
+    .object({
+      kind: z.string().regex(/^[a-z0-9.-]+$/).max(64),
+      params: z.record(z.string().regex(/^[a-zA-Z][a-zA-Z0-9]*$/).max(64), z.string().max(500)).default({}),
+      severity: Severity.optional(),
+      continue: Continue.optional()
+    })
+    .strict()
+])
 const Outcome = z.object({ next: z.string().min(1).max(64), finding: Finding.optional() }).strict()
 
 /** A check as written: its type, what passing means, an optional fail outcome, the rest are its parameters. */

@@ -6,6 +6,8 @@ import { fromNodeCheck, fromRun } from '../../src-main/core/findings/sources'
 import { findingKey, subjectKey, unfilledPlaceholders } from '../../src-main/core/findings/model'
 import { hostKey, sameHostName, sameHostRecord } from '../../src-main/core/hosts/identity'
 import { renderFinding } from '../../src-main/core/runbook/engine'
+import { runbookProblems, type FindingSpec, type Runbook } from '../../src-main/core/runbook/model'
+import { aboutKind, renderRunbookKind, runbookKind, sdnCatalog, sdnFinding as catalogFinding } from '../../src-main/core/findings/catalog'
 import type { RunState } from '../../src-main/core/runbook/engine'
 import type { Finding } from '../../src-main/core/sdn/evidence'
 import { RunbookLibrary } from '../../src-main/node/runbook/runbook-library'
@@ -135,7 +137,7 @@ describe('runbook findings', () => {
     let rendered = 0
     for (const rb of runbooks) {
       for (const s of rb.steps) {
-        const specs = [s.pass?.finding, s.fail?.finding, ...(s.choices ?? []).map((ch) => ch.finding)].filter((x) => x !== undefined)
+        const specs = [s.pass?.finding, s.fail?.finding, s.skip?.finding, ...s.checks.map((ch) => ch.fail?.finding), ...(s.choices ?? []).map((ch) => ch.finding)].filter((x) => x !== undefined)
         for (const spec of specs) {
           const r = renderFinding(spec, {})
           expect(unfilledPlaceholders(`${r.title} ${r.explain}`), `${rb.id}.${s.id}`).toEqual([])
@@ -152,6 +154,53 @@ describe('runbook findings', () => {
     const b = fromRun(2, { ...state([f]), inputs: { node: 'NODE1.example.com', clusterNetwork: '10.128.0.0/14' } })
     expect(findingKey(a[0]!)).toBe(findingKey(b[0]!))
     expect(a[0]?.subject.host).toBe('node1')
+  })
+})
+
+describe('the finding catalog', () => {
+  const library = () => new RunbookLibrary(resolve(__dirname, '../../resources/runbooks')).list().runbooks
+
+  it('every kind has its check, a severity and what it means; a runbook-nameable kind renders from text alone', () => {
+    for (const [kind, e] of Object.entries(sdnCatalog)) {
+      expect(e.check, kind).toMatch(/^[a-z0-9.-]+$/)
+      expect(e.about.length, kind).toBeGreaterThan(20)
+      const r = runbookKind(kind)
+      if (!r) continue
+      const out = renderRunbookKind(r.kind, Object.fromEntries(r.params.map((p) => [p, 'node1'])))
+      expect(`${out.title} ${out.explain}`, kind).not.toMatch(/undefined|null|NaN|\[object/)
+      expect(out.title, kind).toContain('node1')
+    }
+    expect(aboutKind('sdn.host.ip-forward')).toContain('ip_forward')
+    expect(aboutKind('runbook:mtu.hostsubnet')).toBeNull()
+  })
+
+  it('IP forwarding off, found by Check SDN and by a runbook step on the same node, is one finding in the catalog\'s words', () => {
+    const sysctl = c.db.captures.save(newCapture({ hostName: 'node1', command: 'sysctl net.ipv4.ip_forward', stdout: 'net.ipv4.ip_forward = 0\n' }))
+    const check = catalogFinding('host.ip-forward', { node: 'node1', value: '0' }, [{ source: `capture #${sysctl.id}`, line: 1, text: 'net.ipv4.ip_forward = 0' }])
+    c.db.findings.record(fromNodeCheck('node1', [check], () => sysctl.id))
+    const rb = library().find((r) => r.id === 'pod-to-pod')!
+    const spec = rb.steps.find((s) => s.id === 'src-forwarding')!.fail!.finding!
+    expect(spec.kind).toBe('host.ip-forward')
+    const rendered = renderFinding(spec, { srcNode: 'node1.example.com' })
+    expect(rendered.title).toBe('IP forwarding is off on node1.example.com')
+    const run = fromRun(7, { ...state([{ stepId: 'src-forwarding', ...rendered, evidence: [{ expect: 'net.ipv4.ip_forward is 1', reason: 'it is 0', lines: [{ line: 1, text: 'net.ipv4.ip_forward = 0' }] }], captureIds: [sysctl.id] }]), runbookId: 'pod-to-pod', inputs: { srcNode: 'node1.example.com', dstNode: 'node2' } })
+    expect(run[0]?.kind).toBe('sdn.host.ip-forward')
+    c.db.findings.record(run)
+    const all = c.db.findings.list()
+    expect(all).toHaveLength(1)
+    expect(all[0]).toMatchObject({ kind: 'sdn.host.ip-forward', severity: 'error', about: sdnCatalog['host.ip-forward'].about })
+    expect(all[0]!.sources.map((s) => s.kind).sort()).toEqual(['check', 'runbook'])
+  })
+
+  it('a runbook naming a kind the catalog lacks, or with the wrong parameters, is refused at load', () => {
+    const rb = library().find((r) => r.id === 'local-networking')!
+    const withFinding = (finding: FindingSpec): Runbook => ({ ...rb, steps: rb.steps.map((s) => (s.id === 'forwarding' ? { ...s, fail: { next: 'routes', finding } } : s)) })
+    expect(runbookProblems(withFinding({ kind: 'host.ip-forward', params: { node: '{node}' } }))).toEqual([])
+    expect(runbookProblems(withFinding({ kind: 'host.frobnicated', params: {} })).join()).toContain('"host.frobnicated" is no finding kind')
+    expect(runbookProblems(withFinding({ kind: 'host.ip-forward', params: {} })).join()).toContain('needs the parameter "node"')
+    expect(runbookProblems(withFinding({ kind: 'host.ip-forward', params: { node: '{node}', host: 'x' } })).join()).toContain('has no parameter "host"')
+    // A kind only a check can fill (typed parameters) cannot be named by a runbook.
+    expect(runbookProblems(withFinding({ kind: 'host.mtu', params: {} })).join()).toContain('"host.mtu" is no finding kind')
   })
 })
 

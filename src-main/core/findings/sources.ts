@@ -95,8 +95,10 @@ export function fromRun(runId: number, state: RunState): FindingInput[] {
     .map(([k, v]) => `${k}=${v}`)
     .join(' ')
   return state.findings.map((f) => ({
-    kind: `runbook:${state.runbookId}.${f.stepId}`,
-    subject: { ...(hostKey ? { host: state.inputs[hostKey] as string } : {}), ...(detail ? { detail } : {}) },
+    // A catalog kind is the same finding as Check SDN's (same kind and subject); the runbook's own is its step's.
+    ...(f.catalog
+      ? { kind: `sdn.${f.catalog.kind}`, subject: { ...(f.catalog.host ? { host: f.catalog.host } : {}), ...sdnSubject(f.catalog.kind, f.catalog.subject ?? undefined) } }
+      : { kind: `runbook:${state.runbookId}.${f.stepId}`, subject: { ...(hostKey ? { host: state.inputs[hostKey] as string } : {}), ...(detail ? { detail } : {}) } }),
     severity: f.severity,
     title: f.title,
     explain: f.explain,

@@ -4,6 +4,7 @@
 import type { Severity } from '../sdn/evidence'
 import { evaluateCheck, type CheckResult, type StepEvidence } from './checks'
 import { isDnsName, isIPv4, isIPv6, parseIPv4Cidr } from '../net/address'
+import { renderRunbookKind, runbookKind } from '../findings/catalog'
 import { placeholder, type CheckParam, type FindingSpec, type Outcome, type Runbook, type RunbookInputType, type RunbookStep, type StepWhere } from './model'
 import { readOnlyProblem } from '../shell/read-only'
 
@@ -30,6 +31,8 @@ export interface StepRecord {
 
 export interface RunFinding {
   stepId: string
+  /** A finding catalog kind ("host.ip-forward"), its subject ("10.128.0.0/14") and the host it is about. */
+  catalog?: { kind: string; subject: string | null; host: string | null } | undefined
   severity: Severity
   title: string
   explain: string
@@ -188,14 +191,21 @@ export function nextAction(rb: Runbook, state: RunState): NextAction {
 }
 
 /** A finding's title and explanation as the engineer reads them, with what the run knows filled in. */
-export function renderFinding(spec: Pick<FindingSpec, 'title' | 'explain'>, values: Record<string, string>): { title: string; explain: string } {
-  return { title: fillProse(spec.title, values), explain: fillProse(spec.explain, values) }
+export function renderFinding(spec: FindingSpec, values: Record<string, string>): Pick<RunFinding, 'title' | 'explain' | 'severity' | 'catalog'> {
+  if (spec.kind === undefined) return { title: fillProse(spec.title, values), explain: fillProse(spec.explain, values), severity: spec.severity }
+  const k = runbookKind(spec.kind)
+  // Runbooks are checked when loaded (runbookProblems), so this is a library that skipped the check.
+  if (!k) return { title: `Finding of unknown kind "${spec.kind}"`, explain: 'The runbook names a finding kind the catalog does not have (core/findings/catalog.ts).', severity: spec.severity ?? 'warning' }
+  const params = Object.fromEntries(Object.entries(spec.params).map(([p, v]) => [p, fillProse(v, values)]))
+  const r = renderRunbookKind(k.kind, params)
+  // The host only when the run knows it: "the node (not known)" is no host.
+  const host = k.host !== undefined && spec.params[k.host] !== undefined ? fill(spec.params[k.host] as string, values) : null
+  return { title: r.title, explain: r.explain, severity: spec.severity ?? r.severity, catalog: { kind: k.kind, subject: r.subject ?? null, host: host && host.missing.length === 0 ? host.text : null } }
 }
 
 function findingOf(spec: FindingSpec, stepId: string, values: Record<string, string>, checks: CheckResult[], captureIds: number[]): RunFinding {
   return {
     stepId,
-    severity: spec.severity,
     ...renderFinding(spec, values),
     evidence: checks.map((c) => ({ expect: c.expect, reason: c.reason, lines: c.evidence })),
     captureIds,

@@ -4,6 +4,7 @@
 import type { ParserId } from '../parse/registry'
 import type { Severity } from '../sdn/evidence'
 import { readOnlyProblem } from '../shell/read-only'
+import { runbookKind } from '../findings/catalog'
 
 export const runbookInputTypes = ['pod', 'namespace', 'node', 'ip', 'cidr', 'port', 'url', 'hostname', 'text'] as const
 export type RunbookInputType = (typeof runbookInputTypes)[number]
@@ -45,7 +46,9 @@ export interface CheckSpec {
   fail?: Outcome | undefined
 }
 
-export interface FindingSpec {
+/** A finding only this runbook step reports: its own kind (runbook and step) and its own words. */
+export interface OwnFindingSpec {
+  kind?: undefined
   severity: Severity
   title: string
   /** What it means and what to do, in our words; {placeholders} allowed. */
@@ -53,6 +56,21 @@ export interface FindingSpec {
   /** The runbook to go on with, and its inputs from this run's values ({placeholders}). */
   continue?: ContinueSpec | undefined
 }
+
+/**
+ * A finding of a kind in the finding catalog (core/findings/catalog.ts) — what Check SDN also reports, such as
+ * "host.ip-forward": its title and explanation come from the catalog, its parameters from this run's values
+ * ({placeholders}), and found by Check SDN too it is the same finding.
+ */
+export interface CatalogFindingSpec {
+  kind: string
+  params: Record<string, string>
+  /** The catalog's severity unless given. */
+  severity?: Severity | undefined
+  continue?: ContinueSpec | undefined
+}
+
+export type FindingSpec = OwnFindingSpec | CatalogFindingSpec
 
 export interface ContinueSpec {
   runbook: string
@@ -155,6 +173,16 @@ export function runbookProblems(rb: Runbook): string[] {
     if (s.checks.length > 0 && !s.fail && s.checks.some((c) => !c.fail)) problems.push(`step "${s.id}": a check can fail but the step has no fail outcome`)
     const unproven = unprovenReadOnly(rb, s)
     if (unproven) problems.push(`step "${s.id}": its command is not proven read-only (${unproven}); mark the step mutating: true so it runs only when confirmed`)
+  }
+  for (const { where, spec } of findingSpecs(rb)) {
+    if (spec.kind === undefined) continue
+    const k = runbookKind(spec.kind)
+    if (!k) {
+      problems.push(`${where}: "${spec.kind}" is no finding kind a runbook can name (see core/findings/catalog.ts)`)
+      continue
+    }
+    for (const p of k.params) if (!(p in spec.params)) problems.push(`${where}: finding kind "${spec.kind}" needs the parameter "${p}"`)
+    for (const p of Object.keys(spec.params)) if (!k.params.includes(p)) problems.push(`${where}: finding kind "${spec.kind}" has no parameter "${p}"`)
   }
   if (rb.steps.length === 0) problems.push('no steps')
   return problems

@@ -1,5 +1,6 @@
 import { diffFlows } from '../flows/diff'
 import { flowEvidence, type Finding } from './evidence'
+import { sdnFinding } from '../findings/catalog'
 import { ipv4Of, tunDst, type NodeCaptures } from './facts'
 
 /** What a rising default drop in each table means (sdn-flows invariant 22). */
@@ -30,17 +31,15 @@ export function checkDropCounters(c: NodeCaptures): Finding[] {
       if (!f || f.priority !== 0 || f.actionsText !== 'drop' || !e.counters || e.counters.packets === null || e.counters.packets <= 0) continue
       const n = e.counters.packets
       const rate = e.counters.packetsPerSecond
-      out.push({
-        id: `drops.rising:${t.table}`,
-        check: 'drops.rising',
-        severity: t.table === 80 ? 'info' : 'warning',
-        title: `Table ${t.table} dropped ${n} packet${n === 1 ? '' : 's'} between the two dumps${rate !== null ? ` (${rate < 1 ? rate.toFixed(2) : Math.round(rate)}/s)` : ''}`,
-        detail: `The default drop of table ${t.table} counts ${meaning}. ${e.counters.seconds !== null ? `In ${Math.round(e.counters.seconds)} s` : 'Between the dumps'} it rose by ${n}${e.counters.reset ? ' (the flow was re-added in between: counted from zero)' : ''}. An ofproto/trace of the failing packet shows which flow it lacks.`,
-        evidence: [
-          { ...flowEvidence(prev.source, e.before as NonNullable<typeof e.before>) },
-          { ...flowEvidence(c.flows.source, f) }
-        ]
-      })
+      // Table 80 drops what isolation and policies forbid: counting there is the SDN working, worth a note only.
+      out.push(
+        sdnFinding(
+          'drops.rising',
+          { table: t.table, packets: n, rate, meaning, seconds: e.counters.seconds, reset: e.counters.reset },
+          [flowEvidence(prev.source, e.before as NonNullable<typeof e.before>), flowEvidence(c.flows.source, f)],
+          t.table === 80 ? 'info' : undefined
+        )
+      )
     }
   }
   out.push(...egressLiveness(c, d))
@@ -65,14 +64,7 @@ function egressLiveness(c: NodeCaptures, d: ReturnType<typeof diffFlows>): Findi
     if (!ip || seen.has(ip) || cameBack(ip)) continue
     seen.add(ip)
     const known = c.flows.data.some((g) => g.table === 10 && ipv4Of(g, 'tun_src') === ip)
-    out.push({
-      id: `egress.liveness:${ip}`,
-      check: 'egress.liveness',
-      severity: 'warning',
-      title: `Egress traffic goes to ${ip}, and nothing came back from it between the two dumps`,
-      detail: `Table 100 sent ${e.counters.packets} packet(s) of an egress-IP project by VXLAN to ${ip}, the node that holds the egress IP, while ${known ? `table 10 counted no packet from it (tun_src=${ip})` : `table 10 has no flow for it at all`}. That node may be down or unreachable on the VXLAN port (UDP 4789); the SDN's vxlan monitor would mark it offline. Check the node and the path to it (Node to node runbook).`,
-      evidence: [flowEvidence(c.flows.source, f)]
-    })
+    out.push(sdnFinding('egress.liveness', { ip, packets: e.counters.packets ?? 0, known }, [flowEvidence(c.flows.source, f)]))
   }
   return out
 }

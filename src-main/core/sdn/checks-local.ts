@@ -1,4 +1,5 @@
 import { flowEvidence, type EvidenceLine, type Finding } from './evidence'
+import { sdnFinding } from '../findings/catalog'
 import { inCidr, ipv4Of, loadedInto, portOf, type NodeCaptures, type NodeFacts } from './facts'
 import { flowActions, type Flow } from '../flows/flow'
 import { mapOf, scalar } from '../parse/ovsdb-list'
@@ -71,18 +72,7 @@ export function checkLocalPods(c: NodeCaptures, facts: NodeFacts): Finding[] {
     if (!f70) missing.push('table 70 (IP to the pod)')
     const present = [f20arp, f20ip, f40, f70].filter((f): f is Flow => f !== undefined)
     if (missing.length > 0) {
-      out.push({
-        id: `local.flows:${pod.ip}`,
-        check: 'local.flows',
-        severity: 'error',
-        title: `Pod ${pod.label} (${pod.ip}) is missing ${missing.length === 4 ? 'all its flows' : missing.map((m) => m.split(' (')[0]).join(', ')}`,
-        detail:
-          `Missing: ${missing.join('; ')}. ` +
-          (missing.length === 4
-            ? 'OVS knows nothing of this pod: its traffic is dropped. The pod may have been set up while the SDN was down; deleting the pod lets it be re-created with its flows.'
-            : 'Traffic from or to the pod is dropped at the missing table. Restarting the SDN pod of this node re-creates pod flows.'),
-        evidence: [pod.evidence, ...(pod.iface ? [pod.iface.evidence] : []), ...present.map((f) => flowEvidence(src, f))]
-      })
+      out.push(sdnFinding('local.flows', { pod: pod.label, ip: pod.ip, missing }, [pod.evidence, ...(pod.iface ? [pod.iface.evidence] : []), ...present.map((f) => flowEvidence(src, f))]))
     }
 
     // One port for the pod in every table, equal to its OVS interface, and present on br0.
@@ -96,35 +86,20 @@ export function checkLocalPods(c: NodeCaptures, facts: NodeFacts): Finding[] {
       ['table 70 reg2', port70]
     ].filter(([, p]) => p !== null) as [string, number | string][]
     const wrong = expected === null ? [] : seen.filter(([, p]) => p !== expected)
-    if (wrong.length > 0) {
-      out.push({
-        id: `local.port:${pod.ip}`,
-        check: 'local.port',
-        severity: 'error',
-        title: `Pod ${pod.label} (${pod.ip}): flows use port ${wrong.map(([, p]) => p).join('/')} but its interface is port ${expected}`,
-        detail: `${wrong.map(([w, p]) => `${w} is ${p}`).join(', ')}. Flows left from an earlier pod with this IP send its traffic to the wrong veth.`,
-        evidence: [...(pod.iface ? [pod.iface.evidence] : []), ...present.map((f) => flowEvidence(src, f))]
-      })
+    if (expected !== null && wrong.length > 0) {
+      out.push(
+        sdnFinding(
+          'local.port',
+          { pod: pod.label, ip: pod.ip, expected, wrong: wrong.map(([w, p]) => `${w} is ${p}`), ports: wrong.map(([, p]) => String(p)) },
+          [...(pod.iface ? [pod.iface.evidence] : []), ...present.map((f) => flowEvidence(src, f))]
+        )
+      )
     }
     if (ports && expected !== null && !ports.has(expected)) {
-      out.push({
-        id: `local.noport:${pod.ip}`,
-        check: 'local.port',
-        severity: 'error',
-        title: `Pod ${pod.label} (${pod.ip}): port ${expected} is not on br0`,
-        detail: 'The flows point at an OpenFlow port that br0 does not have (dump-ports-desc): the pod\'s veth was removed or never attached.',
-        evidence: [...present.map((f) => flowEvidence(src, f))]
-      })
+      out.push(sdnFinding('local.noport', { pod: pod.label, ip: pod.ip, port: expected }, present.map((f) => flowEvidence(src, f))))
     }
     if (pod.iface === null && c.interfaces && missing.length < 4) {
-      out.push({
-        id: `local.noiface:${pod.ip}`,
-        check: 'local.port',
-        severity: 'warning',
-        title: `Pod ${pod.label} (${pod.ip}) has flows but no OVS interface with external_ids:ip=${pod.ip}`,
-        detail: 'openshift-sdn records the pod IP on its veth (external_ids). Without it, the SDN cannot clean up this pod\'s flows on teardown.',
-        evidence: [pod.evidence]
-      })
+      out.push(sdnFinding('local.noiface', { pod: pod.label, ip: pod.ip }, [pod.evidence]))
     }
 
     // VNID: table 20 loads it into reg0, table 70 into reg1; both equal the namespace's NETID.
@@ -133,14 +108,7 @@ export function checkLocalPods(c: NodeCaptures, facts: NodeFacts): Finding[] {
     const netid = pod.namespace !== null ? vnidOf.get(pod.namespace) : undefined
     const bad = (v20 !== null && v70 !== null && v20 !== v70) || (netid !== undefined && netid !== null && ((v20 !== null && v20 !== netid) || (v70 !== null && v70 !== netid)))
     if (bad) {
-      out.push({
-        id: `local.vnid:${pod.ip}`,
-        check: 'local.vnid',
-        severity: 'error',
-        title: `Pod ${pod.label} (${pod.ip}): VNID mismatch (table 20: ${hex(v20)}, table 70: ${hex(v70)}${netid !== undefined ? `, NetNamespace: ${hex(netid)}` : ''})`,
-        detail: 'Isolation in table 80 compares these VNIDs: a mismatch drops traffic between this pod and pods of its own project, or lets other projects in. It follows a project join/isolate that the node did not apply.',
-        evidence: [pod.evidence, ...present.map((f) => flowEvidence(src, f))]
-      })
+      out.push(sdnFinding('local.vnid', { pod: pod.label, ip: pod.ip, t20: v20, t70: v70, netid }, [pod.evidence, ...present.map((f) => flowEvidence(src, f))]))
     }
   }
 
@@ -150,14 +118,7 @@ export function checkLocalPods(c: NodeCaptures, facts: NodeFacts): Finding[] {
     for (const f of [...t20, ...t40, ...t70]) {
       const ip = ipv4Of(f, f.table === 20 ? (f.protocol === 'arp' ? 'arp_spa' : 'nw_src') : f.table === 40 ? 'arp_tpa' : 'nw_dst')
       if (ip && !ips.has(ip)) {
-        out.push({
-          id: `local.stale:${f.table}:${f.priority}:${f.matchCanon}`,
-          check: 'local.stale',
-          severity: 'warning',
-          title: `Table ${f.table} has a flow for ${ip}, which is no running pod on ${c.node}`,
-          detail: 'Left over from a deleted pod. Harmless until the IP is given to a new pod, which then inherits the old port and VNID.',
-          evidence: [flowEvidence(src, f)]
-        })
+        out.push(sdnFinding('local.stale', { table: f.table, priority: f.priority, match: f.matchCanon, ip, node: c.node }, [flowEvidence(src, f)]))
       }
     }
   }
@@ -169,4 +130,3 @@ function outPort(f: Flow): number | string | null {
   return null
 }
 
-const hex = (v: number | null | undefined) => (v === null || v === undefined ? '?' : '0x' + v.toString(16))

@@ -1,5 +1,6 @@
 import { canonicalMatch } from '../flows/match'
 import { flowEvidence, type EvidenceLine, type Finding } from './evidence'
+import { sdnFinding } from '../findings/catalog'
 import { inCidr, intOf, loadedInto, type NodeCaptures, type NodeFacts } from './facts'
 import type { Flow } from '../flows/flow'
 import type { LabelSelector, NetworkPolicy, OcNamespace, OcPod } from '../parse/oc'
@@ -182,29 +183,16 @@ export function checkNetworkPolicies(c: NodeCaptures, facts: NodeFacts): Finding
     const want = new Map(expected.map((e) => [key(e.priority, e.canon, e.allow), e]))
     const missing = [...want].filter(([k]) => !have.has(k)).map(([, e]) => e)
     const extra = [...have].filter(([k]) => !want.has(k)).map(([, f]) => f)
-    const hex = `0x${v.toString(16)}`
-    const noteText = notes.length ? ` ${notes.join('; ')}.` : ''
     if (missing.length > 0) {
       const shown = missing.slice(0, 8).map((e) => `priority=${e.priority},${e.canon} ${e.allow ? 'allow' : 'drop'} (${e.why})`)
-      out.push({
-        id: `networkpolicy.missing:${ns}`,
-        check: 'networkpolicy',
-        severity: 'error',
-        title: `Table 80 lacks ${missing.length} rule(s) the NetworkPolicies of project ${ns} need`,
-        detail: `For VNID ${hex} the SDN must write: ${shown.join('; ')}${missing.length > 8 ? `; and ${missing.length - 8} more` : ''}. Traffic these rules allow is dropped on ${c.node} (a missing drop lets traffic through that a policy forbids).${noteText} The SDN rewrites a project's rules when a policy, a pod or a namespace changes; its log says why it could not.`,
-        evidence: [...policyEvidence.slice(0, 5), ...actual.slice(0, 5).map((f) => flowEvidence(src, f))]
-      })
+      out.push(sdnFinding('networkpolicy.missing', { project: ns, node: c.node, vnid: v, shown, count: missing.length, notes }, [...policyEvidence.slice(0, 5), ...actual.slice(0, 5).map((f) => flowEvidence(src, f))]))
     }
     if (extra.length > 0) {
       const opens = extra.some(allows)
-      out.push({
-        id: `networkpolicy.extra:${ns}`,
-        check: 'networkpolicy',
-        severity: opens ? 'error' : 'warning',
-        title: `Table 80 has ${extra.length} rule(s) for project ${ns} that no NetworkPolicy gives`,
-        detail: `${opens ? 'They let traffic reach pods that the policies do not allow' : 'They drop traffic the policies allow'} (VNID ${hex}). Left over from a deleted policy, pod or label change that the SDN has not applied yet${mine.length === 0 ? `; project ${ns} has no policy at all, so only priority=50,reg1=${hex} should be there` : ''}.${noteText}`,
-        evidence: [...extra.slice(0, 8).map((f) => flowEvidence(src, f)), ...policyEvidence.slice(0, 3)]
-      })
+      // An extra allow opens pods the policies close: an error; an extra drop only blocks what is allowed.
+      out.push(
+        sdnFinding('networkpolicy.extra', { project: ns, vnid: v, count: extra.length, opens, noPolicy: mine.length === 0, notes }, [...extra.slice(0, 8).map((f) => flowEvidence(src, f)), ...policyEvidence.slice(0, 3)], opens ? 'error' : undefined)
+      )
     }
   }
   return out

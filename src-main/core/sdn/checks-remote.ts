@@ -1,13 +1,8 @@
 import { flowEvidence, type EvidenceLine, type Finding } from './evidence'
+import { sdnFinding } from '../findings/catalog'
 import { gotoTable, ipv4Of, outputsTo, tunDst, tunDsts, type NodeCaptures, type NodeFacts } from './facts'
 import type { Flow } from '../flows/flow'
 import type { HostSubnet } from '../parse/oc'
-
-const what = {
-  10: 'accepts VXLAN packets from that node (tun_src)',
-  50: 'sends ARP for that node\'s pod subnet into VXLAN',
-  90: 'sends IP traffic for that node\'s pod subnet into VXLAN'
-} as const
 
 /**
  * Every remote HostSubnet must have its table 10, 50 and 90 flows pointing at its HostIP (sdn-flows
@@ -39,30 +34,13 @@ export function checkRemoteNodes(c: NodeCaptures, facts: NodeFacts): Finding[] {
       const f = found[t]
       const drop = defaultDrop(t)
       if (!f) {
-        out.push({
-          id: `remote.flows:${h.host}:${t}`,
-          check: 'remote.flows',
-          severity: 'error',
-          title: `No table ${t} flow for node ${h.host} (${h.hostIP}, subnet ${h.subnet})`,
-          detail:
-            `openshift-sdn must program a table ${t} flow that ${what[t]}. Without it, ` +
-            (t === 10 ? `packets from pods on ${h.host} are dropped by table 10's default drop.` : `traffic to pods in ${h.subnet} falls through to table ${t}'s default drop.`) +
-            ` Restarting the SDN pod of ${c.node} re-creates the flows; if it is missing again, check the SDN logs of ${c.node} for HostSubnet errors.`,
-          evidence: [hsEvidence(h), ...(drop ? [flowEvidence(src, drop)] : [])]
-        })
+        out.push(sdnFinding('remote.flows', { node: c.node, host: h.host, hostIP: h.hostIP, subnet: h.subnet, table: t }, [hsEvidence(h), ...(drop ? [flowEvidence(src, drop)] : [])]))
         continue
       }
       if (t !== 10) {
         const dst = tunDst(f)
         if (dst !== h.hostIP || !outputsTo(f, 1)) {
-          out.push({
-            id: `remote.flows:${h.host}:${t}:target`,
-            check: 'remote.flows',
-            severity: 'error',
-            title: `Table ${t} sends ${h.subnet} to ${dst ?? 'nowhere'} instead of ${h.hostIP} (${h.host})`,
-            detail: `The flow for ${h.subnet} must set tun_dst to the HostIP of ${h.host} and output to vxlan0 (port 1). A stale HostIP means the node's IP changed or the HostSubnet was re-created; the SDN pod of ${c.node} re-syncs the flows when restarted.`,
-            evidence: [hsEvidence(h), flowEvidence(src, f)]
-          })
+          out.push(sdnFinding('remote.flows', { node: c.node, host: h.host, hostIP: h.hostIP, subnet: h.subnet, table: t, target: dst }, [hsEvidence(h), flowEvidence(src, f)]))
         }
       }
     }
@@ -70,24 +48,10 @@ export function checkRemoteNodes(c: NodeCaptures, facts: NodeFacts): Finding[] {
     const cookies = new Set(present.map((f) => f.cookie))
     const want = c.hostSubnetCookies?.[h.host]
     const wrong = want === undefined ? [] : present.filter((f) => f.cookie !== want)
-    if (wrong.length > 0) {
-      out.push({
-        id: `remote.cookie-uid:${h.host}`,
-        check: 'remote.cookie',
-        severity: 'warning',
-        title: `Flows for ${h.host} carry cookie ${[...new Set(wrong.map((f) => f.cookie))].join(', ')}, not ${want} (its HostSubnet's UID)`,
-        detail: `The SDN tags the table 10, 50 and 90 flows of a HostSubnet with the first 8 hex digits of the SHA-256 of its UID. Another cookie means the flows were written for an earlier HostSubnet of ${h.host} (the node was deleted and joined again) and were not replaced: they may point at an old address. Restarting the SDN pod of ${c.node} rewrites them.`,
-        evidence: [hsEvidence(h), ...wrong.map((f) => flowEvidence(src, f))]
-      })
+    if (want !== undefined && wrong.length > 0) {
+      out.push(sdnFinding('remote.cookie-uid', { node: c.node, host: h.host, cookies: [...new Set(wrong.map((f) => f.cookie))], want }, [hsEvidence(h), ...wrong.map((f) => flowEvidence(src, f))]))
     } else if (cookies.size > 1) {
-      out.push({
-        id: `remote.cookie:${h.host}`,
-        check: 'remote.cookie',
-        severity: 'warning',
-        title: `Flows for ${h.host} carry different cookies (${[...cookies].join(', ')})`,
-        detail: 'The table 10, 50 and 90 flows of one HostSubnet share one cookie (from the HostSubnet UID). Different cookies mean some flows are left over from an earlier HostSubnet of that node.',
-        evidence: present.map((f) => flowEvidence(src, f))
-      })
+      out.push(sdnFinding('remote.cookie', { host: h.host, cookies: [...cookies] }, present.map((f) => flowEvidence(src, f))))
     }
   }
 
@@ -98,14 +62,7 @@ export function checkRemoteNodes(c: NodeCaptures, facts: NodeFacts): Finding[] {
     const missing = remotes.filter((h) => !sent.has(h.hostIP)).map((h) => `${h.host} (${h.hostIP})`)
     const extra = [...sent].filter((ip) => !remotes.some((h) => h.hostIP === ip))
     if (missing.length > 0 || extra.length > 0) {
-      out.push({
-        id: 'remote.multicast-fanout',
-        check: 'remote.flows',
-        severity: 'warning',
-        title: `Table 111 sends multicast to ${missing.length ? `none of ${missing.join(', ')}` : ''}${missing.length && extra.length ? '; and ' : ''}${extra.length ? `${extra.join(', ')}, which no HostSubnet holds` : ''}`,
-        detail: `The SDN keeps one table 111 flow with a set_field:<HostIP>->tun_dst,output:1 for every other node (rewritten on each HostSubnet change, multicast used or not). ${missing.length ? 'Multicast from pods here does not reach pods on the missing nodes. ' : ''}${extra.length ? 'Multicast is sent to addresses of nodes that are gone. ' : ''}Restarting the SDN pod of ${c.node} rewrites the flow.`,
-        evidence: [flowEvidence(src, fan), ...remotes.filter((h) => !sent.has(h.hostIP)).slice(0, 5).map(hsEvidence)]
-      })
+      out.push(sdnFinding('remote.multicast-fanout', { node: c.node, missing, extra }, [flowEvidence(src, fan), ...remotes.filter((h) => !sent.has(h.hostIP)).slice(0, 5).map(hsEvidence)]))
     }
   }
 
@@ -123,14 +80,7 @@ export function checkRemoteNodes(c: NodeCaptures, facts: NodeFacts): Finding[] {
   if (facts.localSubnet) {
     for (const f of [...t50, ...t90]) {
       if (ipv4Of(f, f.table === 50 ? 'arp_tpa' : 'nw_dst') === facts.localSubnet.text) {
-        out.push({
-          id: `remote.self:${f.table}:${f.priority}:${f.matchCanon}`,
-          check: 'remote.self',
-          severity: 'error',
-          title: `Table ${f.table} sends this node's own subnet ${facts.localSubnet.text} into VXLAN`,
-          detail: 'A node never has remote flows for its own subnet: two HostSubnets share this subnet, or this node was given another node\'s subnet.',
-          evidence: [flowEvidence(src, f)]
-        })
+        out.push(sdnFinding('remote.self', { table: f.table, priority: f.priority, match: f.matchCanon, subnet: facts.localSubnet.text }, [flowEvidence(src, f)]))
       }
     }
   }
@@ -138,12 +88,5 @@ export function checkRemoteNodes(c: NodeCaptures, facts: NodeFacts): Finding[] {
 }
 
 function stale(c: NodeCaptures, f: Flow, doing: string, table: number): Finding {
-  return {
-    id: `remote.stale:${table}:${f.priority}:${f.matchCanon}`,
-    check: 'remote.stale',
-    severity: 'warning',
-    title: `Table ${table} flow ${doing}, but no HostSubnet matches`,
-    detail: 'A flow for a node that is no longer in the cluster, or whose IP or subnet changed. It is harmless if the node is gone; if the subnet was reassigned it misroutes traffic. Restarting the SDN pod of this node removes stale flows.',
-    evidence: [flowEvidence(c.flows.source, f)]
-  }
+  return sdnFinding('remote.stale', { table, priority: f.priority, match: f.matchCanon, doing }, [flowEvidence(c.flows.source, f)])
 }

@@ -5,6 +5,7 @@ import { checkEgressIPs, checkEgressPolicies, checkMulticast, checkServices, che
 import { checkNetworkPolicies } from './checks-networkpolicy'
 import { checkDropCounters } from './checks-counters'
 import { flowEvidence, type Finding } from './evidence'
+import { sdnFinding } from '../findings/catalog'
 import { layoutFor, partialDump } from './layouts'
 import { nodeFacts, type NodeCaptures, type NodeFacts } from './facts'
 
@@ -21,14 +22,7 @@ const order = { error: 0, warning: 1, info: 2 } as const
 
 function partialNote(c: NodeCaptures, missing: string): Finding {
   const first = c.flows.data[0]
-  return {
-    id: 'bridge.partial-dump',
-    check: 'bridge.partial',
-    severity: 'info',
-    title: `The flow dump of ${c.node} is partial: the br0 checks were not run`,
-    detail: `It has ${c.flows.data.length} flow${c.flows.data.length === 1 ? '' : 's'} and lacks ${missing}, which every br0 openshift-sdn sets up has: an excerpt, a dump of one table, or a bridge the SDN never finished. Capture the whole table (ovs-ofctl -O OpenFlow13 dump-flows br0) to check it.`,
-    evidence: first ? [flowEvidence(c.flows.source, first)] : []
-  }
+  return sdnFinding('bridge.partial-dump', { node: c.node, flows: c.flows.data.length, missing }, first ? [flowEvidence(c.flows.source, first)] : [])
 }
 
 /** Runs every openshift-sdn check the given captures allow, and says which could not run and why. */

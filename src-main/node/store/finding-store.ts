@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3'
 import type { CaptureLabel, CaseFindingView, FindingEvidenceView, FindingsFilter } from '../../contract'
 import { compareSeverity, evidenceKey, findingKey, sourceKey, subjectKey, type FindingInput, type FindingSource, type FindingStatus, type FindingSubject } from '../../core/findings/model'
 import { sameHostName } from '../../core/hosts/identity'
+import { aboutKind } from '../../core/findings/catalog'
 import { AppError } from './app-error'
 
 interface FindingRow {
@@ -185,6 +186,7 @@ export class FindingStore {
       severity: r.severity,
       title: r.title,
       explain: r.explain,
+      about: aboutKind(r.kind),
       status: r.status,
       note: r.note,
       continueWith: r.continue_with === null ? null : (JSON.parse(r.continue_with) as CaseFindingView['continueWith']),
