@@ -176,24 +176,17 @@ export interface SearchResult {
 export type { FlowGridRow as FlowRow, FlowGridWindow as FlowWindow } from '../core/capture/parsed-view'
 export { flowSortKeys } from '../core/capture/parsed-view'
 
-/** Any other parser's output as tables of text cells. */
-export interface ParsedTable {
-  title: string
-  columns: string[]
-  rows: string[][]
-  /** Rows beyond those sent. */
-  more: number
-}
-
 export type { OfprotoTrace, TracePass, TraceStep, TraceAction, TraceVerdict } from '../core/parse/ofproto-trace'
+export type { ParsedDocument, DocBlock, DocTable, DocTree, DocTreeNode, DocFacts, DocRow, DocCell, DocColumn, Tone as DocTone } from '../core/capture/documents'
+import type { ParsedDocument } from '../core/capture/documents'
 
 export interface ParsedView {
   parserId: string | null
-  /** `trace`: an ofproto/trace walk, shown table by table (in `trace`). */
-  kind: 'flows' | 'tables' | 'trace' | 'none'
+  /** `trace`: an ofproto/trace walk, shown table by table (in `trace`); `document`: tables, trees and facts (in `document`). */
+  kind: 'flows' | 'trace' | 'document' | 'none'
   trace?: Omit<import('../core/parse/ofproto-trace').OfprotoTrace, 'diagnostics'>
+  document?: ParsedDocument
   records: number
-  tables: ParsedTable[]
   diagnostics: CaptureDiagnostic[]
   diagnosticCount: number
 }

@@ -124,6 +124,36 @@ describe('captures view on the real lab', () => {
     await expect.poll(() => page.locator('[data-capture^="infra7/"]').count()).toBe(2)
   })
 
+  it('reads iptables, ovs-vsctl show and port counters as tables and a tree, never JSON; a row opens its line', async () => {
+    await page.getByTestId('nav-captures').click()
+    const open = async (what: string) => {
+      await page.locator(`[data-testid=capture-item][data-capture="node1/${what}"]`).click()
+      await expect.poll(() => page.getByTestId('capture-detail').getAttribute('data-capture-id')).not.toBeNull()
+      await page.getByRole('tab', { name: 'Parsed' }).click()
+      await expect.poll(() => page.getByTestId('parsed-doc').count()).toBe(1)
+    }
+    await open('iptables-save')
+    await expect.poll(() => page.getByTestId('parsed-summary').textContent()).toMatch(/^\d+ tables?, \d+ chains, \d+ rules$/)
+    expect(await page.getByTestId('parsed-doc').textContent()).not.toMatch(/\{"|":/)
+    await page.getByTestId('parsed-filter').fill('OPENSHIFT-FIREWALL-FORWARD')
+    const row = page.getByTestId('parsed-row').filter({ hasText: '-j' }).first()
+    await expect.poll(() => row.count()).toBe(1)
+    await shot(page, 'parsed-iptables')
+    await row.dblclick()
+    await expect.poll(() => page.getByRole('tab', { name: 'Raw' }).getAttribute('aria-selected')).toBe('true')
+    await expect.poll(() => page.locator('.tl.current').textContent()).toContain('OPENSHIFT-FIREWALL-FORWARD')
+    await open('ovs-vsctl-show')
+    await expect.poll(() => page.getByTestId('tree-node').filter({ hasText: 'Bridge br0' }).count()).toBeGreaterThan(0)
+    expect(await page.getByTestId('parsed-doc').textContent()).toMatch(/Port vxlan0.*type vxlan/s)
+    await shot(page, 'parsed-vsctl-show')
+    await open('ovs-dump-ports')
+    await expect.poll(() => page.getByTestId('parsed-block').first().textContent()).toMatch(/Port statistics.*Rates need an earlier dump-ports capture.*rx pkts/s)
+    await open('ip-addr')
+    await expect.poll(() => page.getByTestId('parsed-row').filter({ hasText: 'tun0' }).count()).toBe(1)
+    await shot(page, 'parsed-ip-addr')
+    expect(pageErrors).toEqual([])
+  })
+
   it('runs the openshift-sdn checks on a node\'s captures', async () => {
     await page.getByTestId('nav-captures').click()
     await page.locator('[data-testid=check-node][data-host=node1]').click()

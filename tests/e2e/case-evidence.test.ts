@@ -123,6 +123,9 @@ describe('the case as evidence', () => {
     expect(evidence.some((e) => / · live \(#\d+\)/.test(e))).toBe(true)
     expect(evidence.some((e) => /imported from from-customer › node1-dump-flows-of13\.txt/.test(e))).toBe(true)
     expect(await page.getByTestId('case-finding').count()).toBe(1)
+    // What the kind means comes from the finding catalog.
+    await findingCard().getByTestId('finding-about').locator('summary').click()
+    expect(await findingCard().getByTestId('finding-about').textContent()).toMatch(/What this check looks at.{20,}/)
     await shot(page, 'evidence-two-pieces')
     // Its evidence opens the capture it names.
     await findingCard().getByTestId('evidence-open').filter({ hasText: 'imported' }).click()

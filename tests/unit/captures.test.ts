@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest'
 import { HostInput } from '../../src-main/contract'
 import { planCapture, podOfNode, renderArgv, type PlanHost } from '../../src-main/core/capture/capture-set'
 import { lineCount, splitChunks } from '../../src-main/core/capture/chunks'
-import { flowWindow, parseCapture, tabulate } from '../../src-main/core/capture/parsed-view'
+import { flowWindow, parseCapture } from '../../src-main/core/capture/parsed-view'
 import { parsedAs } from '../../src-main/core/parse/registry'
 import { lineMatches, matchRanges, parseSearchQuery, tokens } from '../../src-main/core/search/fts-text'
 import { parseCaptureSetYaml } from '../../src-main/node/capture/capture-sets'
@@ -165,13 +165,6 @@ describe('parsed views', () => {
     expect([...packets].sort((a, b) => b - a)).toEqual(packets)
     const words = flowWindow(flows, { text: 'ARP goto_table:50', offset: 0, limit: 1000 })
     expect(words.rows.every((r) => /arp/i.test(r.match + r.actions) && r.actions.includes('goto_table:50'))).toBe(true)
-  })
-
-  it('turns other parsers into tables', () => {
-    const p = parseCapture('ovs-vsctl show', sample('seed/ovs-vsctl-show.txt'))!
-    const tables = tabulate(p.data)
-    expect(tables.length).toBeGreaterThan(0)
-    expect(tables.every((t) => t.rows.every((r) => r.length === t.columns.length))).toBe(true)
   })
 })
 

@@ -103,57 +103,6 @@ export function flowWindow(flows: readonly Flow[], q: FlowQuery, ctx?: FilterCon
   return { total: idx.length, all: flows.length, tables, offset, rows, filterError: null }
 }
 
-export interface TextTable {
-  title: string
-  columns: string[]
-  rows: string[][]
-  more: number
-}
-
-function cell(v: unknown): string {
-  if (v === null || v === undefined) return ''
-  if (typeof v === 'string') return v
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v)
-  if (Array.isArray(v)) return v.map((x) => (typeof x === 'object' && x !== null ? compact(x) : String(x))).join(', ')
-  return compact(v)
-}
-
-function compact(v: unknown): string {
-  const s = JSON.stringify(v)
-  return s.length > 300 ? s.slice(0, 300) + '…' : s
-}
-
-function isRecordArray(v: unknown): v is Record<string, unknown>[] {
-  return Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'object' && x !== null && !Array.isArray(x))
-}
-
-/**
- * Any parser's data as tables: every array of records becomes a table (one column per field, nested
- * values written compactly), every other top-level value a row of a "Summary" table.
- */
-export function tabulate(data: unknown, maxRows = 5000): TextTable[] {
-  if (typeof data !== 'object' || data === null) return []
-  const tables: TextTable[] = []
-  const summary: string[][] = []
-  const visit = (title: string, value: unknown, depth: number) => {
-    if (isRecordArray(value)) {
-      const columns: string[] = []
-      for (const r of value.slice(0, maxRows)) for (const k of Object.keys(r)) if (!columns.includes(k)) columns.push(k)
-      tables.push({ title, columns, rows: value.slice(0, maxRows).map((r) => columns.map((c) => cell(r[c]))), more: Math.max(0, value.length - maxRows) })
-    } else if (depth === 0 && typeof value === 'object' && value !== null && !Array.isArray(value)) {
-      const entries = Object.entries(value as Record<string, unknown>)
-      if (entries.every(([, v]) => typeof v !== 'object' || v === null)) {
-        tables.push({ title, columns: ['name', 'value'], rows: entries.slice(0, maxRows).map(([k, v]) => [k, cell(v)]), more: Math.max(0, entries.length - maxRows) })
-      } else for (const [k, v] of entries) visit(`${title} / ${k}`, v, depth + 1)
-    } else if (!(Array.isArray(value) && value.length === 0)) {
-      summary.push([title, cell(value)])
-    }
-  }
-  for (const [k, v] of Object.entries(data as Record<string, unknown>)) visit(k, v, 0)
-  if (summary.length > 0) tables.unshift({ title: 'Summary', columns: ['field', 'value'], rows: summary, more: 0 })
-  return tables
-}
-
 export function firstDiagnostics(d: readonly Diagnostic[], n = 200): Diagnostic[] {
   return d.slice(0, n)
 }

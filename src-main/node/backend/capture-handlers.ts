@@ -1,6 +1,6 @@
 import type { EventName, EventPayloads, Host, ParsedView } from '../../contract'
 import type { PlanHost } from '../../core/capture/capture-set'
-import { flowWindow, parseCapture, tabulate } from '../../core/capture/parsed-view'
+import { flowWindow, parseCapture } from '../../core/capture/parsed-view'
 import type { Flow } from '../../core/flows/flow'
 import { parsedAs, type ParsedOutput } from '../../core/parse/registry'
 import { CaptureRunner } from '../capture/capture-runner'
@@ -17,6 +17,8 @@ import { captureIdOfSource, checkNodeFromCaptures } from '../capture/node-check'
 import { matchHostName } from '../capture/import/host-names'
 import { fromNodeCheck } from '../../core/findings/sources'
 import { filterContextOf } from '../runbook/input-suggestions'
+import { earlierCapture } from '../capture/newest'
+import { parsedDocument } from '../../core/capture/documents'
 
 export type CaptureMethod = Extract<keyof Handlers, `capture${string}`>
 
@@ -121,11 +123,16 @@ export class CaptureService {
         const detail = db.captures.detail(id)
         const p = this.parsedOf(db, id)
         const base = { diagnostics: detail.diagnostics, diagnosticCount: detail.capture.diagnosticCount }
-        if (!p) return { parserId: null, kind: 'none', records: 0, tables: [], ...base }
-        if (p.parser === 'ovs-ofctl.dump-flows') return { parserId: p.parser, kind: 'flows', records: p.records, tables: [], ...base }
+        if (!p) return { parserId: null, kind: 'none', records: 0, ...base }
+        if (p.parser === 'ovs-ofctl.dump-flows') return { parserId: p.parser, kind: 'flows', records: p.records, ...base }
         const trace = parsedAs(p, 'ovs-appctl.ofproto-trace')
-        if (trace) return { parserId: p.parser, kind: 'trace', records: p.records, tables: [], trace: { passes: trace.passes, error: trace.error, verdict: trace.verdict }, ...base }
-        return { parserId: p.parser, kind: 'tables', records: p.records, tables: tabulate(p.data), ...base }
+        if (trace) return { parserId: p.parser, kind: 'trace', records: p.records, trace: { passes: trace.passes, error: trace.error, verdict: trace.verdict }, ...base }
+        // Port statistics: rates against the capture of the same command on the same host before this one.
+        const before = p.parser === 'ovs-ofctl.dump-ports' ? earlierCapture(db, detail.capture) : null
+        const earlier = before ? { parsed: this.parsedOf(db, before.id), seconds: (Date.parse(detail.capture.startedAt) - Date.parse(before.startedAt)) / 1000 } : null
+        const document = parsedDocument(p, earlier && earlier.parsed ? { parsed: earlier.parsed, seconds: earlier.seconds } : null)
+        // Only a parser that failed outright (its diagnostics say why) has no document.
+        return document ? { parserId: p.parser, kind: 'document', records: p.records, document, ...base } : { parserId: p.parser, kind: 'none', records: p.records, ...base }
       },
       'captures.flows': ({ id, table, text, sort, descending, offset, limit }) => {
         const db = this.ctx.requireCase()
