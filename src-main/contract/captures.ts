@@ -176,6 +176,7 @@ export interface SearchResult {
 export type { FlowGridRow as FlowRow, FlowGridWindow as FlowWindow } from '../core/capture/parsed-view'
 export { flowSortKeys } from '../core/capture/parsed-view'
 
+export type { FlowExplanation, FlowNote } from '../core/flows/explain'
 export type { OfprotoTrace, TracePass, TraceStep, TraceAction, TraceVerdict } from '../core/parse/ofproto-trace'
 export type { ParsedDocument, DocBlock, DocTable, DocTree, DocTreeNode, DocFacts, DocRow, DocCell, DocColumn, Tone as DocTone } from '../core/capture/documents'
 import type { ParsedDocument } from '../core/capture/documents'

@@ -32,6 +32,7 @@ import {
   type CaptureSummary,
   type CaptureText,
   type FlowWindow,
+  type FlowExplanation,
   type ParsedView,
   type SearchResult
 } from './captures'
@@ -142,6 +143,8 @@ export const methods = {
       })
       .strict()
   },
+  /** One flow of a dump read with what the case knows (VNIDs, pods, nodes, ports, the HostSubnet behind its cookie). */
+  'captures.flowExplain': { input: z.object({ id: CaptureId, index: z.number().int().min(0).max(10_000_000) }).strict() },
   'captures.delete': { input: z.object({ id: CaptureId }).strict() },
   /** Deletes several captures at once (a whole capture run or import); findings keep their excerpts. */
   'captures.deleteMany': { input: z.object({ ids: z.array(CaptureId).min(1).max(100_000) }).strict() },
@@ -234,6 +237,7 @@ export interface MethodOutputs {
   'captures.text': CaptureText
   'captures.parsed': ParsedView
   'captures.flows': FlowWindow
+  'captures.flowExplain': FlowExplanation
   'captures.delete': { id: number }
   'captures.deleteMany': { deleted: number }
   'captures.move': { moved: number; hostName: string }

@@ -95,6 +95,23 @@ describe('the flow diff view', () => {
     expect(pageErrors).toEqual([])
   })
 
+  it("node1's later dump rates its flows against the earlier one: table 90's drop is hot, and sorts first", async () => {
+    await page.getByTestId('nav-captures').click()
+    await page.locator('[data-testid=capture-group][data-group=node1] [data-testid=capture-item]').filter({ hasText: 'ovs-ofctl -O OpenFlow13 dump-flows br0' }).first().click()
+    await expect.poll(() => page.getByTestId('capture-detail').getAttribute('data-capture-id')).toBe(String(captureIds.after))
+    await page.getByRole('tab', { name: 'Parsed' }).click()
+    await expect.poll(() => page.getByTestId('flow-rate-basis').textContent()).toMatch(/^rates over [\d.]+ s since /)
+    await page.getByTestId('flow-text-filter').fill('table=90 && priority=0')
+    await expect.poll(async () => Number(await page.locator('[data-testid=flow-row][data-table="90"]').first().getAttribute('data-rate'))).toBeGreaterThan(0)
+    await page.getByTestId('flow-text-filter').fill('')
+    await expect.poll(() => page.getByTestId('flow-count').textContent()).toMatch(/^(\d+) of \1 flows/)
+    await page.getByRole('button', { name: 'pkt/s' }).click()
+    // Sorted by rate, highest first: the packets sent all died in table 90, so its drop is among the hottest.
+    await expect.poll(async () => (await page.locator('[data-testid=flow-row]').evaluateAll((rs) => rs.slice(0, 6).map((r) => r.getAttribute('data-table')))).includes('90')).toBe(true)
+    await shot(page, 'flow-grid-rates')
+    expect(pageErrors).toEqual([])
+  })
+
   it('a flow shown whole: its goto_table is a link to that table, and back', async () => {
     await page.getByTestId('nav-captures').click()
     await page.locator('[data-testid=capture-group][data-group=node2] [data-testid=capture-item]').filter({ hasText: 'ovs-ofctl -O OpenFlow13 dump-flows br0' }).first().click()
@@ -104,6 +121,10 @@ describe('the flow diff view', () => {
     const follow = page.getByTestId('flow-detail').getByTestId('flow-follow').first()
     const to = await follow.getAttribute('data-to')
     expect(to).toMatch(/^\d+$/)
+    // Read with what the case knows: the table's purpose, port 1 is vxlan0, the VNID comes from the tunnel.
+    await expect.poll(() => page.getByTestId('flow-detail').locator('.purpose').textContent()).toMatch(/^Classify by in_port/)
+    await expect.poll(() => page.getByTestId('flow-detail-match').textContent()).toMatch(/in_port=1 — vxlan0/)
+    expect(await page.getByTestId('flow-detail-actions').textContent()).toMatch(/source VNID := the VXLAN VNID of the packet/)
     await shot(page, 'flow-detail-pane')
     await follow.click()
     await expect.poll(() => page.getByTestId('flow-table-filter').inputValue()).toBe(to)

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest'
 import { HostInput } from '../../src-main/contract'
 import { planCapture, podOfNode, renderArgv, type PlanHost } from '../../src-main/core/capture/capture-set'
 import { lineCount, splitChunks } from '../../src-main/core/capture/chunks'
-import { flowWindow, parseCapture } from '../../src-main/core/capture/parsed-view'
+import { flowRates, flowWindow, parseCapture } from '../../src-main/core/capture/parsed-view'
 import { parsedAs } from '../../src-main/core/parse/registry'
 import { lineMatches, matchRanges, parseSearchQuery, tokens } from '../../src-main/core/search/fts-text'
 import { parseCaptureSetYaml } from '../../src-main/node/capture/capture-sets'
@@ -150,6 +150,30 @@ describe('capture sets', () => {
 })
 
 describe('parsed views', () => {
+  it('rates each flow against an earlier dump of the bridge: by key, over its own life when re-added or new, and sorts by rate', () => {
+    const dump = (lines: string[]) => parsedAs(parseCapture('ovs-ofctl -O OpenFlow13 dump-flows br0', lines.join('\n')), 'ovs-ofctl.dump-flows')!.flows
+    const before = dump([
+      ' cookie=0x0, duration=100.0s, table=0, n_packets=1000, n_bytes=1, priority=200,ip actions=goto_table:10',
+      ' cookie=0x0, duration=100.0s, table=80, n_packets=50, n_bytes=1, priority=0 actions=drop',
+      ' cookie=0x0, duration=100.0s, table=70, n_packets=900, n_bytes=1, priority=100,ip,nw_dst=10.128.0.5 actions=output:3'
+    ])
+    const after = dump([
+      ' cookie=0x0, duration=160.0s, table=0, n_packets=4000, n_bytes=1, priority=200,ip actions=goto_table:10',
+      ' cookie=0x0, duration=160.0s, table=80, n_packets=50, n_bytes=1, priority=0 actions=drop',
+      // Re-added 20 s ago: 100 packets over its own 20 s, not "less than before".
+      ' cookie=0x0, duration=20.0s, table=70, n_packets=100, n_bytes=1, priority=100,ip,nw_dst=10.128.0.5 actions=output:3',
+      // New since the earlier dump.
+      ' cookie=0x0, duration=10.0s, table=70, n_packets=30, n_bytes=1, priority=100,ip,nw_dst=10.128.0.6 actions=output:4'
+    ])
+    const r = flowRates(after, before, 60, { captureId: 7, startedAt: '2026-12-01T10:00:00Z' })
+    expect(r.rates).toEqual([50, 0, 5, 3])
+    expect(r.max).toBe(50)
+    const w = flowWindow(after, { sort: 'rate', descending: true, offset: 0, limit: 10 }, undefined, r)
+    expect(w.rows.map((x) => [x.line, x.rate])).toEqual([[1, 50], [3, 5], [4, 3], [2, 0]])
+    expect(w.rates).toEqual({ captureId: 7, startedAt: '2026-12-01T10:00:00Z', seconds: 60, max: 50 })
+    expect(flowWindow(after, { offset: 0, limit: 1 }).rates).toBeNull()
+  })
+
   it('pages, filters and sorts a flow table', () => {
     const text = sample('seed/ovs-ofctl-dump-flows-of13.txt')
     const p = parseCapture('ovs-ofctl -O OpenFlow13 dump-flows br0', text)!

@@ -16,7 +16,7 @@ export function parseCapture(command: string, text: string, override?: string | 
   return p ? parseOutput(p.id, text, p.options) : null
 }
 
-export const flowSortKeys = ['line', 'table', 'priority', 'packets', 'bytes', 'idleAge'] as const
+export const flowSortKeys = ['line', 'table', 'priority', 'packets', 'bytes', 'idleAge', 'rate'] as const
 
 export interface FlowQuery {
   table?: number | null | undefined
@@ -26,6 +26,38 @@ export interface FlowQuery {
   descending?: boolean | undefined
   offset: number
   limit: number
+}
+
+/** Packets per second of each flow (by index) against an earlier dump of the same bridge; null where unknown. */
+export interface FlowRates {
+  rates: (number | null)[]
+  /** The highest rate: the heat map's scale. */
+  max: number
+  /** Seconds between the two dumps. */
+  seconds: number
+  /** The earlier capture. */
+  captureId: number
+  startedAt: string
+}
+
+/**
+ * Each flow's packet rate between an earlier dump and this one, keyed as diff-flows keys flows (table, priority,
+ * match). A flow re-added in between (its duration shorter than the gap, or counters that went down) and a flow new
+ * since then are rated over their own duration; without a duration they have no rate.
+ */
+export function flowRates(flows: readonly Flow[], earlier: readonly Flow[], seconds: number, basis: { captureId: number; startedAt: string }): FlowRates {
+  const before = new Map<string, Flow>()
+  for (const f of earlier) before.set(`${f.table}|${f.priority}|${f.matchCanon}`, f)
+  let max = 0
+  const rates = flows.map((f) => {
+    if (f.packets === null || seconds <= 0) return null
+    const b = before.get(`${f.table}|${f.priority}|${f.matchCanon}`)
+    const own = f.duration !== null && f.duration > 0 && f.duration < seconds ? f.packets / f.duration : null
+    const r = b && b.packets !== null && f.packets >= b.packets && (f.duration === null || f.duration >= seconds) ? (f.packets - b.packets) / seconds : own
+    if (r !== null && r > max) max = r
+    return r
+  })
+  return { rates, max, seconds, ...basis }
 }
 
 export interface FlowGridRow {
@@ -39,6 +71,8 @@ export interface FlowGridRow {
   idleAge: number | null
   match: string
   actions: string
+  /** Packets per second since the earlier dump (see FlowGridWindow.rates); null when unknown or no earlier dump. */
+  rate: number | null
 }
 
 export interface FlowGridWindow {
@@ -50,17 +84,20 @@ export interface FlowGridWindow {
   filterError: { at: number; message: string } | null
   offset: number
   rows: FlowGridRow[]
+  /** What the rates are measured against, and the heat map's scale; null without an earlier dump of the bridge. */
+  rates: { captureId: number; startedAt: string; seconds: number; max: number } | null
 }
 
 /** A filtered, sorted window of a flow table: the grid asks only for the rows it shows. */
-export function flowWindow(flows: readonly Flow[], q: FlowQuery, ctx?: FilterContext): FlowGridWindow {
+export function flowWindow(flows: readonly Flow[], q: FlowQuery, ctx?: FilterContext, rated?: FlowRates | null): FlowGridWindow {
+  const rateInfo = rated ? { captureId: rated.captureId, startedAt: rated.startedAt, seconds: rated.seconds, max: rated.max } : null
   const counts = new Map<number, number>()
   for (const f of flows) counts.set(f.table, (counts.get(f.table) ?? 0) + 1)
   const tables = [...counts].sort((a, b) => a[0] - b[0]).map(([table, n]) => ({ table, flows: n, name: sdnTableById.get(table)?.name ?? null }))
   // The filter text: words that must all appear, or an expression (table=90 && n_packets>0, vnid=0x…, node=…).
   const text = (q.text ?? '').trim()
   const filter = text === '' ? null : compileFilter(text, ctx)
-  if (filter && 'message' in filter) return { total: 0, all: flows.length, tables, offset: 0, rows: [], filterError: filter }
+  if (filter && 'message' in filter) return { total: 0, all: flows.length, tables, offset: 0, rows: [], filterError: filter, rates: rateInfo }
   const test = filter?.test ?? null
   let idx: number[] = []
   for (let i = 0; i < flows.length; i++) {
@@ -82,7 +119,9 @@ export function flowWindow(flows: readonly Flow[], q: FlowQuery, ctx?: FilterCon
       }
     }
     const dir = q.descending ? -1 : 1
-    idx = idx.sort((a, b) => (val(flows[a] as Flow) - val(flows[b] as Flow)) * dir || a - b)
+    const rates = rated?.rates
+    if (key === 'rate') idx = idx.sort((a, b) => ((rates?.[a] ?? -1) - (rates?.[b] ?? -1)) * dir || a - b)
+    else idx = idx.sort((a, b) => (val(flows[a] as Flow) - val(flows[b] as Flow)) * dir || a - b)
   }
   const offset = Math.max(0, Math.min(q.offset, idx.length))
   const rows = idx.slice(offset, offset + q.limit).map((i) => {
@@ -97,10 +136,11 @@ export function flowWindow(flows: readonly Flow[], q: FlowQuery, ctx?: FilterCon
       bytes: f.bytes,
       idleAge: f.more?.idleAge ?? null,
       match: f.matchText,
-      actions: f.actionsText
+      actions: f.actionsText,
+      rate: rated?.rates[i] ?? null
     }
   })
-  return { total: idx.length, all: flows.length, tables, offset, rows, filterError: null }
+  return { total: idx.length, all: flows.length, tables, offset, rows, filterError: null, rates: rateInfo }
 }
 
 export function firstDiagnostics(d: readonly Diagnostic[], n = 200): Diagnostic[] {

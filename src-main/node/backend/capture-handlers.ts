@@ -1,6 +1,6 @@
 import type { EventName, EventPayloads, Host, ParsedView } from '../../contract'
 import type { PlanHost } from '../../core/capture/capture-set'
-import { flowWindow, parseCapture } from '../../core/capture/parsed-view'
+import { flowRates, flowWindow, parseCapture, type FlowRates } from '../../core/capture/parsed-view'
 import type { Flow } from '../../core/flows/flow'
 import { parsedAs, type ParsedOutput } from '../../core/parse/registry'
 import { CaptureRunner } from '../capture/capture-runner'
@@ -18,6 +18,8 @@ import { matchHostName } from '../capture/import/host-names'
 import { fromNodeCheck } from '../../core/findings/sources'
 import { filterContextOf } from '../runbook/input-suggestions'
 import { earlierCapture } from '../capture/newest'
+import { flowKnowledgeOf } from '../capture/flow-knowledge'
+import { explainFlow } from '../../core/flows/explain'
 import { parsedDocument } from '../../core/capture/documents'
 
 export type CaptureMethod = Extract<keyof Handlers, `capture${string}`>
@@ -41,6 +43,7 @@ export class CaptureService {
   private readonly runners = new Map<number, CaptureRunner>()
   /** The last parsed outputs (a 100k-flow dump takes a few hundred ms to parse; the grid pages through it). */
   private readonly parsed = new Map<number, ParsedOutput | null>()
+  private rates: { key: string; value: FlowRates | null } | null = null
   private readonly imports = new Map<string, AbortController>()
 
   constructor(private readonly ctx: CaptureContext) {}
@@ -70,6 +73,18 @@ export class CaptureService {
     this.parsed.set(id, p)
     while (this.parsed.size > 4) this.parsed.delete(this.parsed.keys().next().value as number)
     return p
+  }
+
+  /** The flows' rates against the dump of the same bridge on the same host before this one (kept for the grid's pages). */
+  private ratesOf(db: CaseDb, id: number, flows: readonly Flow[]): FlowRates | null {
+    const c = db.captures.get(id)
+    const before = earlierCapture(db, c)
+    const key = `${id}:${before?.id ?? '-'}`
+    if (this.rates?.key === key) return this.rates.value
+    const older = before ? parsedAs(this.parsedOf(db, before.id), 'ovs-ofctl.dump-flows')?.flows : undefined
+    const value = before && older ? flowRates(flows, older, (Date.parse(c.startedAt) - Date.parse(before.startedAt)) / 1000, { captureId: before.id, startedAt: before.startedAt }) : null
+    this.rates = { key, value }
+    return value
   }
 
   handlers(): Pick<Handlers, CaptureMethod> {
@@ -141,7 +156,15 @@ export class CaptureService {
         const flows = parsedAs(p, 'ovs-ofctl.dump-flows')?.flows ?? []
         // node= and pod= are read against the case's newest HostSubnets and pod list.
         const ctx = text && /\b(node|pod)\s*!?=/.test(text) ? filterContextOf(db) : undefined
-        return flowWindow(flows, { table, text, sort, descending, offset, limit }, ctx)
+        return flowWindow(flows, { table, text, sort, descending, offset, limit }, ctx, this.ratesOf(db, id, flows))
+      },
+      'captures.flowExplain': ({ id, index }) => {
+        const db = this.ctx.requireCase()
+        const flows = parsedAs(this.parsedOf(db, id), 'ovs-ofctl.dump-flows')?.flows
+        if (!flows) throw new AppError('invalid_input', `Capture ${id} is not a flow dump (ovs-ofctl dump-flows).`)
+        const f = flows[index]
+        if (!f) throw new AppError('not_found', `Capture ${id} has ${flows.length} flows; there is no flow ${index + 1}.`)
+        return explainFlow(f, flowKnowledgeOf(db, db.captures.get(id)))
       },
       'captures.delete': ({ id }) => {
         const db = this.ctx.requireCase()

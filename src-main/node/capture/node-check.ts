@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto'
 import type { CaptureSummary, NodeCheckView } from '../../contract'
 import { parseCapture } from '../../core/capture/parsed-view'
 import { checkNode } from '../../core/sdn/checks'
@@ -9,6 +8,7 @@ import type { NodeCaptures, Sourced } from '../../core/sdn/facts'
 import { AppError } from '../store/app-error'
 import type { CaptureStore } from '../store/capture-store'
 import { sameHostName } from '../../core/hosts/identity'
+import { hostSubnetCookie } from './flow-knowledge'
 
 type Role = Exclude<keyof NodeCaptures, 'node' | 'nodeIP' | 'previousFlows' | 'hostSubnetCookies'>
 
@@ -205,13 +205,13 @@ export function checkNodeFromCaptures(store: CaptureStore, hostName: string, use
     input.previousFlows = { source: `capture #${older.capture.id}: ${older.capture.hostName} ${older.capture.command} (the dump before)`, data: olderFlows }
     used.push({ role: 'previousFlows', captureId: older.capture.id, hostName: older.capture.hostName, command: older.capture.command })
   }
-  // The cookie each HostSubnet's UID gives (JSON captures only): "0x" + 8 hex digits of SHA-256, as OVS prints it.
+  // The cookie each HostSubnet's UID gives (JSON captures only).
   const jsonSubnets = all.find((x) => x.parserId === 'oc.get.hostsubnets' && /json/.test(x.command))
   if (jsonSubnets) {
     const parsed = parseCapture(jsonSubnets.command, store.text(jsonSubnets.id), jsonSubnets.parserId)
     const records = (parsedAs(parsed, 'oc.get.hostsubnets')?.records ?? []).flatMap((h) => (h.uid ? [{ host: h.host, uid: h.uid }] : []))
     if (records.length > 0) {
-      input.hostSubnetCookies = Object.fromEntries(records.map((h) => [h.host, `0x${createHash('sha256').update(h.uid).digest('hex').slice(0, 8).replace(/^0+(?=.)/, '')}`]))
+      input.hostSubnetCookies = Object.fromEntries(records.map((h) => [h.host, hostSubnetCookie(h.uid)]))
       used.push({ role: 'hostSubnetCookies', captureId: jsonSubnets.id, hostName: jsonSubnets.hostName, command: jsonSubnets.command })
     }
   }

@@ -1,0 +1,47 @@
+// What the case knows that gives a node's flows their meaning (core/flows/explain.ts): the newest HostSubnets,
+// pods, services, NetNamespaces and ClusterNetwork of the case, and the node's own br0 ports (dump-ports-desc, the
+// OVSDB Interface table with the pod IP in external_ids).
+import { createHash } from 'node:crypto'
+import type { CaptureSummary } from '../../contract'
+import { parseCapture } from '../../core/capture/parsed-view'
+import type { FlowKnowledge } from '../../core/flows/explain'
+import { sameHostName } from '../../core/hosts/identity'
+import { mapOf, scalar } from '../../core/parse/ovsdb-list'
+import { parsedAs, type ParserId, type ParserOutputs } from '../../core/parse/registry'
+import type { CaseDb } from '../store/case-db'
+
+/** The cookie openshift-sdn gives a HostSubnet's flows: "0x" + the first 8 hex digits of the SHA-256 of its UID, as OVS prints it. */
+export function hostSubnetCookie(uid: string): string {
+  return `0x${createHash('sha256').update(uid).digest('hex').slice(0, 8).replace(/^0+(?=.)/, '')}`
+}
+
+export function flowKnowledgeOf(db: CaseDb, capture: CaptureSummary): FlowKnowledge {
+  const all = db.captures.list().filter((x) => x.status === 'ok')
+  const newest = <K extends ParserId>(id: K, pick: (c: CaptureSummary) => boolean = () => true): ParserOutputs[K] | null => {
+    const c = all.filter((x) => x.parserId === id && pick(x)).sort((a, b) => b.startedAt.localeCompare(a.startedAt))[0]
+    return c ? parsedAs(parseCapture(c.command, db.captures.text(c.id), c.parserId), id) : null
+  }
+  const onNode = (c: CaptureSummary) => sameHostName(c.hostName, capture.hostName)
+  // JSON HostSubnets carry the UID the cookies come from; a table does not.
+  const subnets = newest('oc.get.hostsubnets', (c) => /json|yaml/.test(c.command)) ?? newest('oc.get.hostsubnets')
+  const ports = new Map<number, { ofport: number; name: string; podIP: string | null }>()
+  for (const p of newest('ovs-ofctl.dump-ports-desc', onNode)?.records ?? []) if (typeof p.ofport === 'number') ports.set(p.ofport, { ofport: p.ofport, name: p.name, podIP: null })
+  for (const r of newest('ovs-vsctl.list', (c) => onNode(c) && /\blist\s+interface\b/i.test(c.command))?.records ?? []) {
+    const ofport = scalar(r.columns.ofport)
+    const name = scalar(r.columns.name)
+    if (typeof ofport !== 'number' || typeof name !== 'string') continue
+    const ip = mapOf(r.columns.external_ids).ip
+    ports.set(ofport, { ofport, name, podIP: typeof ip === 'string' ? ip : null })
+  }
+  const cn = newest('oc.get.clusternetwork')?.records[0]
+  return {
+    node: capture.hostName,
+    nodes: (subnets?.records ?? []).map((h) => ({ name: h.host, hostIP: h.hostIP, subnet: h.subnet, cookie: h.uid ? hostSubnetCookie(h.uid) : null })),
+    pods: (newest('oc.get.pods')?.records ?? []).map((p) => ({ namespace: p.namespace, name: p.name, ip: p.ip, node: p.node })),
+    services: (newest('oc.get.services')?.records ?? []).map((s) => ({ namespace: s.namespace, name: s.name, clusterIP: s.clusterIP })),
+    projects: (newest('oc.get.netnamespaces')?.records ?? []).map((n) => ({ name: n.name, netid: n.netid })),
+    ports: [...ports.values()],
+    clusterNetworks: cn?.networks.map((n) => n.cidr) ?? [],
+    serviceNetwork: cn?.serviceNetwork ?? null
+  }
+}
