@@ -186,6 +186,8 @@ export interface ParsedView {
   /** `trace`: an ofproto/trace walk, shown table by table (in `trace`); `document`: tables, trees and facts (in `document`). */
   kind: 'flows' | 'trace' | 'document' | 'none'
   trace?: Omit<import('../core/parse/ofproto-trace').OfprotoTrace, 'diagnostics'>
+  /** A trace's steps in the newest br0 dump of the same host: that capture, and per pass and step the flow's line (null: not in it). */
+  traceLinks?: { captureId: number; label: string; lines: (number | null)[][] } | null
   document?: ParsedDocument
   records: number
   diagnostics: CaptureDiagnostic[]

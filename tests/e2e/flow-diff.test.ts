@@ -150,7 +150,14 @@ describe('the flow diff view', () => {
     const table = /Dropped in table (\d+)/.exec((await page.getByTestId('trace-verdict').textContent()) ?? '')?.[1]
     expect(await page.locator('[data-testid=trace-step].drop').getAttribute('data-table')).toBe(table)
     expect(await page.locator('[data-testid=trace-step]').count()).toBeGreaterThan(2)
+    // Each step links to its flow in node1's dump (the flows every br0 has are in it): the link opens the dump there.
+    await expect.poll(() => page.getByTestId('trace-flow-link').count()).toBeGreaterThan(0)
     await shot(page, 'trace-view')
+    const step = page.locator('[data-testid=trace-step]').filter({ has: page.getByTestId('trace-flow-link') }).first()
+    const stepTable = await step.getAttribute('data-table')
+    await step.getByTestId('trace-flow-link').click()
+    await expect.poll(() => page.getByTestId('capture-detail').getAttribute('data-capture-id')).toBe(String(captureIds.after))
+    await expect.poll(() => page.locator('.tl.current').textContent()).toContain(`table=${stepTable},`)
     expect(pageErrors).toEqual([])
   })
 

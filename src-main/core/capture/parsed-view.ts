@@ -1,6 +1,8 @@
 import { sdnTableById } from '../sdn/tables'
 import { compileFilter, type FilterContext } from '../flows/filter'
 import type { Flow } from '../flows/flow'
+import { canonicalMatch } from '../flows/match'
+import type { OfprotoTrace } from '../parse/ofproto-trace'
 import type { Diagnostic } from '../parse/diagnostics'
 import { parseOutput, parserForCommand, parserIds, type ParsedOutput, type ParserId, type ParserMatch } from '../parse/registry'
 
@@ -145,4 +147,20 @@ export function flowWindow(flows: readonly Flow[], q: FlowQuery, ctx?: FilterCon
 
 export function firstDiagnostics(d: readonly Diagnostic[], n = 200): Diagnostic[] {
   return d.slice(0, n)
+}
+
+/**
+ * For each step of an ofproto/trace (pass by pass), the flow of a dump of the same bridge it matched: by table,
+ * priority and canonical match, as diff-flows keys flows. null where the dump has no such flow (it changed since).
+ */
+export function traceFlowLinks(trace: Pick<OfprotoTrace, 'passes'>, flows: readonly Flow[]): (number | null)[][] {
+  const byKey = new Map<string, number>()
+  flows.forEach((f, i) => byKey.set(`${f.table}|${f.priority}|${f.matchCanon}`, i))
+  return trace.passes.map((p) =>
+    p.steps.map((s) => {
+      if (s.match === null || s.priority === null) return null
+      const canon = s.match === '' ? '' : canonicalMatch(s.match.split(',')).canon
+      return byKey.get(`${s.table}|${s.priority}|${canon}`) ?? null
+    })
+  )
 }

@@ -1,6 +1,6 @@
-import type { EventName, EventPayloads, Host, ParsedView } from '../../contract'
+import type { CaptureSummary, EventName, EventPayloads, Host, OfprotoTrace, ParsedView } from '../../contract'
 import type { PlanHost } from '../../core/capture/capture-set'
-import { flowRates, flowWindow, parseCapture, type FlowRates } from '../../core/capture/parsed-view'
+import { flowRates, flowWindow, parseCapture, traceFlowLinks, type FlowRates } from '../../core/capture/parsed-view'
 import type { Flow } from '../../core/flows/flow'
 import { parsedAs, type ParsedOutput } from '../../core/parse/registry'
 import { CaptureRunner } from '../capture/capture-runner'
@@ -18,6 +18,7 @@ import { matchHostName } from '../capture/import/host-names'
 import { fromNodeCheck } from '../../core/findings/sources'
 import { filterContextOf } from '../runbook/input-suggestions'
 import { earlierCapture } from '../capture/newest'
+import { sameHostName } from '../../core/hosts/identity'
 import { flowKnowledgeOf } from '../capture/flow-knowledge'
 import { explainFlow } from '../../core/flows/explain'
 import { parsedDocument } from '../../core/capture/documents'
@@ -73,6 +74,19 @@ export class CaptureService {
     this.parsed.set(id, p)
     while (this.parsed.size > 4) this.parsed.delete(this.parsed.keys().next().value as number)
     return p
+  }
+
+  /** Where each step of a trace is in the newest br0 dump of the same host (the dump the switch was tracing through, or the nearest the case has). */
+  private traceLinksOf(db: CaseDb, c: CaptureSummary, trace: Pick<OfprotoTrace, 'passes'>): ParsedView['traceLinks'] {
+    const bridge = /ofproto\/trace\s+(\S+)/.exec(c.command)?.[1] ?? 'br0'
+    const dump = db.captures
+      .list()
+      .filter((x) => x.parserId === 'ovs-ofctl.dump-flows' && x.status === 'ok' && sameHostName(x.hostName, c.hostName) && new RegExp(`\\bdump-flows\\s+${bridge.replace(/[^\w-]/g, '')}\\b`).test(x.command))
+      .sort((a, b) => Math.abs(Date.parse(a.startedAt) - Date.parse(c.startedAt)) - Math.abs(Date.parse(b.startedAt) - Date.parse(c.startedAt)))[0]
+    const flows = dump ? parsedAs(this.parsedOf(db, dump.id), 'ovs-ofctl.dump-flows')?.flows : undefined
+    if (!dump || !flows) return null
+    const idx = traceFlowLinks(trace, flows)
+    return { captureId: dump.id, label: `${dump.hostName} ${dump.title ?? dump.command}`, lines: idx.map((p) => p.map((i) => (i === null ? null : (flows[i]?.line ?? null)))) }
   }
 
   /** The flows' rates against the dump of the same bridge on the same host before this one (kept for the grid's pages). */
@@ -141,7 +155,7 @@ export class CaptureService {
         if (!p) return { parserId: null, kind: 'none', records: 0, ...base }
         if (p.parser === 'ovs-ofctl.dump-flows') return { parserId: p.parser, kind: 'flows', records: p.records, ...base }
         const trace = parsedAs(p, 'ovs-appctl.ofproto-trace')
-        if (trace) return { parserId: p.parser, kind: 'trace', records: p.records, trace: { passes: trace.passes, error: trace.error, verdict: trace.verdict }, ...base }
+        if (trace) return { parserId: p.parser, kind: 'trace', records: p.records, trace: { passes: trace.passes, error: trace.error, verdict: trace.verdict }, traceLinks: this.traceLinksOf(db, detail.capture, trace), ...base }
         // Port statistics: rates against the capture of the same command on the same host before this one.
         const before = p.parser === 'ovs-ofctl.dump-ports' ? earlierCapture(db, detail.capture) : null
         const earlier = before ? { parsed: this.parsedOf(db, before.id), seconds: (Date.parse(detail.capture.startedAt) - Date.parse(before.startedAt)) / 1000 } : null
