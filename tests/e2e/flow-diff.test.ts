@@ -170,6 +170,17 @@ describe('the flow diff view', () => {
     expect(pageErrors).toEqual([])
   })
 
+  it('the rising-drops finding Check SDN stored opens the same diff from the Findings view', async () => {
+    await page.getByTestId('nav-findings').click()
+    const card = page.locator('[data-testid=case-finding][data-kind="sdn.drops.rising"]').filter({ hasText: 'Table 90' })
+    await expect.poll(() => card.count()).toBe(1)
+    await card.getByTestId('finding-compare').click()
+    await expect.poll(() => page.getByTestId('flow-diff').isVisible()).toBe(true)
+    await expect.poll(() => page.getByTestId('diff-totals').textContent()).toMatch(/1 removed\s*0 added\s*0 changed/)
+    expect(await page.getByTestId('flow-diff').textContent()).toContain(`#${captureIds.before}`)
+    expect(pageErrors).toEqual([])
+  })
+
   it('the UI\'s diff and `sdnwb diff-flows --json` agree', async () => {
     const a = join(ui.dir, 'a.txt')
     const b = join(ui.dir, 'b.txt')
