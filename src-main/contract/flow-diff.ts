@@ -37,3 +37,17 @@ export const FlowDiffRowsQuery = z
     hidePerNode: z.boolean().optional()
   })
   .strict()
+
+export type { FlowsPerTable, TopCounter, DropSeries } from '../core/flows/charts'
+import type { DropSeries, FlowsPerTable, TopCounter } from '../core/flows/charts'
+
+/** The case's flow dumps in charts: flows per table per node; one node's top counters and default drops over time. */
+export interface FlowCharts {
+  /** The hosts that have a br0 dump. */
+  hosts: string[]
+  /** The host the top counters and drops are of (null: the case has no dump). */
+  host: string | null
+  perTable: FlowsPerTable
+  top: { captureId: number; startedAt: string; rows: TopCounter[] } | null
+  drops: DropSeries
+}

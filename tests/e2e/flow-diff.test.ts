@@ -181,6 +181,28 @@ describe('the flow diff view', () => {
     expect(pageErrors).toEqual([])
   })
 
+  it('charts: flows per table per node (node1 short of a table 90 flow), top counters, default drops over time', async () => {
+    await page.getByTestId('nav-charts').click()
+    await expect.poll(() => page.getByTestId('charts-host').inputValue()).toBe('node1')
+    const t90 = page.getByTestId('chart-tables-data').locator('tr').filter({ hasText: /^90/ })
+    await expect.poll(() => t90.count()).toBe(1)
+    const [n1, n2] = (await t90.locator('td.num').allTextContents()).map(Number)
+    expect(n2! - n1!).toBe(1)
+    expect(await t90.getAttribute('class')).toContain('uneven')
+    expect(await page.getByTestId('chart-tables').locator('canvas').count()).toBeGreaterThan(0)
+    await expect.poll(() => page.getByTestId('chart-top-row').count()).toBeGreaterThan(0)
+    // Two dumps of node1: a line per table with a default drop, table 90 among them.
+    await expect.poll(() => page.getByTestId('chart-drops').textContent()).toMatch(/across its 2 dumps/)
+    expect(await page.getByTestId('chart-drops').locator('canvas').count()).toBeGreaterThan(0)
+    expect(await page.getByTestId('chart-drops').textContent()).toMatch(/table 90/)
+    await shot(page, 'charts')
+    await page.getByTestId('chart-drops').scrollIntoViewIfNeeded()
+    await shot(page, 'charts-drops')
+    await page.getByTestId('charts-host').selectOption('node2')
+    await expect.poll(() => page.getByTestId('chart-drops').textContent()).toMatch(/on node2 across its 1 dump/)
+    expect(pageErrors).toEqual([])
+  })
+
   it('the UI\'s diff and `sdnwb diff-flows --json` agree', async () => {
     const a = join(ui.dir, 'a.txt')
     const b = join(ui.dir, 'b.txt')

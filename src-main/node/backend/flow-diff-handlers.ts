@@ -1,4 +1,6 @@
-import type { CaptureLabel, CaptureSummary, FlowDiffSummary, FlowDiffWindow } from '../../contract'
+import type { CaptureLabel, CaptureSummary, FlowCharts, FlowDiffSummary, FlowDiffWindow } from '../../contract'
+import { dropSeries, flowsPerTable, topCounters, type ChartDump } from '../../core/flows/charts'
+import { hostKey } from '../../core/hosts/identity'
 import { parseCapture } from '../../core/capture/parsed-view'
 import { diffFlows } from '../../core/flows/diff'
 import { diffFlowsText } from '../../core/flows/diff-text'
@@ -50,8 +52,35 @@ export class FlowDiffService {
     return k
   }
 
-  handlers(): Pick<Handlers, 'flows.diff' | 'flows.diffRows' | 'flows.diffText'> {
+  /**
+   * The charts of the case's br0 dumps: flows per table of each node's newest dump; for one node (the given one, else
+   * the first) its top counters and its default drops across its dumps (the newest 30), oldest first.
+   */
+  private charts(db: CaseDb, host: string | undefined): FlowCharts {
+    const dumps = db.captures
+      .list()
+      .filter((c) => c.parserId === 'ovs-ofctl.dump-flows' && c.status === 'ok' && /\bdump-flows\s+br0\b/.test(c.command))
+      .sort((a, b) => a.startedAt.localeCompare(b.startedAt))
+    const byHost = new Map<string, CaptureSummary[]>()
+    for (const c of dumps) byHost.set(hostKey(c.hostName), [...(byHost.get(hostKey(c.hostName)) ?? []), c])
+    const hosts = [...byHost.values()].map((l) => (l[l.length - 1] as CaptureSummary).hostName).sort()
+    const chart = (c: CaptureSummary): ChartDump => ({ captureId: c.id, host: c.hostName, startedAt: c.startedAt, flows: this.flowsOf(db, c) })
+    const chosen = host !== undefined ? hosts.find((h) => hostKey(h) === hostKey(host)) : hosts[0]
+    if (host !== undefined && chosen === undefined) throw new AppError('not_found', `The case has no br0 flow dump of ${host}.`)
+    const mine = chosen !== undefined ? (byHost.get(hostKey(chosen)) ?? []).slice(-30) : []
+    const newest = mine[mine.length - 1]
     return {
+      hosts,
+      host: chosen ?? null,
+      perTable: flowsPerTable([...byHost.values()].map((l) => chart(l[l.length - 1] as CaptureSummary))),
+      top: newest ? { captureId: newest.id, startedAt: newest.startedAt, rows: topCounters(this.flowsOf(db, newest)) } : null,
+      drops: dropSeries(mine.map(chart))
+    }
+  }
+
+  handlers(): Pick<Handlers, 'flows.diff' | 'flows.diffRows' | 'flows.diffText' | 'flows.charts'> {
+    return {
+      'flows.charts': ({ host }) => this.charts(this.requireCase(), host),
       'flows.diff': ({ a, b, acrossOfVersions, nodeVsNode }) => {
         const started = performance.now()
         const db = this.requireCase()
