@@ -38,6 +38,23 @@ export const FlowDiffRowsQuery = z
   })
   .strict()
 
+/** The rows with unchanged flows around each change (`context` of them) and the runs between collapsed; `expanded`: gaps shown whole. */
+export const FlowDiffItemsQuery = FlowDiffRowsQuery.extend({
+  context: z.number().int().min(0).max(20).optional(),
+  expanded: z.array(z.string().regex(/^\d+:\d+$/)).max(10_000).optional()
+}).strict()
+
+export type { DiffItem as FlowDiffItem, RailMark as FlowDiffRailMark } from '../core/flows/diff-context'
+import type { DiffItem, RailMark } from '../core/flows/diff-context'
+
+export interface FlowDiffItemsWindow {
+  total: number
+  offset: number
+  items: DiffItem[]
+  /** Where every shown change sits in the two tables' whole order (0..1), and its item index. */
+  rail: RailMark[]
+}
+
 export type { FlowsPerTable, TopCounter, DropSeries } from '../core/flows/charts'
 import type { DropSeries, FlowsPerTable, TopCounter } from '../core/flows/charts'
 

@@ -7,7 +7,7 @@ import { CaseName, CasePath, type CaseListEntry, type CaseOverview, type CaseSum
 import { NoteText, RunId, RunInputs, type InputSuggestions, type RunSummary, type RunView } from './runs'
 import { EngineerFinding, FindingId, FindingNote, FindingsFilter, type CaseFindingView } from './findings'
 import { findingStatuses } from './vocabulary'
-import { DiffId, FlowDiffRowsQuery, type FlowCharts, type FlowDiffSummary, type FlowDiffWindow } from './flow-diff'
+import { DiffId, FlowDiffItemsQuery, FlowDiffRowsQuery, type FlowCharts, type FlowDiffItemsWindow, type FlowDiffSummary, type FlowDiffWindow } from './flow-diff'
 import type { Runbook } from './runbooks'
 import {
   ImportOverrides,
@@ -167,6 +167,7 @@ export const methods = {
   /** The diff as `ovs-ofctl diff-flows` prints it, to copy or save. */
   'flows.diffText': { input: z.object({ diffId: DiffId }).strict() },
   'flows.charts': { input: z.object({ host: z.string().trim().min(1).max(253).optional() }).strict() },
+  'flows.diffItems': { input: FlowDiffItemsQuery },
 
   'runbooks.list': { input: NoInput },
   'runbooks.get': { input: z.object({ id: z.string().min(1).max(64) }).strict() },
@@ -253,6 +254,7 @@ export interface MethodOutputs {
   'flows.diffRows': FlowDiffWindow
   'flows.diffText': { text: string }
   'flows.charts': FlowCharts
+  'flows.diffItems': FlowDiffItemsWindow
   'runbooks.list': { runbooks: Runbook[]; problems: { file: string; message: string }[] }
   'runbooks.get': Runbook
   'runs.start': RunView

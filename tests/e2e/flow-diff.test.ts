@@ -63,7 +63,19 @@ describe('the flow diff view', () => {
     const removed = page.locator('[data-testid=diff-row][data-kind=removed]')
     expect(await removed.count()).toBe(1)
     expect(await removed.textContent()).toMatch(/table=90 priority=100,ip,nw_dst=10\.128\.2\.0\/23/)
+    // Around it, table 90's other flow (its default drop) as context; one mark on the rail.
+    await expect.poll(() => page.locator('[data-testid=diff-same][data-table="90"]').textContent()).toMatch(/priority=0 actions=drop/)
+    expect(await page.getByTestId('diff-rail-mark').count()).toBe(1)
     await shot(page, 'diff-before-after')
+    // Without context the unchanged flows collapse into a gap, which opens when clicked.
+    await page.getByTestId('diff-context').selectOption('0')
+    await expect.poll(() => page.locator('[data-testid=diff-gap][data-table="90"]').textContent()).toMatch(/1 unchanged flow in table 90/)
+    expect(await page.getByTestId('diff-same').count()).toBe(0)
+    await page.getByTestId('diff-gap').click()
+    await expect.poll(() => page.locator('[data-testid=diff-same][data-table="90"]').count()).toBe(1)
+    await page.getByTestId('diff-context').selectOption('2')
+    await page.getByTestId('diff-rail-mark').click()
+    await expect.poll(() => page.locator('.row.current[data-kind=removed]').count()).toBe(1)
     // The counters that moved: table 90's default drop counted the packets.
     await page.getByTestId('diff-show-moved').check()
     const drop = page.locator('[data-testid=diff-row][data-kind=moved][data-table="90"]')
@@ -71,6 +83,7 @@ describe('the flow diff view', () => {
     expect(await drop.textContent()).toMatch(/priority=0.*\+5 packets/)
     await shot(page, 'diff-counters-moved')
     // From the keyboard: n goes to the (only) change.
+    await page.getByTestId('diff-show-moved').focus()
     await page.keyboard.press('n')
     await expect.poll(() => page.locator('.row.current[data-kind=removed]').count()).toBe(1)
     const took = await page.getByTestId('diff-took').textContent()
@@ -185,9 +198,10 @@ describe('the flow diff view', () => {
     await page.getByTestId('nav-charts').click()
     await expect.poll(() => page.getByTestId('charts-host').inputValue()).toBe('node1')
     const t90 = page.getByTestId('chart-tables-data').locator('tr').filter({ hasText: /^90/ })
-    await expect.poll(() => t90.count()).toBe(1)
-    const [n1, n2] = (await t90.locator('td.num').allTextContents()).map(Number)
-    expect(n2! - n1!).toBe(1)
+    await expect.poll(async () => {
+      const [n1, n2] = (await t90.locator('td.num').allTextContents()).map(Number)
+      return n2! - n1!
+    }).toBe(1)
     expect(await t90.getAttribute('class')).toContain('uneven')
     expect(await page.getByTestId('chart-tables').locator('canvas').count()).toBeGreaterThan(0)
     await expect.poll(() => page.getByTestId('chart-top-row').count()).toBeGreaterThan(0)

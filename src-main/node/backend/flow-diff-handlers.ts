@@ -1,10 +1,11 @@
-import type { CaptureLabel, CaptureSummary, FlowCharts, FlowDiffSummary, FlowDiffWindow } from '../../contract'
+import type { CaptureLabel, CaptureSummary, FlowCharts, FlowDiffItemsWindow, FlowDiffSummary, FlowDiffWindow } from '../../contract'
 import { dropSeries, flowsPerTable, topCounters, type ChartDump } from '../../core/flows/charts'
 import { hostKey } from '../../core/hosts/identity'
 import { parseCapture } from '../../core/capture/parsed-view'
 import { diffFlows } from '../../core/flows/diff'
 import { diffFlowsText } from '../../core/flows/diff-text'
-import { diffModel, nodeIdentityOf, type DiffModel } from '../../core/flows/diff-view'
+import { diffModel, nodeIdentityOf, type DiffModel, type DiffRow, type DiffRowKind } from '../../core/flows/diff-view'
+import { keyOf, tableOrders, withContext, type OrderedKey } from '../../core/flows/diff-context'
 import type { FlowDiff } from '../../core/flows/diff'
 import type { Flow } from '../../core/flows/flow'
 import { parsedAs } from '../../core/parse/registry'
@@ -16,6 +17,17 @@ interface Kept {
   summary: FlowDiffSummary
   diff: FlowDiff
   model: DiffModel
+  a: readonly Flow[]
+  b: readonly Flow[]
+  /** Both tables in diff order and every difference's key, made when the rows are first shown with context. */
+  order?: { orders: Map<number, OrderedKey[]>; changed: Set<string> }
+  /** The last items asked for (the UI pages through them). */
+  items?: { query: string; value: ReturnType<typeof withContext> }
+}
+
+/** The rows of a diff the options keep, in diff order. */
+function shownRows(model: DiffModel, kinds: readonly DiffRowKind[] | undefined, table: number | null | undefined, hidePerNode: boolean | undefined): DiffRow[] {
+  return model.rows.filter((r) => (!kinds || kinds.includes(r.kind)) && (table === undefined || table === null || r.table === table) && !(hidePerNode && r.perNode !== null))
 }
 
 const label = (c: CaptureSummary): CaptureLabel => ({ id: c.id, hostName: c.hostName, command: c.command, startedAt: c.startedAt, source: c.source, origin: c.origin })
@@ -78,7 +90,7 @@ export class FlowDiffService {
     }
   }
 
-  handlers(): Pick<Handlers, 'flows.diff' | 'flows.diffRows' | 'flows.diffText' | 'flows.charts'> {
+  handlers(): Pick<Handlers, 'flows.diff' | 'flows.diffRows' | 'flows.diffItems' | 'flows.diffText' | 'flows.charts'> {
     return {
       'flows.charts': ({ host }) => this.charts(this.requireCase(), host),
       'flows.diff': ({ a, b, acrossOfVersions, nodeVsNode }) => {
@@ -104,12 +116,23 @@ export class FlowDiffService {
           tookMs: Math.round(performance.now() - started)
         }
         if (this.kept.size >= 4) this.kept.delete(this.kept.keys().next().value as string)
-        this.kept.set(diffId, { summary, diff, model })
+        this.kept.set(diffId, { summary, diff, model, a: fa, b: fb })
         return summary
+      },
+      'flows.diffItems': ({ diffId, offset, limit, kinds, table, hidePerNode, context, expanded }): FlowDiffItemsWindow => {
+        const k = this.get(diffId)
+        const query = JSON.stringify([kinds, table, hidePerNode, context, expanded])
+        if (k.items?.query !== query) {
+          k.order ??= { orders: tableOrders(k.a, k.b), changed: new Set(k.model.rows.filter((r) => r.kind !== 'moved').map((r) => keyOf(r.table, r.priority, r.match))) }
+          const rows = shownRows(k.model, kinds, table, hidePerNode)
+          k.items = { query, value: withContext(rows, table === undefined || table === null ? k.order.orders : new Map([[table, k.order.orders.get(table) ?? []]]), k.order.changed, context ?? 2, new Set(expanded ?? [])) }
+        }
+        const { items, rail } = k.items.value
+        return { total: items.length, offset, items: items.slice(offset, offset + limit), rail: offset === 0 ? rail : [] }
       },
       'flows.diffRows': ({ diffId, offset, limit, kinds, table, hidePerNode }): FlowDiffWindow => {
         const { model } = this.get(diffId)
-        const rows = model.rows.filter((r) => (!kinds || kinds.includes(r.kind)) && (table === undefined || table === null || r.table === table) && !(hidePerNode && r.perNode !== null))
+        const rows = shownRows(model, kinds, table, hidePerNode)
         return { total: rows.length, offset, rows: rows.slice(offset, offset + limit) }
       },
       'flows.diffText': ({ diffId }) => ({ text: diffFlowsText(this.get(diffId).diff) })
