@@ -1,6 +1,8 @@
 import type { CaptureLabel, CaptureSummary, FlowCharts, FlowDiffItemsWindow, FlowDiffSummary, FlowDiffWindow } from '../../contract'
 import { dropSeries, flowsPerTable, topCounters, type ChartDump } from '../../core/flows/charts'
 import { hostKey } from '../../core/hosts/identity'
+import { withPortNumbers } from '../../core/flows/ports'
+import { hostPorts } from '../capture/flow-knowledge'
 import { parseCapture } from '../../core/capture/parsed-view'
 import { diffFlows } from '../../core/flows/diff'
 import { diffFlowsText } from '../../core/flows/diff-text'
@@ -52,7 +54,10 @@ export class FlowDiffService {
     const hit = this.flows.get(c.id)
     if (hit) return hit
     if (c.parserId !== 'ovs-ofctl.dump-flows') throw new AppError('invalid_input', `Capture #${c.id} (${c.hostName}: ${c.command}) is not a flow dump; pick an ovs-ofctl dump-flows capture to compare.`)
-    const flows = parsedAs(parseCapture(c.command, db.captures.text(c.id), c.parserId), 'ovs-ofctl.dump-flows')?.flows ?? []
+    const parsed = parsedAs(parseCapture(c.command, db.captures.text(c.id), c.parserId), 'ovs-ofctl.dump-flows')?.flows ?? []
+    // A --names dump (in_port=veth1, output:tun0) compares by number: the host's port list gives them.
+    const named = parsed.some((f) => /(^|,)in_port=[^,\d]/.test(f.matchCanon) || /output(:|\(port=)(?![NO]XM_|LOCAL|IN_PORT|CONTROLLER|NORMAL|FLOOD|ALL)[A-Za-z"]/.test(f.actionsText))
+    const flows = named ? withPortNumbers(parsed, new Map(hostPorts(db, c.hostName).map((p) => [p.name, p.ofport]))) : parsed
     if (this.flows.size >= 4) this.flows.delete(this.flows.keys().next().value as number)
     this.flows.set(c.id, flows)
     return flows

@@ -15,15 +15,20 @@ export function hostSubnetCookie(uid: string): string {
   return `0x${createHash('sha256').update(uid).digest('hex').slice(0, 8).replace(/^0+(?=.)/, '')}`
 }
 
-export function flowKnowledgeOf(db: CaseDb, capture: CaptureSummary): FlowKnowledge {
+type Newest = <K extends ParserId>(id: K, pick?: (c: CaptureSummary) => boolean) => ParserOutputs[K] | null
+
+/** The newest completed capture a parser reads (among those `pick` keeps), parsed. */
+function newestOf(db: CaseDb): Newest {
   const all = db.captures.list().filter((x) => x.status === 'ok')
-  const newest = <K extends ParserId>(id: K, pick: (c: CaptureSummary) => boolean = () => true): ParserOutputs[K] | null => {
+  return (id, pick = () => true) => {
     const c = all.filter((x) => x.parserId === id && pick(x)).sort((a, b) => b.startedAt.localeCompare(a.startedAt))[0]
     return c ? parsedAs(parseCapture(c.command, db.captures.text(c.id), c.parserId), id) : null
   }
-  const onNode = (c: CaptureSummary) => sameHostName(c.hostName, capture.hostName)
-  // JSON HostSubnets carry the UID the cookies come from; a table does not.
-  const subnets = newest('oc.get.hostsubnets', (c) => /json|yaml/.test(c.command)) ?? newest('oc.get.hostsubnets')
+}
+
+/** A host's br0 ports from its newest port list (dump-ports-desc / show) and OVSDB Interface table (with the pod IP). */
+export function hostPorts(db: CaseDb, hostName: string, newest: Newest = newestOf(db)): FlowKnowledge['ports'] {
+  const onNode = (c: CaptureSummary) => sameHostName(c.hostName, hostName)
   const ports = new Map<number, { ofport: number; name: string; podIP: string | null }>()
   for (const p of newest('ovs-ofctl.dump-ports-desc', onNode)?.records ?? []) if (typeof p.ofport === 'number') ports.set(p.ofport, { ofport: p.ofport, name: p.name, podIP: null })
   for (const r of newest('ovs-vsctl.list', (c) => onNode(c) && /\blist\s+interface\b/i.test(c.command))?.records ?? []) {
@@ -33,6 +38,14 @@ export function flowKnowledgeOf(db: CaseDb, capture: CaptureSummary): FlowKnowle
     const ip = mapOf(r.columns.external_ids).ip
     ports.set(ofport, { ofport, name, podIP: typeof ip === 'string' ? ip : null })
   }
+  return [...ports.values()]
+}
+
+export function flowKnowledgeOf(db: CaseDb, capture: CaptureSummary): FlowKnowledge {
+  const newest = newestOf(db)
+  // JSON HostSubnets carry the UID the cookies come from; a table does not.
+  const subnets = newest('oc.get.hostsubnets', (c) => /json|yaml/.test(c.command)) ?? newest('oc.get.hostsubnets')
+  const ports = hostPorts(db, capture.hostName, newest)
   const cn = newest('oc.get.clusternetwork')?.records[0]
   return {
     node: capture.hostName,
@@ -40,7 +53,7 @@ export function flowKnowledgeOf(db: CaseDb, capture: CaptureSummary): FlowKnowle
     pods: (newest('oc.get.pods')?.records ?? []).map((p) => ({ namespace: p.namespace, name: p.name, ip: p.ip, node: p.node })),
     services: (newest('oc.get.services')?.records ?? []).map((s) => ({ namespace: s.namespace, name: s.name, clusterIP: s.clusterIP })),
     projects: (newest('oc.get.netnamespaces')?.records ?? []).map((n) => ({ name: n.name, netid: n.netid })),
-    ports: [...ports.values()],
+    ports,
     clusterNetworks: cn?.networks.map((n) => n.cidr) ?? [],
     serviceNetwork: cn?.serviceNetwork ?? null
   }
