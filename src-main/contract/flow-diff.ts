@@ -68,3 +68,5 @@ export interface FlowCharts {
   top: { captureId: number; startedAt: string; rows: TopCounter[] } | null
   drops: DropSeries
 }
+
+export type { DiffReportBlock as FlowDiffReportBlock } from '../core/flows/diff-export'

@@ -7,7 +7,7 @@ import { CaseName, CasePath, type CaseListEntry, type CaseOverview, type CaseSum
 import { NoteText, RunId, RunInputs, type InputSuggestions, type RunSummary, type RunView } from './runs'
 import { EngineerFinding, FindingId, FindingNote, FindingsFilter, type CaseFindingView } from './findings'
 import { findingStatuses } from './vocabulary'
-import { DiffId, FlowDiffItemsQuery, FlowDiffRowsQuery, type FlowCharts, type FlowDiffItemsWindow, type FlowDiffSummary, type FlowDiffWindow } from './flow-diff'
+import { DiffId, FlowDiffItemsQuery, FlowDiffRowsQuery, type FlowCharts, type FlowDiffItemsWindow, type FlowDiffReportBlock, type FlowDiffSummary, type FlowDiffWindow } from './flow-diff'
 import type { Runbook } from './runbooks'
 import {
   ImportOverrides,
@@ -168,6 +168,8 @@ export const methods = {
   'flows.diffText': { input: z.object({ diffId: DiffId }).strict() },
   'flows.charts': { input: z.object({ host: z.string().trim().min(1).max(253).optional() }).strict() },
   'flows.diffItems': { input: FlowDiffItemsQuery },
+  /** The diff as a report embeds it (a block the report renders) and as Markdown. */
+  'flows.diffExport': { input: z.object({ diffId: DiffId, moved: z.boolean().optional(), hidePerNode: z.boolean().optional() }).strict() },
 
   'runbooks.list': { input: NoInput },
   'runbooks.get': { input: z.object({ id: z.string().min(1).max(64) }).strict() },
@@ -255,6 +257,7 @@ export interface MethodOutputs {
   'flows.diffText': { text: string }
   'flows.charts': FlowCharts
   'flows.diffItems': FlowDiffItemsWindow
+  'flows.diffExport': { block: FlowDiffReportBlock; markdown: string }
   'runbooks.list': { runbooks: Runbook[]; problems: { file: string; message: string }[] }
   'runbooks.get': Runbook
   'runs.start': RunView

@@ -18,22 +18,29 @@ describe('flow diffs in a case', () => {
   }
   const save = (command: string, file: string, at: string) => saveAs('node1', command, file, at)
 
-  it('a --names dump and a numbered one of the same node are the same flows once the port list names the numbers', () => {
+  it('a --names dump and a numbered one of the same node are the same flows once the port list names the numbers', async () => {
     const numbered = save('ovs-ofctl -O OpenFlow13 dump-flows br0', 'lab/node1-dump-flows-of13.txt', '2026-12-01T10:00:00Z')
     const named = save('ovs-ofctl -O OpenFlow13 --names dump-flows br0', 'lab/node1-dump-flows-of13-names.txt', '2026-12-01T10:05:00Z')
     const h = new FlowDiffService(() => c.db).handlers()
     // Without the node's port list, every flow naming a port differs.
-    const before = h['flows.diff']({ a: numbered.id, b: named.id })
+    const before = await h['flows.diff']({ a: numbered.id, b: named.id })
     expect(before.totals.removed + before.totals.changed).toBeGreaterThan(10)
     save('ovs-ofctl -O OpenFlow13 dump-ports-desc br0', 'lab/node1-dump-ports-desc-of13.txt', '2026-12-01T10:06:00Z')
-    const after = new FlowDiffService(() => c.db).handlers()['flows.diff']({ a: numbered.id, b: named.id })
+    const h2 = new FlowDiffService(() => c.db).handlers()
+    const after = await h2['flows.diff']({ a: numbered.id, b: named.id })
     expect([after.totals.removed, after.totals.added, after.totals.changed]).toEqual([0, 0, 0])
+    // Exported for a report: the block and its Markdown say the same.
+    const changed = await h['flows.diffExport']({ diffId: before.diffId })
+    expect(changed.block.kind).toBe('flow-diff')
+    expect(changed.markdown).toContain(`${before.totals.removed} removed, ${before.totals.added} added, ${before.totals.changed} changed`)
+    expect(changed.markdown).toMatch(/#### Table 0 \(classify\)\n\n```diff\n[-+~] table=0, priority=/)
+    expect((await h2['flows.diffExport']({ diffId: after.diffId })).block.tables).toEqual([])
   })
 
-  it('charts: flows per table of each node, one node\'s drops over its dumps', () => {
+  it('charts: flows per table of each node, one node\'s drops over its dumps', async () => {
     save('ovs-ofctl -O OpenFlow13 dump-flows br0', 'lab/node1-dump-flows-of13.txt', '2026-12-01T10:00:00Z')
     saveAs('node2', 'ovs-ofctl -O OpenFlow13 dump-flows br0', 'lab/sdn-flows.txt', '2026-12-01T10:01:00Z')
-    const charts = new FlowDiffService(() => c.db).handlers()['flows.charts']({})
+    const charts = await new FlowDiffService(() => c.db).handlers()['flows.charts']({})
     expect(charts.hosts).toEqual(['node1', 'node2'])
     expect(charts.host).toBe('node1')
     expect(charts.perTable.nodes.map((n) => n.host)).toEqual(['node1', 'node2'])

@@ -2,6 +2,7 @@ import type { CaptureLabel, CaptureSummary, FlowCharts, FlowDiffItemsWindow, Flo
 import { dropSeries, flowsPerTable, topCounters, type ChartDump } from '../../core/flows/charts'
 import { hostKey } from '../../core/hosts/identity'
 import { withPortNumbers } from '../../core/flows/ports'
+import { diffMarkdown, diffReportBlock } from '../../core/flows/diff-export'
 import { hostPorts } from '../capture/flow-knowledge'
 import { parseCapture } from '../../core/capture/parsed-view'
 import { diffFlows } from '../../core/flows/diff'
@@ -95,7 +96,7 @@ export class FlowDiffService {
     }
   }
 
-  handlers(): Pick<Handlers, 'flows.diff' | 'flows.diffRows' | 'flows.diffItems' | 'flows.diffText' | 'flows.charts'> {
+  handlers(): Pick<Handlers, 'flows.diff' | 'flows.diffRows' | 'flows.diffItems' | 'flows.diffExport' | 'flows.diffText' | 'flows.charts'> {
     return {
       'flows.charts': ({ host }) => this.charts(this.requireCase(), host),
       'flows.diff': ({ a, b, acrossOfVersions, nodeVsNode }) => {
@@ -134,6 +135,12 @@ export class FlowDiffService {
         }
         const { items, rail } = k.items.value
         return { total: items.length, offset, items: items.slice(offset, offset + limit), rail: offset === 0 ? rail : [] }
+      },
+      'flows.diffExport': ({ diffId, moved, hidePerNode }) => {
+        const { summary, model } = this.get(diffId)
+        const name = (c: CaptureLabel) => `${c.hostName} · ${c.command} · ${c.startedAt}${c.source === 'imported' && c.origin ? ` · imported from ${c.origin}` : ''} (#${c.id})`
+        const block = diffReportBlock(model, { a: name(summary.a), b: name(summary.b), nodeVsNode: summary.nodeVsNode }, { moved: moved ?? false, hidePerNode: hidePerNode ?? false })
+        return { block, markdown: diffMarkdown(block) }
       },
       'flows.diffRows': ({ diffId, offset, limit, kinds, table, hidePerNode }): FlowDiffWindow => {
         const { model } = this.get(diffId)
