@@ -3,7 +3,9 @@
 import { describe, expect, it } from 'vitest'
 import { FlowDiffService } from '../../src-main/node/backend/flow-diff-handlers'
 import { newCapture } from '../helpers/captures'
-import { parseCapture } from '../../src-main/core/capture/parsed-view'
+import { flowWindow, parseCapture } from '../../src-main/core/capture/parsed-view'
+import { parsedAs } from '../../src-main/core/parse/registry'
+import { withHostPortNumbers } from '../../src-main/node/capture/flow-knowledge'
 import { sample } from '../helpers/samples'
 import { useTempCase } from '../helpers/temp-case'
 
@@ -35,6 +37,27 @@ describe('flow diffs in a case', () => {
     expect(changed.markdown).toContain(`${before.totals.removed} removed, ${before.totals.added} added, ${before.totals.changed} changed`)
     expect(changed.markdown).toMatch(/#### Table 0 \(classify\)\n\n```diff\n[-+~] table=0, priority=/)
     expect((await h2['flows.diffExport']({ diffId: after.diffId })).block.tables).toEqual([])
+  })
+
+  it('an OpenFlow 1.0 dump against a 1.3 one is compared across versions by itself, unless told not to', async () => {
+    const of10 = save('ovs-ofctl dump-flows br0', 'lab/hostns-dump-flows-of10.txt', '2026-12-01T10:00:00Z')
+    const of13 = save('ovs-ofctl -O OpenFlow13 dump-flows br0', 'lab/hostns-dump-flows-of13.txt', '2026-12-01T10:01:00Z')
+    const h = new FlowDiffService(() => c.db).handlers()
+    const auto = await h['flows.diff']({ a: of10.id, b: of13.id })
+    expect(auto.acrossOfVersions).toBe(true)
+    expect([auto.totals.removed, auto.totals.added, auto.totals.changed]).toEqual([0, 0, 0])
+    const strict = await h['flows.diff']({ a: of10.id, b: of13.id, acrossOfVersions: false })
+    expect(strict.totals.changed + strict.totals.removed).toBeGreaterThan(0)
+  })
+
+  it('the flow grid of a --names dump filters on port numbers and shows the names as written', () => {
+    save('ovs-ofctl -O OpenFlow13 dump-ports-desc br0', 'lab/node1-dump-ports-desc-of13.txt', '2026-12-01T10:06:00Z')
+    const flows = parsedAs(parseCapture('ovs-ofctl -O OpenFlow13 --names dump-flows br0', sample('lab/node1-dump-flows-of13-names.txt')), 'ovs-ofctl.dump-flows')!.flows
+    const numbered = withHostPortNumbers(c.db, 'node1', flows)
+    const w = flowWindow(numbered, { text: 'in_port=3', offset: 0, limit: 50 }, undefined, null, flows)
+    expect(w.total).toBeGreaterThan(0)
+    expect(w.rows.every((r) => r.match.includes('in_port=vethnode1p1'))).toBe(true)
+    expect(flowWindow(flows, { text: 'in_port=3', offset: 0, limit: 50 }).total).toBe(0)
   })
 
   it('charts: flows per table of each node, one node\'s drops over its dumps', async () => {

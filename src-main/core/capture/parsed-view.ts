@@ -18,7 +18,7 @@ export function parseCapture(command: string, text: string, override?: string | 
   return p ? parseOutput(p.id, text, p.options) : null
 }
 
-export const flowSortKeys = ['line', 'table', 'priority', 'packets', 'bytes', 'idleAge', 'rate'] as const
+export const flowSortKeys = ['line', 'table', 'priority', 'packets', 'bytes', 'duration', 'idleAge', 'rate'] as const
 
 export interface FlowQuery {
   table?: number | null | undefined
@@ -71,6 +71,8 @@ export interface FlowGridRow {
   packets: number | null
   bytes: number | null
   idleAge: number | null
+  /** Seconds the flow has been in the table. */
+  duration: number | null
   match: string
   actions: string
   /** Packets per second since the earlier dump (see FlowGridWindow.rates); null when unknown or no earlier dump. */
@@ -91,7 +93,11 @@ export interface FlowGridWindow {
 }
 
 /** A filtered, sorted window of a flow table: the grid asks only for the rows it shows. */
-export function flowWindow(flows: readonly Flow[], q: FlowQuery, ctx?: FilterContext, rated?: FlowRates | null): FlowGridWindow {
+/**
+ * `display`: the flows as the capture wrote them when `flows` are the same flows rewritten for filtering (a --names
+ * dump with its port names as numbers): rows show the written text.
+ */
+export function flowWindow(flows: readonly Flow[], q: FlowQuery, ctx?: FilterContext, rated?: FlowRates | null, display?: readonly Flow[]): FlowGridWindow {
   const rateInfo = rated ? { captureId: rated.captureId, startedAt: rated.startedAt, seconds: rated.seconds, max: rated.max } : null
   const counts = new Map<number, number>()
   for (const f of flows) counts.set(f.table, (counts.get(f.table) ?? 0) + 1)
@@ -117,6 +123,7 @@ export function flowWindow(flows: readonly Flow[], q: FlowQuery, ctx?: FilterCon
         case 'packets': return f.packets ?? -1
         case 'bytes': return f.bytes ?? -1
         case 'idleAge': return f.more?.idleAge ?? -1
+        case 'duration': return f.duration ?? -1
         default: return f.line
       }
     }
@@ -137,8 +144,9 @@ export function flowWindow(flows: readonly Flow[], q: FlowQuery, ctx?: FilterCon
       packets: f.packets,
       bytes: f.bytes,
       idleAge: f.more?.idleAge ?? null,
-      match: f.matchText,
-      actions: f.actionsText,
+      duration: f.duration,
+      match: (display?.[i] ?? f).matchText,
+      actions: (display?.[i] ?? f).actionsText,
       rate: rated?.rates[i] ?? null
     }
   })

@@ -26,7 +26,7 @@ export function diffReportBlock(model: DiffModel, labels: { a: string; b: string
     const t = tables.get(r.table) ?? { table: r.table, name: model.tables.find((x) => x.table === r.table)?.name ?? '', rows: [] }
     const note = [
       r.changes.length ? `${r.changes.join(', ')} changed` : '',
-      r.kind === 'moved' ? `+${r.packetsDelta ?? 0} packets${r.packetsPerSecond !== null ? ` (${r.packetsPerSecond.toFixed(1)}/s)` : ''}` : '',
+      r.kind === 'moved' ? `+${r.packetsDelta ?? 0} packet${r.packetsDelta === 1 ? '' : 's'}${r.packetsPerSecond !== null ? ` (${r.packetsPerSecond.toFixed(1)}/s)` : ''}` : '',
       r.perNode ? `per node: ${r.perNode}` : ''
     ]
       .filter(Boolean)

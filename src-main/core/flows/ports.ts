@@ -30,3 +30,8 @@ export function withPortNumbers(flows: readonly Flow[], numbers: ReadonlyMap<str
     return { ...plainFlow(f), matchCanon, actionsText }
   })
 }
+
+/** Whether any flow names a port (in_port=NAME, output:NAME): a --names dump, or a file written by hand. */
+export function namesPorts(flows: readonly Flow[]): boolean {
+  return flows.some((f) => /(^|,)in_port=[^,\d]/.test(f.matchCanon) || /output(:|\(port=)(?![NO]XM_|LOCAL|IN_PORT|CONTROLLER|NORMAL|FLOOD|ALL)[A-Za-z"]/.test(f.actionsText))
+}

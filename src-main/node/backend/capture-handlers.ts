@@ -19,7 +19,7 @@ import { fromNodeCheck } from '../../core/findings/sources'
 import { filterContextOf } from '../runbook/input-suggestions'
 import { earlierCapture } from '../capture/newest'
 import { sameHostName } from '../../core/hosts/identity'
-import { flowKnowledgeOf } from '../capture/flow-knowledge'
+import { flowKnowledgeOf, withHostPortNumbers } from '../capture/flow-knowledge'
 import { explainFlow } from '../../core/flows/explain'
 import { parsedDocument } from '../../core/capture/documents'
 
@@ -45,6 +45,8 @@ export class CaptureService {
   /** The last parsed outputs (a 100k-flow dump takes a few hundred ms to parse; the grid pages through it). */
   private readonly parsed = new Map<number, ParsedOutput | null>()
   private rates: { key: string; value: FlowRates | null } | null = null
+  /** The last flow dump's flows with port numbers for its names (the grid pages through one dump at a time). */
+  private numbered: { id: number; flows: readonly Flow[] } | null = null
   private readonly imports = new Map<string, AbortController>()
 
   constructor(private readonly ctx: CaptureContext) {}
@@ -59,6 +61,9 @@ export class CaptureService {
   }
 
   private changed(db: CaseDb): void {
+    // What was derived from other captures (port numbers, rates) is derived again.
+    this.numbered = null
+    this.rates = null
     this.ctx.emit('captures.changed', { caseId: db.summary().id })
   }
 
@@ -170,7 +175,10 @@ export class CaptureService {
         const flows = parsedAs(p, 'ovs-ofctl.dump-flows')?.flows ?? []
         // node= and pod= are read against the case's newest HostSubnets and pod list.
         const ctx = text && /\b(node|pod)\s*!?=/.test(text) ? filterContextOf(db) : undefined
-        return flowWindow(flows, { table, text, sort, descending, offset, limit }, ctx, this.ratesOf(db, id, flows))
+        // In a --names dump, in_port=3 finds in_port=veth…: filtered on the numbers, shown as written.
+        if (text && this.numbered?.id !== id) this.numbered = { id, flows: withHostPortNumbers(db, db.captures.get(id).hostName, flows) }
+        const numbered = text && this.numbered ? this.numbered.flows : flows
+        return flowWindow(numbered, { table, text, sort, descending, offset, limit }, ctx, this.ratesOf(db, id, flows), numbered === flows ? undefined : flows)
       },
       'captures.flowExplain': ({ id, index }) => {
         const db = this.ctx.requireCase()

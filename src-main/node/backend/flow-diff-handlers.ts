@@ -1,9 +1,8 @@
 import type { CaptureLabel, CaptureSummary, FlowCharts, FlowDiffItemsWindow, FlowDiffSummary, FlowDiffWindow } from '../../contract'
 import { dropSeries, flowsPerTable, topCounters, type ChartDump } from '../../core/flows/charts'
 import { hostKey } from '../../core/hosts/identity'
-import { withPortNumbers } from '../../core/flows/ports'
 import { diffMarkdown, diffReportBlock } from '../../core/flows/diff-export'
-import { hostPorts } from '../capture/flow-knowledge'
+import { withHostPortNumbers } from '../capture/flow-knowledge'
 import { parseCapture } from '../../core/capture/parsed-view'
 import { diffFlows } from '../../core/flows/diff'
 import { diffFlowsText } from '../../core/flows/diff-text'
@@ -26,6 +25,14 @@ interface Kept {
   order?: { orders: Map<number, OrderedKey[]>; changed: Set<string> }
   /** The last items asked for (the UI pages through them). */
   items?: { query: string; value: ReturnType<typeof withContext> }
+}
+
+/** The OpenFlow version a dump was taken with: its command's -O/--protocols, else its reply header, else 1.0. */
+function ofVersionOf(db: CaseDb, c: CaptureSummary): string {
+  const cmd = /(?:-O\s*|--protocols[= ])OpenFlow1(\d)/.exec(c.command)?.[1]
+  if (cmd) return `1.${cmd}`
+  const head = /OFPST_FLOW reply \(OF1\.(\d)\)/.exec(db.captures.text(c.id).slice(0, 300))?.[1]
+  return head ? `1.${head}` : '1.0'
 }
 
 /** The rows of a diff the options keep, in diff order. */
@@ -55,10 +62,8 @@ export class FlowDiffService {
     const hit = this.flows.get(c.id)
     if (hit) return hit
     if (c.parserId !== 'ovs-ofctl.dump-flows') throw new AppError('invalid_input', `Capture #${c.id} (${c.hostName}: ${c.command}) is not a flow dump; pick an ovs-ofctl dump-flows capture to compare.`)
-    const parsed = parsedAs(parseCapture(c.command, db.captures.text(c.id), c.parserId), 'ovs-ofctl.dump-flows')?.flows ?? []
     // A --names dump (in_port=veth1, output:tun0) compares by number: the host's port list gives them.
-    const named = parsed.some((f) => /(^|,)in_port=[^,\d]/.test(f.matchCanon) || /output(:|\(port=)(?![NO]XM_|LOCAL|IN_PORT|CONTROLLER|NORMAL|FLOOD|ALL)[A-Za-z"]/.test(f.actionsText))
-    const flows = named ? withPortNumbers(parsed, new Map(hostPorts(db, c.hostName).map((p) => [p.name, p.ofport]))) : parsed
+    const flows = withHostPortNumbers(db, c.hostName, parsedAs(parseCapture(c.command, db.captures.text(c.id), c.parserId), 'ovs-ofctl.dump-flows')?.flows ?? [])
     if (this.flows.size >= 4) this.flows.delete(this.flows.keys().next().value as number)
     this.flows.set(c.id, flows)
     return flows
@@ -90,7 +95,8 @@ export class FlowDiffService {
     return {
       hosts,
       host: chosen ?? null,
-      perTable: flowsPerTable([...byHost.values()].map((l) => chart(l[l.length - 1] as CaptureSummary))),
+      // Nodes in name order, like the node picker.
+      perTable: flowsPerTable(hosts.map((h) => (byHost.get(hostKey(h)) ?? []).at(-1)).filter((c): c is CaptureSummary => c !== undefined).map(chart)),
       top: newest ? { captureId: newest.id, startedAt: newest.startedAt, rows: topCounters(this.flowsOf(db, newest)) } : null,
       drops: dropSeries(mine.map(chart))
     }
@@ -106,7 +112,10 @@ export class FlowDiffService {
         const cb = db.captures.get(b)
         const fa = this.flowsOf(db, ca)
         const fb = this.flowsOf(db, cb)
-        const diff = diffFlows(fa, fb, { acrossOfVersions: acrossOfVersions ?? false })
+        // An OpenFlow 1.0 dump against a 1.3 one: the same flows print differently (goto_table, set_field); compared
+        // as the same unless the engineer says otherwise.
+        const across = acrossOfVersions ?? ofVersionOf(db, ca) !== ofVersionOf(db, cb)
+        const diff = diffFlows(fa, fb, { acrossOfVersions: across })
         const vsNode = nodeVsNode ?? ca.hostName.toLowerCase() !== cb.hostName.toLowerCase()
         const model = diffModel(diff, vsNode ? { a: nodeIdentityOf(fa), b: nodeIdentityOf(fb) } : null)
         const diffId = `diff-${this.next++}`
@@ -115,7 +124,7 @@ export class FlowDiffService {
           a: label(ca),
           b: label(cb),
           nodeVsNode: vsNode,
-          acrossOfVersions: acrossOfVersions ?? false,
+          acrossOfVersions: across,
           totals: model.totals,
           tables: model.tables,
           rows: model.rows.length,

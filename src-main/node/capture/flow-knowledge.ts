@@ -5,6 +5,8 @@ import { createHash } from 'node:crypto'
 import type { CaptureSummary } from '../../contract'
 import { parseCapture } from '../../core/capture/parsed-view'
 import type { FlowKnowledge } from '../../core/flows/explain'
+import type { Flow } from '../../core/flows/flow'
+import { namesPorts, withPortNumbers } from '../../core/flows/ports'
 import { sameHostName } from '../../core/hosts/identity'
 import { mapOf, scalar } from '../../core/parse/ovsdb-list'
 import { parsedAs, type ParserId, type ParserOutputs } from '../../core/parse/registry'
@@ -57,4 +59,9 @@ export function flowKnowledgeOf(db: CaseDb, capture: CaptureSummary): FlowKnowle
     clusterNetworks: cn?.networks.map((n) => n.cidr) ?? [],
     serviceNetwork: cn?.serviceNetwork ?? null
   }
+}
+
+/** A --names dump's flows with their port names as the host's port numbers (for comparing and filtering); others as they are. */
+export function withHostPortNumbers(db: CaseDb, hostName: string, flows: readonly Flow[]): readonly Flow[] {
+  return namesPorts(flows) ? withPortNumbers(flows, new Map(hostPorts(db, hostName).map((p) => [p.name, p.ofport]))) : flows
 }

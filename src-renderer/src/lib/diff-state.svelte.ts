@@ -9,7 +9,7 @@ class DiffState {
   /** From click to the summary on screen (the e2e reads it). */
   openMs = $state<number | null>(null)
 
-  async compare(a: number, b: number, opts: { acrossOfVersions?: boolean } = {}): Promise<boolean> {
+  async compare(a: number, b: number, opts: { acrossOfVersions?: boolean; nodeVsNode?: boolean } = {}): Promise<boolean> {
     const t0 = performance.now()
     this.busy = true
     this.error = null
