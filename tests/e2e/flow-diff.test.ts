@@ -152,6 +152,12 @@ describe('the flow diff view', () => {
     await expect.poll(() => page.locator('[data-testid=flow-row][data-table="0"]').count()).toBeGreaterThan(0)
     await page.getByTestId('flow-forward').click()
     await expect.poll(() => page.getByTestId('flow-table-filter').inputValue()).toBe(to)
+    // Table 80's output:NXM_NX_REG2[] leads to the flows that loaded the port into reg2 (tables 60 and 70).
+    await page.getByTestId('flow-table-filter').selectOption({ label: (await page.locator('[data-testid=flow-table-filter] option', { hasText: 'table 80 ' }).textContent())! })
+    await page.locator('[data-testid=flow-row][data-table="80"]').filter({ hasText: 'output:NXM_NX_REG2[]' }).first().click()
+    await page.getByTestId('flow-follow-reg2').click()
+    await expect.poll(async () => new Set(await page.locator('[data-testid=flow-row]').evaluateAll((rs) => rs.map((r) => r.getAttribute('data-table')))).has('70')).toBe(true)
+    expect((await page.getByTestId('flow-row').allTextContents()).every((t) => t.includes('->NXM_NX_REG2[]'))).toBe(true)
     expect(pageErrors).toEqual([])
   })
 
