@@ -240,6 +240,9 @@ describe('captures view on the real lab', () => {
     await expect.poll(() => page.getByTestId('diff-row').count(), { interval: 20, timeout: 60_000 }).toBeGreaterThan(0)
     const opened = Date.now() - t0
     expect(await page.getByTestId('diff-totals').textContent()).toMatch(/\d+ removed\s*\d+ added\s*\d+ changed/)
+    // A changed cookie is highlighted on both sides.
+    const cookieRow = page.locator('[data-testid=diff-row][data-kind=changed]').filter({ hasText: 'cookie changed' }).first()
+    await expect.poll(() => cookieRow.locator('[data-testid=diff-cookie].hl').count()).toBe(2)
     console.log(`100k-flow diff (1% changes): first rows on screen ${opened} ms after the click`)
     await shot(page, 'captures-100k-diff')
   }, 180_000)
