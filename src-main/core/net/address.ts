@@ -53,6 +53,13 @@ export function canonicalAddress(text: string): string | null {
   return groups.join(':') + (zone === undefined ? '' : `%${zone}`)
 }
 
+/** An IPv6 address (any text form, zone dropped) as its eight 16-bit words, or null. */
+export function ipv6Words(text: string): number[] | null {
+  if (isIPv4(text)) return null
+  const c = canonicalAddress(text)
+  return c === null ? null : (c.split('%')[0] ?? '').split(':').map((g) => parseInt(g, 16))
+}
+
 /** A DNS host name (RFC 1123 labels); all-numeric dotted names are treated as mistyped IPv4. */
 export function isDnsName(text: string): boolean {
   const name = text.endsWith('.') ? text.slice(0, -1) : text
