@@ -8,7 +8,8 @@ import { Pseudonyms } from '../../src-main/core/redact/pseudonyms'
 import { hmacPrf } from '../../src-main/node/redact/prf'
 
 const key = (b: number) => new Uint8Array(32).fill(b)
-const p = new Pseudonyms(hmacPrf(key(7)))
+// hostBits 0: every bit pseudonymous, for the property tests; the case's own (9: a /23's host part) is tested apart.
+const p = new Pseudonyms(hmacPrf(key(7)), { hostBits: 0 })
 const common = (a: number, b: number) => {
   const x = (a ^ b) >>> 0
   return x === 0 ? 32 : Math.clz32(x)
@@ -27,8 +28,8 @@ describe('IPv4 pseudonyms', () => {
   })
 
   it('are deterministic for a key, differ between keys, and never collide', () => {
-    const q = new Pseudonyms(hmacPrf(key(7)))
-    const other = new Pseudonyms(hmacPrf(key(8)))
+    const q = new Pseudonyms(hmacPrf(key(7)), { hostBits: 0 })
+    const other = new Pseudonyms(hmacPrf(key(8)), { hostBits: 0 })
     const seen = new Set<number>()
     let differ = 0
     for (let i = 0; i < 20_000; i++) {
@@ -60,6 +61,15 @@ describe('IPv4 pseudonyms', () => {
       expect(/^(10\.|127\.|169\.254\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|100\.(6[4-9]|[7-9]\d|1[01]\d|12[0-7])\.)/.test(out), `${pub} -> ${out}`).toBe(false)
     }
     expect(p.ipv4('not an ip')).toBeNull()
+  })
+
+  it("with the node subnets' host part kept, a gateway stays its subnet's first address and a pod keeps its offset", () => {
+    const q = new Pseudonyms(hmacPrf(key(7)), { hostBits: 9 })
+    const subnet = q.cidr4('10.128.2.0/23')!
+    const [net] = subnet.split('/')
+    expect(q.ipv4('10.128.2.1')).toBe(`${net!.split('.').slice(0, 3).join('.')}.1`)
+    expect(ipv4ToNumber(q.ipv4('10.128.3.7')!)! - ipv4ToNumber(net!)!).toBe(256 + 7)
+    fc.assert(fc.property(private10, private10, (a, b) => common(q.ipv4Number(a), q.ipv4Number(b)) === common(a, b)), { numRuns: 2000 })
   })
 
   it('CIDRs keep their length, and an address inside one stays inside its pseudonym', () => {

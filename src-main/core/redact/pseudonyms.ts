@@ -45,11 +45,26 @@ function keepOf4(n: number): Keep | null {
   return { bits: [100, 169, 172, 192].includes(n >>> 24) ? 16 : 8 }
 }
 
+export interface PseudonymOptions {
+  /**
+   * Low IPv4 bits kept as they are: the host part of a node's subnet (openshift-sdn's hostSubnetLength, 9 for a /23).
+   * A gateway stays the first address of its subnet and a pod keeps its offset, so the checks read a redacted case
+   * as they read the original; everything above is pseudonymous. Default 8.
+   */
+  hostBits?: number
+}
+
 export class Pseudonyms {
   private readonly bit = new Map<string, number>()
   private readonly v4 = new Map<number, number>()
+  private readonly hostBits: number
 
-  constructor(private readonly prf: Prf) {}
+  constructor(
+    private readonly prf: Prf,
+    opts: PseudonymOptions = {}
+  ) {
+    this.hostBits = Math.max(0, Math.min(16, opts.hostBits ?? 8))
+  }
 
   /** The keyed bit for a prefix of `len` bits of an address of `family` (the prefix as bytes, zero-padded). */
   private prefixBit(family: 4 | 6, bits: readonly number[], len: number): number {
@@ -65,9 +80,10 @@ export class Pseudonyms {
     return out
   }
 
-  private permute(family: 4 | 6, bits: number[], keep: number): number[] {
+  /** Bits keep..end of the address pseudonymous (each from the key and the bits before it), the others as they are. */
+  private permute(family: 4 | 6, bits: number[], keep: number, end = bits.length): number[] {
     const out = bits.slice()
-    for (let i = keep; i < bits.length; i++) out[i] = (bits[i] as number) ^ this.prefixBit(family, bits, i)
+    for (let i = keep; i < end; i++) out[i] = (bits[i] as number) ^ this.prefixBit(family, bits, i)
     return out
   }
 
@@ -79,7 +95,7 @@ export class Pseudonyms {
     let out = n
     if (keep) {
       const bits = Array.from({ length: 32 }, (_, i) => (n >>> (31 - i)) & 1)
-      out = this.permute(4, bits, keep.bits).reduce((acc, b) => ((acc << 1) | b) >>> 0, 0)
+      out = this.permute(4, bits, keep.bits, 32 - this.hostBits).reduce((acc, b) => ((acc << 1) | b) >>> 0, 0)
     }
     this.v4.set(n, out)
     return out
