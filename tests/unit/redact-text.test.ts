@@ -4,7 +4,8 @@
 import { describe, expect, it } from 'vitest'
 import { parseCapture } from '../../src-main/core/capture/parsed-view'
 import { diffFlows } from '../../src-main/core/flows/diff'
-import { parsedAs } from '../../src-main/core/parse/registry'
+import { parseOutput, parsedAs, type ParserId, type ParserOutputs } from '../../src-main/core/parse/registry'
+import { checkNode } from '../../src-main/core/sdn/checks'
 import { Pseudonyms } from '../../src-main/core/redact/pseudonyms'
 import { namePseudonyms, Redactor } from '../../src-main/core/redact/redact-text'
 import { hmacPrf } from '../../src-main/node/redact/prf'
@@ -97,5 +98,40 @@ describe('redacting text', () => {
     expect([...a]).toEqual([...b].sort((x, y) => [...a.keys()].indexOf(x[0]) - [...a.keys()].indexOf(y[0])))
     expect(a.get('a.x')).toBe('node-01')
     expect(a.get('alice')).toBe('user-01')
+  })
+})
+
+/** The lab's node1 captures, each text through `t` (the original, or redacted), one line of the dump dropped. */
+function node1(t: (s: string) => string, drop: RegExp | null) {
+  const parse = <K extends ParserId>(id: K, text: string): ParserOutputs[K] => parsedAs(parseOutput(id, t(text)), id)!
+  const dump = sample('lab/node1-dump-flows-of13.txt').split('\n').filter((l) => !drop || !drop.test(l)).join('\n')
+  const subnets = 'NAME    HOST    HOST IP      SUBNET          EGRESS CIDRS   EGRESS IPS\nnode1   node1   10.200.0.1   10.129.0.0/23   []             []\nnode2   node2   10.200.0.2   10.128.0.0/23   []             []\n'
+  return checkNode({
+    node: t('node1'),
+    nodeIP: t('10.200.0.1'),
+    flows: { source: 'flows', data: parse('ovs-ofctl.dump-flows', dump).flows },
+    ports: { source: 'ports', data: parse('ovs-ofctl.dump-ports-desc', sample('lab/node1-dump-ports-desc-of13.txt')).records },
+    interfaces: { source: 'ifaces', data: parse('ovs-vsctl.list', sample('lab/node1-list-interface.json')).records },
+    links: { source: 'ip addr', data: parse('ip.addr', sample('lab/node1-ip-addr.txt')).links },
+    routes: { source: 'ip route', data: parse('ip.route', sample('lab/node1-ip-route.txt')).routes },
+    hostSubnets: { source: 'hostsubnets', data: parse('oc.get.hostsubnets', subnets).records }
+  })
+}
+
+describe('Check SDN on redacted captures', () => {
+  it('gives the same verdict as on the originals, finding for finding, with the subjects pseudonymous', () => {
+    const same = (s: string) => s
+    const red = (s: string) => r.redact(s)
+    for (const drop of [null, /table=90, .*priority=100,ip,nw_dst=10\.128\.0\.0\/23/, /table=70, .*nw_dst=10\.129\.0\.3 /, /table=20, .*arp,in_port=3/, /table=0, .*priority=0 actions=drop/]) {
+      const a = node1(same, drop)
+      const b = node1(red, drop)
+      if (drop) expect(a.findings.length, String(drop)).toBeGreaterThan(0)
+      expect(b.findings.map((f) => f.id.split(':')[0]), String(drop)).toEqual(a.findings.map((f) => f.id.split(':')[0]))
+      expect(b.ran).toEqual(a.ran)
+      // The subject is the pseudonym of the original's (an address, or a node name).
+      expect(b.findings.map((f) => f.id), String(drop)).toEqual(a.findings.map((f) => r.redact(f.id)))
+      expect(leaks(a.findings.map((f) => f.title).join('\n'), b.findings.map((f) => f.title).join('\n'))).toEqual([])
+    }
+    expect(node1(same, null).findings).toEqual([])
   })
 })
