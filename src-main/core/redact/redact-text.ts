@@ -47,7 +47,12 @@ export class Redactor {
     private readonly p: Pseudonyms,
     private readonly names: ReadonlyMap<string, string> = new Map()
   ) {
-    const nameList = [...names.keys()].sort((a, b) => b.length - a.length).map(escape)
+    const sorted = [...names.keys()].sort((a, b) => b.length - a.length)
+    // A name of five or more characters is replaced inside other words too (a veth named after its node), unless a
+    // digit continues it (node1 is not in node10); a shorter one only as a whole word.
+    const inside = sorted.filter((n) => n.length >= 5).map(escape)
+    const whole = sorted.filter((n) => n.length < 5).map(escape)
+    const nameParts = [...(inside.length ? [String.raw`(?<![0-9])(?:${inside.join('|')})(?![0-9])`] : []), ...(whole.length ? [String.raw`(?<![A-Za-z0-9_-])(?:${whole.join('|')})(?![A-Za-z0-9_-])`] : [])]
     const parts = [
       String.raw`(?<ptr>\b(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.in-addr\.arpa\b)`,
       String.raw`(?<mac>\b[0-9a-fA-F]{2}(?::[0-9a-fA-F]{2}){5}\b)(?:\/(?<macmask>[0-9a-fA-F]{2}(?::[0-9a-fA-F]{2}){5})\b)?`,
@@ -57,7 +62,7 @@ export class Redactor {
       String.raw`(?<hexip>\b0x[0-9a-fA-F]{1,8})(?=->(?:${ipFields})\b)`,
       String.raw`(?<markpre>pkt_mark=|--mark |--set-xmark |--set-mark )(?<mark>0x[0-9a-fA-F]{1,8})`,
       String.raw`(?<markto>\b0x[0-9a-fA-F]{1,8})(?=->pkt_mark\b)`,
-      ...(nameList.length ? [String.raw`(?<name>(?<![A-Za-z0-9_-])(?:${nameList.join('|')})(?![A-Za-z0-9_-]))`] : [])
+      ...(nameParts.length ? [`(?<name>${nameParts.join('|')})`] : [])
     ]
     this.re = new RegExp(parts.join('|'), 'gi')
   }

@@ -10,6 +10,7 @@ import { matchHostName } from '../capture/import/host-names'
 import { importCaptures } from '../capture/import/importer'
 import { AppError } from '../store/app-error'
 import { CaseDb } from '../store/case-db'
+import { exportRedactedCase } from '../redact/case-redaction'
 
 export interface Io {
   out: (s: string) => void
@@ -145,4 +146,25 @@ export function findingsVerb(casePath: string, o: { json: boolean }, io: Io): Pr
     else for (const f of all) io.out(findingText(f))
     return 0
   }, true)
+}
+
+/**
+ * `sdnwb redact CASE -o OUT.sdncase`: a redacted copy of the case for a vendor, its captures redacted with the
+ * case's key (made the first time, kept in the case, not in the copy); refuses to overwrite OUT.
+ */
+export function redactVerb(casePath: string, o: { out: string | undefined; json: boolean }, io: Io): Promise<number> {
+  const out = o.out
+  if (!out) {
+    io.err('sdnwb: redact needs -o OUT.sdncase, the redacted copy to write\n')
+    return Promise.resolve(1)
+  }
+  if (existsSync(out)) {
+    io.err(`sdnwb: ${out} exists; the redacted copy is written to a new file\n`)
+    return Promise.resolve(1)
+  }
+  return withCase(casePath, false, io, (db) => {
+    const r = exportRedactedCase(db, out)
+    io.out(o.json ? JSON.stringify(r) + '\n' : `Wrote ${r.captures} redacted captures to ${r.path}\n`)
+    return 0
+  })
 }

@@ -10,7 +10,7 @@ import { parseDumpFlows } from '../../core/parse/ovs-dump-flows'
 import { parsePortDesc } from '../../core/parse/ovs-ports'
 import { decodeText } from '../text'
 import { appVersion } from '../version'
-import { checkVerb, findingsVerb, importVerb, type Io } from './case-verbs'
+import { checkVerb, findingsVerb, importVerb, redactVerb, type Io } from './case-verbs'
 // Sets up the YAML reader of the core's parsers (oc get -o yaml).
 import '../yaml'
 
@@ -28,10 +28,13 @@ Commands:
   check CASE --host NAME      Check SDN on the node's captures in the case; the findings are stored in the case;
                               exit 0 nothing found, 2 findings (warning or error), 1 error
   findings CASE               the case's findings: status, severity, title, host, note and evidence
+  redact CASE -o OUT          a redacted copy of the case (every capture's addresses, MACs, host, domain and user
+                              names replaced by the case's stable pseudonyms) written to the new file OUT
 Options:
   --json                      the data as JSON (flows canon: the flows; diff-flows: the workbench's diff with
                               counters, rates and tables)
   --host NAME                 import: the host of files that do not say; check: the node to check
+  -o, --out FILE              redact: the redacted copy to write (a new file)
   --ports FILE                diff-flows: port names (in_port=NAME, output:NAME) mapped to numbers from the
                               ovs-ofctl show / dump-ports-desc output in FILE
   --across-of-versions        diff-flows: an OpenFlow 1.0 dump equals the same flows dumped with -O OpenFlow13
@@ -118,7 +121,7 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
       args: [...argv],
       allowPositionals: true,
       strict: true,
-      options: { json: { type: 'boolean' }, host: { type: 'string' }, ports: { type: 'string' }, 'across-of-versions': { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'V' } }
+      options: { json: { type: 'boolean' }, host: { type: 'string' }, out: { type: 'string', short: 'o' }, ports: { type: 'string' }, 'across-of-versions': { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'V' } }
     })
   } catch (err) {
     io.err(`sdnwb: ${(err as Error).message}\n\n${usage}\n`)
@@ -139,6 +142,7 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
   if (cmd === 'import' && rest.length >= 2) return importVerb(rest[0] as string, rest.slice(1), { host: v.host, json: v.json ?? false }, io)
   if (cmd === 'check' && rest.length === 1) return checkVerb(rest[0] as string, { host: v.host, json: v.json ?? false }, io)
   if (cmd === 'findings' && rest.length === 1) return findingsVerb(rest[0] as string, { json: v.json ?? false }, io)
+  if (cmd === 'redact' && rest.length === 1) return redactVerb(rest[0] as string, { out: v.out, json: v.json ?? false }, io)
   io.err(`sdnwb: ${cmd === undefined ? 'no command given' : `unknown command or wrong arguments: ${p.join(' ')}`}\n\n${usage}\n`)
   return 1
 }

@@ -6,6 +6,7 @@ import type { ValidInput } from '../../contract'
 import { AppError } from './app-error'
 import { CaptureStore } from './capture-store'
 import { RunStore } from './run-store'
+import { RedactionStore } from './redaction-store'
 import { FindingStore } from './finding-store'
 import { caseApplicationId, caseMigrations } from './case-schema'
 import { CaseLock, describeHolder } from './case-lock'
@@ -58,6 +59,7 @@ export class CaseDb {
   readonly captures: CaptureStore
   readonly runs: RunStore
   readonly findings: FindingStore
+  readonly redaction: RedactionStore
 
   private constructor(
     readonly path: string,
@@ -69,6 +71,7 @@ export class CaseDb {
     this.captures = new CaptureStore(db)
     this.findings = new FindingStore(db)
     this.runs = new RunStore(db, this.findings)
+    this.redaction = new RedactionStore(db, () => this.readOnly === null)
   }
 
   static create(path: string, name: string, createdBy: string): CaseDb {

@@ -175,6 +175,22 @@ export const caseMigrations: readonly Migration[] = [
       CREATE INDEX finding_evidence_by_capture ON finding_evidence (capture_id);
     `,
     apply: moveRunFindings
+  },
+  {
+    // Redaction: the case's secret key (its pseudonyms are the same in every export; never written into one) and
+    // the names the engineer adds to what is replaced.
+    version: 6,
+    sql: `
+      CREATE TABLE case_secrets (
+        name   TEXT PRIMARY KEY,
+        value  BLOB NOT NULL
+      );
+      CREATE TABLE redaction_terms (
+        kind   TEXT NOT NULL CHECK (kind IN ('host', 'domain', 'cluster', 'user', 'term')),
+        name   TEXT NOT NULL,
+        PRIMARY KEY (kind, name)
+      );
+    `
   }
 ]
 
