@@ -31,13 +31,27 @@ function fill(db: CaseDb) {
   save('node1.lab.example.com', 'ip route show', sample('lab/node1-ip-route.txt'))
   save('master1.lab.example.com', 'oc get hostsubnets', hostSubnets)
   save('master1.lab.example.com', 'oc get clusternetwork', clusterNetwork)
+  // A finding the engineer confirmed, its evidence a line of the dump.
+  const dump = db.captures.list().find((x) => x.command.includes('dump-flows'))!
+  const [id] = db.findings.record([
+    {
+      kind: 'sdn.remote.flows',
+      subject: { host: 'node1.lab.example.com', hostSubnet: 'node2.lab.example.com', table: 90 },
+      severity: 'error',
+      title: 'No table 90 flow for node node2.lab.example.com (10.200.0.2, subnet 10.128.0.0/23)',
+      explain: 'Traffic to pods in 10.128.0.0/23 falls through to table 90 default drop.',
+      source: { kind: 'check', check: 'remote.flows' },
+      evidence: [{ captureId: dump.id, lines: [2], excerpt: 'table=0, priority=200,arp,in_port=1,arp_spa=10.128.0.0/14,arp_tpa=10.129.0.0/23', label: 'seen' }]
+    }
+  ])
+  db.findings.update(id!, { status: 'confirmed', note: 'alice saw it on node1 from 10.200.0.1' })
 }
 
 describe('a redacted copy of the case', () => {
   it('holds every capture redacted: no lab address, host, domain or user left; no key; parsed and checked alike', () => {
     fill(c.db)
     const out = join(c.dir, 'vendor.sdncase')
-    expect(exportRedactedCase(c.db, out)).toEqual({ path: out, captures: 5 })
+    expect(exportRedactedCase(c.db, out)).toEqual({ path: out, captures: 5, findings: 1 })
     const copy = CaseDb.open(out, { readOnly: true })
     try {
       // Host addresses (15 pseudonymous bits each: a random key maps one to itself once in 32,768); the /14 cluster
@@ -45,6 +59,15 @@ describe('a redacted copy of the case', () => {
       const originals = ['10.200.0.1', '10.200.0.2', '10.129.0.1', '10.129.0.2', 'node1', 'node2', 'master1', 'lab.example.com', 'alice']
       const caps = copy.captures.list()
       expect(caps).toHaveLength(5)
+      // The finding: redacted, its evidence on the copied dump, the engineer's status and note kept (redacted).
+      const [f] = copy.findings.list()
+      expect(f).toMatchObject({ kind: 'sdn.remote.flows', status: 'confirmed', severity: 'error' })
+      const copiedDump = caps.find((x) => x.command.includes('dump-flows'))!
+      expect(f!.evidence.map((e) => e.captureId)).toEqual([copiedDump.id])
+      const said = [f!.title, f!.explain, f!.note, JSON.stringify(f!.subject), ...f!.evidence.map((e) => e.excerpt)].join('\n')
+      for (const o of originals) expect(said.includes(o), `${o} in the finding`).toBe(false)
+      // master1, node1, node2 in name order: node1 is node-02.
+      expect(f!.note).toMatch(/^user-01 saw it on node-02 from 10\./)
       for (const cap of caps) {
         const all = [cap.hostName, cap.command, copy.captures.text(cap.id)].join('\n')
         for (const o of originals) expect(all.includes(o), `${o} in ${cap.hostName} ${cap.command}`).toBe(false)
@@ -75,7 +98,7 @@ describe('a redacted copy of the case', () => {
     const io = { text: '', err: '' }
     const code = await runCli(['redact', join(c.dir, 'c.sdncase'), '-o', out, '--json'], { out: (s) => (io.text += s), err: (s) => (io.err += s) })
     expect([code, io.err]).toEqual([0, ''])
-    expect(JSON.parse(io.text)).toEqual({ path: out, captures: 5 })
+    expect(JSON.parse(io.text)).toEqual({ path: out, captures: 5, findings: 1 })
     const copy = CaseDb.open(out, { readOnly: true })
     const ip = copy.captures.list().find((x) => x.command === 'ip addr show')!
     expect(copy.captures.text(ip.id)).toContain(first.split(' ')[0]!.split('.').slice(0, 3).join('.'))

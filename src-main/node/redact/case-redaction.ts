@@ -9,6 +9,7 @@ import { Pseudonyms } from '../../core/redact/pseudonyms'
 import { namePseudonyms, Redactor, type NameKind } from '../../core/redact/redact-text'
 import { newestParsed } from '../capture/newest'
 import { CaseDb } from '../store/case-db'
+import type { FindingInput, FindingSource, FindingSubject } from '../../core/findings/model'
 import { hmacPrf } from './prf'
 
 export interface CaseRedaction {
@@ -55,18 +56,19 @@ export function caseRedaction(db: CaseDb): CaseRedaction {
 }
 
 /** A redacted copy of the case at `path`: every capture's host, command, origin, output and error redacted; no key, no hosts' secrets. */
-export function exportRedactedCase(db: CaseDb, path: string): { path: string; captures: number } {
+export function exportRedactedCase(db: CaseDb, path: string): { path: string; captures: number; findings: number } {
   const { redactor } = caseRedaction(db)
   const r = (s: string) => redactor.redact(s)
   const out = CaseDb.create(path, `${r(db.summary().name)} (redacted)`, safeUser())
   try {
     let n = 0
+    const ids = new Map<number, number>()
     for (const c of db.captures.list()) {
       const d = db.captures.detail(c.id)
       const stdout = r(db.captures.text(c.id))
       const command = r(c.command)
       const parsed = parseCapture(command, stdout, c.parserId)
-      out.captures.save({
+      const saved = out.captures.save({
         runId: null,
         hostId: null,
         hostName: r(c.hostName),
@@ -88,12 +90,47 @@ export function exportRedactedCase(db: CaseDb, path: string): { path: string; ca
         truncated: c.truncated,
         parse: parsed ? { parserId: parsed.parser, records: parsed.records, diagnostics: parsed.diagnostics.slice(0, 200) } : null
       })
+      if (saved) ids.set(c.id, saved.id)
       n++
     }
-    return { path, captures: n }
+    return { path, captures: n, findings: copyFindings(db, out, r, ids) }
   } finally {
     out.close()
   }
+}
+
+/**
+ * The findings into the copy, redacted the same way: subject, title, explanation, excerpts, labels, note; their
+ * evidence points at the copied captures; status and note kept. One record per source, as the sources reported them.
+ */
+function copyFindings(db: CaseDb, out: CaseDb, r: (s: string) => string, ids: ReadonlyMap<number, number>): number {
+  let n = 0
+  for (const f of db.findings.list()) {
+    const s = f.subject
+    const subject: FindingSubject = {
+      ...(s.host !== undefined ? { host: r(s.host) } : {}),
+      ...(s.table !== undefined ? { table: s.table } : {}),
+      ...(s.pod !== undefined ? { pod: r(s.pod) } : {}),
+      ...(s.namespace !== undefined ? { namespace: s.namespace } : {}),
+      ...(s.hostSubnet !== undefined ? { hostSubnet: r(s.hostSubnet) } : {}),
+      ...(s.service !== undefined ? { service: s.service } : {}),
+      ...(s.detail !== undefined ? { detail: r(s.detail) } : {})
+    }
+    const bySource = new Map<string, { source: FindingSource; evidence: FindingInput['evidence'] }>()
+    for (const e of f.evidence) {
+      const key = JSON.stringify(e.source)
+      const g = bySource.get(key) ?? { source: e.source, evidence: [] }
+      g.evidence.push({ captureId: e.captureId === null ? null : (ids.get(e.captureId) ?? null), lines: e.lines, excerpt: r(e.excerpt), label: r(e.label) })
+      bySource.set(key, g)
+    }
+    const continueWith = f.continueWith ? { runbookId: f.continueWith.runbookId, inputs: Object.fromEntries(Object.entries(f.continueWith.inputs).map(([k, v]) => [k, r(v)])) } : null
+    const groups = bySource.size ? [...bySource.values()] : f.sources.map((source) => ({ source, evidence: [] }))
+    let id: number | undefined
+    for (const g of groups) id = out.findings.record([{ kind: f.kind, subject, severity: f.severity, title: r(f.title), explain: r(f.explain), source: g.source, evidence: g.evidence, continueWith }])[0]
+    if (id !== undefined && (f.status !== 'open' || f.note !== '')) out.findings.update(id, { status: f.status, note: r(f.note) })
+    if (id !== undefined) n++
+  }
+  return n
 }
 
 function safeUser(): string {
