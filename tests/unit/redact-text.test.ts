@@ -80,7 +80,9 @@ describe('redacting text', () => {
         'dl_dst=0a:58:0a:80:02:05 arp_sha=00:00:0a:80:02:05/00:00:ff:ff:ff:ff',
         'load:0xa800205->NXM_NX_TUN_IPV4_DST[] set_field:0xa800205->tun_dst pkt_mark=0xa800205 -m mark --mark 0xa800205',
         'ip-10-128-2-5.ec2.internal 5.2.128.10.in-addr.arpa',
-        'node1.example.com node10 NODE2 fe80::1 fd01::5/64 127.0.0.1 reg0=0xabcdef version 3.11.0.1.2'
+        'node1.example.com node10 NODE2 fe80::1 fd01::5/64 127.0.0.1 reg0=0xabcdef version 3.11.0.1.2',
+        // Looks like IPv6 at first, is not: the IPv4 in it is still replaced.
+        'ab:cd:10.128.2.5'
       ].join('\n')
     )
     const lines = out.split('\n')
@@ -89,6 +91,7 @@ describe('redacting text', () => {
     expect(lines[1]).toBe(`dl_dst=0a:58:${macTail} arp_sha=00:00:${macTail}/00:00:ff:ff:ff:ff`)
     expect(lines[2]).toBe(`load:${hex}->NXM_NX_TUN_IPV4_DST[] set_field:${hex}->tun_dst pkt_mark=${hex} -m mark --mark ${hex}`)
     expect(lines[3]).toBe(`ip-${pod.replace(/\./g, '-')}.ec2.internal ${pod.split('.').reverse().join('.')}.in-addr.arpa`)
+    expect(lines[5]).toBe(`ab:cd:${pod}`)
     expect(lines[4]).toBe(`node-01.domain-01.example node10 node-02 fe80::1 ${p.ipv6('fd01::5')}/64 127.0.0.1 reg0=0xabcdef version 3.11.0.1.2`)
   })
 

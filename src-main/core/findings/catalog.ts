@@ -437,6 +437,7 @@ export type SdnParams<K extends SdnKind> = EntryOf<K> extends CatalogEntry<infer
 
 /** A Check SDN finding of a kind: id, check, title and explanation from the catalog. */
 export function sdnFinding<K extends SdnKind>(kind: K, params: SdnParams<K>, evidence: EvidenceLine[], severity?: Severity): Finding {
+  // TypeScript cannot tie sdnCatalog[kind] to SdnParams<K> for a generic K (a correlated union); the signature does.
   const e = sdnCatalog[kind] as unknown as CatalogEntry<SdnParams<K>>
   const subject = e.subject?.(params)
   return { id: subject === undefined ? kind : `${kind}:${subject}`, check: e.check, severity: severity ?? e.severity, title: e.title(params), detail: e.explain(params), evidence }
@@ -447,6 +448,7 @@ export const isSdnKind = (k: string): k is SdnKind => Object.hasOwn(sdnCatalog, 
 /** A catalog kind a runbook step may name, and the text parameters it must give. */
 export function runbookKind(k: string): { kind: SdnKind; params: readonly string[]; host: string | undefined } | null {
   if (!isSdnKind(k)) return null
+  // Read as untyped parameters: only runbookParams (all text, checked when runbooks load) are ever passed this way.
   const e: CatalogEntry<Params> = sdnCatalog[k] as unknown as CatalogEntry<Params>
   return e.runbookParams ? { kind: k, params: e.runbookParams, host: e.host } : null
 }

@@ -42,6 +42,8 @@ const isPrivate4 = (n: number) => n >>> 24 === 10 || n >>> 20 === 0xac1 || n >>>
 
 export class Redactor {
   private readonly re: RegExp
+  /** The same without IPv6: for a text that looked like an IPv6 address and is not one ("ab:cd:10.1.2.3"). */
+  private readonly reNoV6: RegExp
 
   constructor(
     private readonly p: Pseudonyms,
@@ -56,7 +58,7 @@ export class Redactor {
     const parts = [
       String.raw`(?<ptr>\b(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.in-addr\.arpa\b)`,
       String.raw`(?<mac>\b[0-9a-fA-F]{2}(?::[0-9a-fA-F]{2}){5}\b)(?:\/(?<macmask>[0-9a-fA-F]{2}(?::[0-9a-fA-F]{2}){5})\b)?`,
-      String.raw`(?<v6>(?<![\w:.])(?:[0-9a-fA-F]{0,4}:){2,7}(?:[0-9a-fA-F]{1,4}|\d{1,3}(?:\.\d{1,3}){3})?(?![\w:]))(?:\/(?<v6len>\d{1,3})\b)?`,
+      String.raw`(?<v6>(?<![\w:.])(?:[0-9a-fA-F]{0,4}:){2,7}(?:[0-9a-fA-F]{1,4}|\d{1,3}(?:\.\d{1,3}){3})?(?![\w:]|\.\d))(?:\/(?<v6len>\d{1,3})\b)?`,
       String.raw`(?<dashed>\bip-(\d{1,3})-(\d{1,3})-(\d{1,3})-(\d{1,3})\b)`,
       String.raw`(?<v4>(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}(?![\d]|\.\d))(?:\/(?<v4len>\d{1,2})(?!\d))?`,
       String.raw`(?<hexip>\b0x[0-9a-fA-F]{1,8})(?=->(?:${ipFields})\b)`,
@@ -65,10 +67,15 @@ export class Redactor {
       ...(nameParts.length ? [`(?<name>${nameParts.join('|')})`] : [])
     ]
     this.re = new RegExp(parts.join('|'), 'gi')
+    this.reNoV6 = new RegExp(parts.filter((x) => !x.startsWith('(?<v6>')).join('|'), 'gi')
   }
 
   redact(text: string): string {
-    return text.replace(this.re, (...args: unknown[]) => {
+    return this.apply(text, this.re)
+  }
+
+  private apply(text: string, re: RegExp): string {
+    return text.replace(re, (...args: unknown[]) => {
       const whole = args[0] as string
       const g = args[args.length - 1] as Record<string, string | undefined>
       if (g.ptr) {
@@ -85,7 +92,7 @@ export class Redactor {
         return `${this.p.mac(g.mac) ?? g.mac}${g.macmask ? `/${g.macmask}` : ''}`
       }
       if (g.v6 !== undefined && g.v6 !== '') {
-        if (!ipv6Words(g.v6)) return whole
+        if (!ipv6Words(g.v6)) return this.apply(whole, this.reNoV6)
         const out = this.p.ipv6(g.v6) ?? g.v6
         return g.v6len !== undefined ? `${out}/${g.v6len}` : out
       }

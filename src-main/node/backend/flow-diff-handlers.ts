@@ -31,7 +31,7 @@ interface Kept {
 function ofVersionOf(db: CaseDb, c: CaptureSummary): string {
   const cmd = /(?:-O\s*|--protocols[= ])OpenFlow1(\d)/.exec(c.command)?.[1]
   if (cmd) return `1.${cmd}`
-  const head = /OFPST_FLOW reply \(OF1\.(\d)\)/.exec(db.captures.text(c.id).slice(0, 300))?.[1]
+  const head = /OFPST_FLOW reply \(OF1\.(\d)\)/.exec(db.captures.lines(c.id, 1, 2).map((l) => l.text).join('\n'))?.[1]
   return head ? `1.${head}` : '1.0'
 }
 

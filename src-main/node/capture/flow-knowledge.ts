@@ -3,13 +3,12 @@
 // OVSDB Interface table with the pod IP in external_ids).
 import { createHash } from 'node:crypto'
 import type { CaptureSummary } from '../../contract'
-import { parseCapture } from '../../core/capture/parsed-view'
 import type { FlowKnowledge } from '../../core/flows/explain'
 import type { Flow } from '../../core/flows/flow'
 import { namesPorts, withPortNumbers } from '../../core/flows/ports'
 import { sameHostName } from '../../core/hosts/identity'
 import { mapOf, scalar } from '../../core/parse/ovsdb-list'
-import { parsedAs, type ParserId, type ParserOutputs } from '../../core/parse/registry'
+import { newestData as newest } from './newest'
 import type { CaseDb } from '../store/case-db'
 
 /** The cookie openshift-sdn gives a HostSubnet's flows: "0x" + the first 8 hex digits of the SHA-256 of its UID, as OVS prints it. */
@@ -17,23 +16,12 @@ export function hostSubnetCookie(uid: string): string {
   return `0x${createHash('sha256').update(uid).digest('hex').slice(0, 8).replace(/^0+(?=.)/, '')}`
 }
 
-type Newest = <K extends ParserId>(id: K, pick?: (c: CaptureSummary) => boolean) => ParserOutputs[K] | null
-
-/** The newest completed capture a parser reads (among those `pick` keeps), parsed. */
-function newestOf(db: CaseDb): Newest {
-  const all = db.captures.list().filter((x) => x.status === 'ok')
-  return (id, pick = () => true) => {
-    const c = all.filter((x) => x.parserId === id && pick(x)).sort((a, b) => b.startedAt.localeCompare(a.startedAt))[0]
-    return c ? parsedAs(parseCapture(c.command, db.captures.text(c.id), c.parserId), id) : null
-  }
-}
-
 /** A host's br0 ports from its newest port list (dump-ports-desc / show) and OVSDB Interface table (with the pod IP). */
-export function hostPorts(db: CaseDb, hostName: string, newest: Newest = newestOf(db)): FlowKnowledge['ports'] {
+export function hostPorts(db: CaseDb, hostName: string): FlowKnowledge['ports'] {
   const onNode = (c: CaptureSummary) => sameHostName(c.hostName, hostName)
   const ports = new Map<number, { ofport: number; name: string; podIP: string | null }>()
-  for (const p of newest('ovs-ofctl.dump-ports-desc', onNode)?.records ?? []) if (typeof p.ofport === 'number') ports.set(p.ofport, { ofport: p.ofport, name: p.name, podIP: null })
-  for (const r of newest('ovs-vsctl.list', (c) => onNode(c) && /\blist\s+interface\b/i.test(c.command))?.records ?? []) {
+  for (const p of newest(db, 'ovs-ofctl.dump-ports-desc', onNode)?.records ?? []) if (typeof p.ofport === 'number') ports.set(p.ofport, { ofport: p.ofport, name: p.name, podIP: null })
+  for (const r of newest(db, 'ovs-vsctl.list', (c) => onNode(c) && /\blist\s+interface\b/i.test(c.command))?.records ?? []) {
     const ofport = scalar(r.columns.ofport)
     const name = scalar(r.columns.name)
     if (typeof ofport !== 'number' || typeof name !== 'string') continue
@@ -44,17 +32,16 @@ export function hostPorts(db: CaseDb, hostName: string, newest: Newest = newestO
 }
 
 export function flowKnowledgeOf(db: CaseDb, capture: CaptureSummary): FlowKnowledge {
-  const newest = newestOf(db)
   // JSON HostSubnets carry the UID the cookies come from; a table does not.
-  const subnets = newest('oc.get.hostsubnets', (c) => /json|yaml/.test(c.command)) ?? newest('oc.get.hostsubnets')
-  const ports = hostPorts(db, capture.hostName, newest)
-  const cn = newest('oc.get.clusternetwork')?.records[0]
+  const subnets = newest(db, 'oc.get.hostsubnets', (c) => /json|yaml/.test(c.command)) ?? newest(db, 'oc.get.hostsubnets')
+  const ports = hostPorts(db, capture.hostName)
+  const cn = newest(db, 'oc.get.clusternetwork')?.records[0]
   return {
     node: capture.hostName,
     nodes: (subnets?.records ?? []).map((h) => ({ name: h.host, hostIP: h.hostIP, subnet: h.subnet, cookie: h.uid ? hostSubnetCookie(h.uid) : null })),
-    pods: (newest('oc.get.pods')?.records ?? []).map((p) => ({ namespace: p.namespace, name: p.name, ip: p.ip, node: p.node })),
-    services: (newest('oc.get.services')?.records ?? []).map((s) => ({ namespace: s.namespace, name: s.name, clusterIP: s.clusterIP })),
-    projects: (newest('oc.get.netnamespaces')?.records ?? []).map((n) => ({ name: n.name, netid: n.netid })),
+    pods: (newest(db, 'oc.get.pods')?.records ?? []).map((p) => ({ namespace: p.namespace, name: p.name, ip: p.ip, node: p.node })),
+    services: (newest(db, 'oc.get.services')?.records ?? []).map((s) => ({ namespace: s.namespace, name: s.name, clusterIP: s.clusterIP })),
+    projects: (newest(db, 'oc.get.netnamespaces')?.records ?? []).map((n) => ({ name: n.name, netid: n.netid })),
     ports,
     clusterNetworks: cn?.networks.map((n) => n.cidr) ?? [],
     serviceNetwork: cn?.serviceNetwork ?? null

@@ -4,14 +4,19 @@ import { parsedAs, type ParserId, type ParserOutputs } from '../../core/parse/re
 import type { CaseDb } from '../store/case-db'
 import { sameHostName } from '../../core/hosts/identity'
 
-/** The newest completed capture a parser reads, and its parsed data; null when the case has none. */
-export function newestParsed<K extends ParserId>(db: CaseDb, id: K): { capture: CaptureSummary; data: ParserOutputs[K] } | null {
+/** The newest completed capture a parser reads (among those `pick` keeps), and its parsed data; null when the case has none. */
+export function newestParsed<K extends ParserId>(db: CaseDb, id: K, pick: (c: CaptureSummary) => boolean = () => true): { capture: CaptureSummary; data: ParserOutputs[K] } | null {
   const c = db.captures
     .list()
-    .filter((x) => x.parserId === id && x.status === 'ok')
+    .filter((x) => x.parserId === id && x.status === 'ok' && pick(x))
     .sort((a, b) => b.startedAt.localeCompare(a.startedAt))[0]
   const data = c ? parsedAs(parseCapture(c.command, db.captures.text(c.id), c.parserId), id) : null
   return c && data ? { capture: c, data } : null
+}
+
+/** Just the parsed data of the newest capture a parser reads (among those `pick` keeps). */
+export function newestData<K extends ParserId>(db: CaseDb, id: K, pick?: (c: CaptureSummary) => boolean): ParserOutputs[K] | null {
+  return newestParsed(db, id, pick)?.data ?? null
 }
 
 /**

@@ -1,12 +1,9 @@
 import type { InputSuggestions } from '../../contract'
-import type { ParserId, ParserOutputs } from '../../core/parse/registry'
-import { newestParsed } from '../capture/newest'
+import { newestData as newest } from '../capture/newest'
 import type { CaseDb } from '../store/case-db'
 import type { FilterContext } from '../../core/flows/filter'
 
 const cap = 500
-
-const newest = <K extends ParserId>(db: CaseDb, id: K): ParserOutputs[K] | null => newestParsed(db, id)?.data ?? null
 
 const uniq = (xs: (string | null | undefined)[]) => [...new Set(xs.filter((x): x is string => typeof x === 'string' && x !== ''))].sort().slice(0, cap)
 
