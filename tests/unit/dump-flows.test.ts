@@ -1,3 +1,4 @@
+import { parserForCommand } from '../../src-main/core/parse/registry'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { canonicalActions } from '../../src-main/core/flows/actions'
@@ -219,6 +220,16 @@ describe('parser robustness', () => {
       }),
       { numRuns: 1500 }
     )
+  })
+
+  it('reads an item named like an Object property ("__proto__", "constructor") as an unknown item, not a protocol', () => {
+    for (const item of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
+      const r = parseDumpFlows(` cookie=0x0, duration=1s, table=0, n_packets=0, n_bytes=0, priority=100,${item},in_port=2 actions=drop`)
+      expect(r.flows, item).toHaveLength(1)
+      expect(r.flows[0]!.matchCanon, item).not.toMatch(/^(ip|arp|ipv6)\b/)
+    }
+    expect(parserForCommand('oc get constructor')).toBeNull()
+    expect(parserForCommand('oc get __proto__ -o wide')).toBeNull()
   })
 
   it('reports binary garbage instead of reading it as flows', () => {

@@ -317,7 +317,8 @@ export function readMatch(items: readonly string[]): OvsMatch {
     if (raw === '') continue
     const eq = raw.indexOf('=')
     if (eq < 0) {
-      const p = protocols[raw.toLowerCase()]
+      // Own keys only: an item such as "__proto__" or "constructor" is no protocol.
+      const p = Object.hasOwn(protocols, raw.toLowerCase()) ? protocols[raw.toLowerCase()] : undefined
       const bare = p ? undefined : fieldDef(raw)
       if (bare?.format === 'tun_metadata') {
         // How the switch prints a Geneve option matched with a zero mask: its name alone.

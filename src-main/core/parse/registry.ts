@@ -188,7 +188,8 @@ export function parserForCommand(command: string): ParserMatch | null {
         res = a
         break
       }
-      const kind = res ? ocKinds[res.split('.')[0]?.split('/')[0]?.toLowerCase() ?? ''] : undefined
+      const key = res?.split('.')[0]?.split('/')[0]?.toLowerCase() ?? ''
+      const kind = Object.hasOwn(ocKinds, key) ? ocKinds[key] : undefined
       return kind ? { id: `oc.get.${kind}` as ParserId, options: none } : null
     }
   }

@@ -14,7 +14,7 @@ export function checkBridge(c: NodeCaptures, facts: NodeFacts): Finding[] {
   const src = c.flows.source
   const t253 = flows.filter((x) => x.table === 253)
   const configured = c.clusterNetwork?.data[0]?.pluginName ?? null
-  const expectedPlugin = configured ? plugins[configured] : undefined
+  const expectedPlugin = configured && Object.hasOwn(plugins, configured) ? plugins[configured] : undefined
   if (t253.length !== 1) {
     out.push(sdnFinding('bridge.version', { count: t253.length }, t253.map((x) => flowEvidence(src, x))))
   } else if (facts.pluginId !== null) {
