@@ -36,7 +36,9 @@ export const HostInput = z
     role: z.enum(hostRoles, { error: 'Role is master, infra or compute.' }),
     jumpHostId: z.number().int().positive().nullable(),
     authMethod: z.enum(authMethods, { error: 'Authentication is key, agent or password.' }),
-    keyPath: z.string().trim().max(4096).nullable()
+    keyPath: z.string().trim().max(4096).nullable(),
+    /** Terminals install the workbench's prompt hook (OSC 133 command marks) on this host's shell. */
+    shellIntegration: z.boolean().default(true)
   })
   .strict()
   .superRefine((h, ctx) => {
@@ -58,6 +60,7 @@ export interface Host {
   jumpHostId: number | null
   authMethod: AuthMethod
   keyPath: string | null
+  shellIntegration: boolean
   createdAt: string
   updatedAt: string
 }

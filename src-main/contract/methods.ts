@@ -9,6 +9,7 @@ import { EngineerFinding, FindingId, FindingNote, FindingsFilter, type CaseFindi
 import { findingStatuses } from './vocabulary'
 import { DiffId, FlowDiffItemsQuery, FlowDiffRowsQuery, type FlowCharts, type FlowDiffItemsWindow, type FlowDiffReportBlock, type FlowDiffSummary, type FlowDiffWindow } from './flow-diff'
 import type { Runbook } from './runbooks'
+import { terminalMethods, type TerminalEventPayloads, type TerminalMethodOutputs } from './terminal'
 import {
   ImportOverrides,
   ImportPath,
@@ -196,10 +197,11 @@ export const methods = {
   'findings.list': { input: FindingsFilter },
   'findings.update': { input: z.object({ id: FindingId, status: z.enum(findingStatuses).optional(), note: FindingNote.optional() }).strict() },
   'findings.add': { input: z.object({ finding: EngineerFinding }).strict() },
-  'findings.delete': { input: z.object({ id: FindingId }).strict() }
+  'findings.delete': { input: z.object({ id: FindingId }).strict() },
+  ...terminalMethods
 } as const satisfies Record<string, { input: z.ZodType }>
 
-export interface MethodOutputs {
+export interface MethodOutputs extends TerminalMethodOutputs {
   'app.info': AppInfo
   'settings.get': Settings
   'settings.update': Settings
@@ -289,8 +291,11 @@ export function isMethodName(name: unknown): name is MethodName {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(methods, name)
 }
 
-/** Events the backend pushes to every connected UI. */
-export interface EventPayloads {
+/**
+ * Events the backend pushes: to every connected UI, except the terminal events (`addressedEvents`),
+ * which go to the client that opened the terminal only.
+ */
+export interface EventPayloads extends TerminalEventPayloads {
   'case.changed': CaseSummary | null
   'hosts.changed': { caseId: string }
   'ssh.state': SshHostState
@@ -310,6 +315,8 @@ export interface EventPayloads {
   'runs.changed': { runId: number }
   /** The case's findings changed (Check SDN stored some, the engineer edited one). */
   'findings.changed': { caseId: string }
+  /** A terminal recording started, ended or was deleted. */
+  'transcripts.changed': { caseId: string }
 }
 export type EventName = keyof EventPayloads
 /** An event as it travels: a union over the event names, so checking the name narrows the payload. */

@@ -65,16 +65,29 @@ void app.whenReady().then(() => {
     callback({ cancel: !ok })
   })
 
+  // The window is the one client over IPC: it gets broadcast events and its terminals' bytes.
+  mainWindow = createWindow()
+  const win = mainWindow
+  const attach = () =>
+    backend.attachClient((e) => {
+      if (!win.isDestroyed()) win.webContents.send(ipcChannels.event, e)
+    })
+  let client = attach()
   ipcMain.handle(ipcChannels.call, (event, method: unknown, input: unknown) => {
-    if (event.senderFrame?.url !== rendererUrl) {
+    if (event.senderFrame?.url !== rendererUrl || event.sender !== win.webContents) {
       return { ok: false, error: { code: 'unavailable', message: 'Calls are accepted from the workbench window only.' } }
     }
-    return backend.dispatch(method, input)
+    return backend.dispatch(method, input, client.caller)
   })
-  backend.onEvent((e) => mainWindow?.webContents.send(ipcChannels.event, e))
-
-  mainWindow = createWindow()
-  mainWindow.on('closed', () => (mainWindow = null))
+  // A reload is a new page, so a new client: the terminals of the old one end, as a closed WebSocket's do.
+  win.webContents.on('did-finish-load', () => {
+    client.detach()
+    client = attach()
+  })
+  mainWindow.on('closed', () => {
+    client.detach()
+    mainWindow = null
+  })
   app.on('window-all-closed', () => {
     backend.close()
     app.quit()

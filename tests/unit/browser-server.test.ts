@@ -62,7 +62,7 @@ beforeAll(async () => {
     port: 0,
     rendererDir: renderer,
     dispatch: backend.dispatch,
-    subscribe: (l) => backend.onEvent(l),
+    attach: (send) => backend.attachClient(send),
     log: silentLogger
   })
 })
@@ -117,7 +117,7 @@ describe('browser mode server: token, loopback, host checks', () => {
   it('refuses to listen anywhere but loopback', async () => {
     for (const host of ['0.0.0.0', '::', '10.200.0.1', 'example.com']) {
       await expect(
-        startBrowserServer({ host, port: 0, rendererDir: t.dir, dispatch: backend.dispatch, subscribe: () => () => {}, log: silentLogger })
+        startBrowserServer({ host, port: 0, rendererDir: t.dir, dispatch: backend.dispatch, attach: () => ({ caller: { clientId: 'x' }, detach: () => {} }), log: silentLogger })
       ).rejects.toThrow(/loopback address only/)
     }
   })

@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { HostInput } from '../../src-main/contract'
 import { parseCapture } from '../../src-main/core/capture/parsed-view'
 import { runCli } from '../../src-main/node/cli/sdnwb'
 import { checkNodeFromCaptures } from '../../src-main/node/capture/node-check'
@@ -21,7 +22,7 @@ const hostSubnets = 'NAME    HOST    HOST IP      SUBNET          EGRESS CIDRS  
 const clusterNetwork = 'NAME      CLUSTER NETWORKS   SERVICE NETWORK   PLUGIN NAME\ndefault   10.128.0.0/14:9    172.30.0.0/16     redhat/openshift-ovs-networkpolicy\n'
 
 function fill(db: CaseDb) {
-  db.createHost(hostInput({ name: 'node1.lab.example.com', address: '10.200.0.1', user: 'alice' }))
+  db.createHost(HostInput.parse(hostInput({ name: 'node1.lab.example.com', address: '10.200.0.1', user: 'alice' })))
   const save = (hostName: string, command: string, stdout: string) => {
     const p = parseCapture(command, stdout)
     db.captures.save(newCapture({ hostName, command, stdout, parse: p ? { parserId: p.parser, records: p.records, diagnostics: p.diagnostics } : null }))

@@ -9,7 +9,8 @@ import type { Logger } from '../log'
 import { SshManager, type SshManagerOptions } from '../ssh/ssh-manager'
 import { knownHostInfo, parseKnownHosts } from '../ssh/known-hosts'
 import { importHosts, previewHostImport } from '../hosts/host-import'
-import { createDispatcher, type Dispatch, type Handlers } from './dispatcher'
+import { createDispatcher, type Caller, type Dispatch, type Handlers } from './dispatcher'
+import { TerminalService } from '../terminal/terminal-service'
 import { CaptureService } from './capture-handlers'
 import { caseOverview } from '../store/case-overview'
 import { FlowDiffService } from './flow-diff-handlers'
@@ -78,6 +79,10 @@ export class Backend {
   private readonly appDb: AppDb
   private current: CaseDb | null = null
   private readonly listeners = new Set<(e: BackendEvent) => void>()
+  /** Attached clients (windows, WebSocket connections): every broadcast event, and the events addressed to them. */
+  private readonly clients = new Map<string, (e: BackendEvent) => void>()
+  private nextClient = 1
+  private readonly terminals: TerminalService
   private readonly captures: CaptureService
   private readonly flowDiffs = new FlowDiffService(() => this.requireCase())
   private readonly runbooks: RunbookService
@@ -112,15 +117,50 @@ export class Backend {
       log: opts.log,
       emit: (name, payload) => this.emit(name, payload)
     })
+    this.terminals = new TerminalService({
+      requireCase: () => this.requireCase(),
+      ssh: this.ssh,
+      log: opts.log,
+      emit: (name, payload) => this.emit(name, payload),
+      emitTo: (clientId, name, payload) => this.emitTo(clientId, { name, payload } as BackendEvent)
+    })
     this.dispatch = createDispatcher(this.handlers(), opts.log, (method, err) => storeFailure(this.current, method, err))
   }
 
+  /** Broadcast events, for in-process listeners (the CLI, tests); clients attach instead. */
   onEvent(listener: (e: BackendEvent) => void): () => void {
     this.listeners.add(listener)
     return () => this.listeners.delete(listener)
   }
 
+  /**
+   * A client of the contract (a window, a WebSocket connection): it receives every broadcast event and the
+   * events addressed to it, and calls with its caller. Detaching ends what it owned (its terminals).
+   */
+  attachClient(send: (e: BackendEvent) => void): { caller: Caller; detach(): void } {
+    const clientId = `client-${this.nextClient++}`
+    this.clients.set(clientId, send)
+    return {
+      caller: { clientId },
+      detach: () => {
+        if (!this.clients.delete(clientId)) return
+        this.terminals.clientGone(clientId)
+      }
+    }
+  }
+
+  private emitTo(clientId: string, event: BackendEvent): void {
+    const send = this.clients.get(clientId)
+    if (!send) return
+    try {
+      send(event)
+    } catch (err) {
+      this.opts.log.error(`sending ${event.name} to ${clientId} failed`, err)
+    }
+  }
+
   close(): void {
+    this.terminals.caseClosing()
     this.captures.caseClosing()
     this.ssh.closeAll()
     this.current?.close()
@@ -133,7 +173,7 @@ export class Backend {
   }
 
   private emitEvent(event: BackendEvent): void {
-    for (const l of this.listeners) {
+    for (const l of [...this.listeners, ...this.clients.values()]) {
       try {
         l(event)
       } catch (err) {
@@ -150,6 +190,7 @@ export class Backend {
   private setCurrent(next: CaseDb | null): void {
     if (this.current && this.current !== next) {
       // Host ids belong to a case: its runs, sessions, prompts and cached secrets end with it.
+      this.terminals.caseClosing()
       this.captures.caseClosing()
       this.flowDiffs.caseClosing()
       this.runbooks.caseClosing()
@@ -313,7 +354,8 @@ export class Backend {
 
       ...this.captures.handlers(),
       ...this.flowDiffs.handlers(),
-      ...this.runbooks.handlers()
+      ...this.runbooks.handlers(),
+      ...this.terminals.handlers()
     }
   }
 }

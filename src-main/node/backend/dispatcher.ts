@@ -2,11 +2,20 @@ import { isMethodName, methods, type MethodName, type MethodOutput, type Reply, 
 import { AppError } from '../store/app-error'
 import type { Logger } from '../log'
 
+/**
+ * Who made a call: the client (a window over IPC, a WebSocket connection) that events addressed to it
+ * (a terminal's bytes) go back to. In-process callers (the CLI, tests) are the local client.
+ */
+export interface Caller {
+  clientId: string
+}
+export const localCaller: Caller = { clientId: 'local' }
+
 export type Handlers = {
-  [M in MethodName]: (input: ValidInput<M>) => Promise<MethodOutput<M>> | MethodOutput<M>
+  [M in MethodName]: (input: ValidInput<M>, caller: Caller) => Promise<MethodOutput<M>> | MethodOutput<M>
 }
 
-export type Dispatch = (method: unknown, input: unknown) => Promise<Reply<unknown>>
+export type Dispatch = (method: unknown, input: unknown, caller?: Caller) => Promise<Reply<unknown>>
 
 /**
  * The single entry point of every transport: checks the method name, validates the input
@@ -17,7 +26,7 @@ export type Dispatch = (method: unknown, input: unknown) => Promise<Reply<unknow
 export type ErrorTranslator = (method: MethodName, err: unknown) => AppError | null
 
 export function createDispatcher(handlers: Handlers, log: Logger, translate: ErrorTranslator = () => null): Dispatch {
-  return async (method, input) => {
+  return async (method, input, caller = localCaller) => {
     if (!isMethodName(method)) {
       const shown = typeof method === 'string' ? method.slice(0, 100) : typeof method
       return { ok: false, error: { code: 'unknown_method', message: `The backend has no method named "${shown}".` } }
@@ -33,8 +42,8 @@ export function createDispatcher(handlers: Handlers, log: Logger, translate: Err
       }
     }
     try {
-      const handler = handlers[method] as (i: unknown) => unknown
-      return { ok: true, value: await handler(parsed.data) }
+      const handler = handlers[method] as (i: unknown, c: Caller) => unknown
+      return { ok: true, value: await handler(parsed.data, caller) }
     } catch (err) {
       if (err instanceof AppError) return { ok: false, error: err.toContractError() }
       const known = translate(method, err)

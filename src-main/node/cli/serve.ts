@@ -53,7 +53,7 @@ async function main(): Promise<number> {
       port,
       rendererDir: resolve(args.renderer),
       dispatch: backend.dispatch,
-      subscribe: (l) => backend.onEvent(l),
+      attach: (send) => backend.attachClient(send),
       log
     })
   } catch (err) {

@@ -5,7 +5,7 @@ import { resolve } from 'node:path'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { CallFrame, maxFrameBytes, wsPath, type BackendEvent, type ServerFrame } from '../../contract'
-import type { Dispatch } from '../backend/dispatcher'
+import type { Caller, Dispatch } from '../backend/dispatcher'
 import type { Logger } from '../log'
 import { isAllowedHostHeader, isLoopbackAddress, isLoopbackHost } from './loopback'
 import { loadStatic } from './static-files'
@@ -32,7 +32,8 @@ export interface BrowserServerOptions {
   port: number
   rendererDir: string
   dispatch: Dispatch
-  subscribe: (listener: (e: BackendEvent) => void) => () => void
+  /** Each WebSocket is a client: it gets broadcast events and those addressed to it, and calls as itself. */
+  attach: (send: (e: BackendEvent) => void) => { caller: Caller; detach(): void }
   log: Logger
   /** Fixed token for tests; a random 256-bit one otherwise. */
   token?: string
@@ -143,8 +144,8 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<Br
     const send = (frame: ServerFrame) => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame))
     }
-    const unsubscribe = opts.subscribe((event) => send({ type: 'event', event }))
-    ws.on('close', unsubscribe)
+    const client = opts.attach((event) => send({ type: 'event', event }))
+    ws.on('close', () => client.detach())
     // A protocol error of one client (frame too big, unmasked, invalid UTF-8, reserved opcode or bits): ws has
     // already closed that socket with the matching code (1009, 1002, 1007); without this listener the
     // 'error' event would be unhandled and end the whole backend.
@@ -163,7 +164,7 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<Br
         return send({ type: 'result', id, ok: false, error: { code: 'bad_frame', message: 'The frame is not a call: expected {type:"call", id, method, input}.' } })
       }
       const { id, method, input } = frame.data
-      void opts.dispatch(method, input).then((reply) => send(reply.ok ? { type: 'result', id, ok: true, value: reply.value } : { type: 'result', id, ok: false, error: reply.error }))
+      void opts.dispatch(method, input, client.caller).then((reply) => send(reply.ok ? { type: 'result', id, ok: true, value: reply.value } : { type: 'result', id, ok: false, error: reply.error }))
     })
   }
 

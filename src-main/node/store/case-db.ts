@@ -7,6 +7,7 @@ import { AppError } from './app-error'
 import { CaptureStore } from './capture-store'
 import { RunStore } from './run-store'
 import { RedactionStore } from './redaction-store'
+import { TranscriptStore } from './transcript-store'
 import { FindingStore } from './finding-store'
 import { caseApplicationId, caseMigrations } from './case-schema'
 import { CaseLock, describeHolder } from './case-lock'
@@ -26,6 +27,7 @@ interface HostRow {
   jump_host_id: number | null
   auth_method: Host['authMethod']
   key_path: string | null
+  shell_integration: number
   created_at: string
   updated_at: string
 }
@@ -41,6 +43,7 @@ function toHost(r: HostRow): Host {
     jumpHostId: r.jump_host_id,
     authMethod: r.auth_method,
     keyPath: r.key_path,
+    shellIntegration: r.shell_integration !== 0,
     createdAt: r.created_at,
     updatedAt: r.updated_at
   }
@@ -60,6 +63,7 @@ export class CaseDb {
   readonly runs: RunStore
   readonly findings: FindingStore
   readonly redaction: RedactionStore
+  readonly transcripts: TranscriptStore
 
   private constructor(
     readonly path: string,
@@ -72,6 +76,8 @@ export class CaseDb {
     this.findings = new FindingStore(db)
     this.runs = new RunStore(db, this.findings)
     this.redaction = new RedactionStore(db, () => this.readOnly === null)
+    this.transcripts = new TranscriptStore(db)
+    if (readOnly === null) this.transcripts.markInterrupted()
   }
 
   static create(path: string, name: string, createdBy: string): CaseDb {
@@ -181,10 +187,10 @@ export class CaseDb {
       const now = new Date().toISOString()
       const info = this.db
         .prepare(
-          `INSERT INTO hosts (name, address, port, user, role, jump_host_id, auth_method, key_path, created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+          `INSERT INTO hosts (name, address, port, user, role, jump_host_id, auth_method, key_path, shell_integration, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
         )
-        .run(h.name, h.address, h.port, h.user, h.role, h.jumpHostId, h.authMethod, h.keyPath, now, now)
+        .run(h.name, h.address, h.port, h.user, h.role, h.jumpHostId, h.authMethod, h.keyPath, h.shellIntegration ? 1 : 0, now, now)
       return this.getHost(Number(info.lastInsertRowid))
     })()
   }
@@ -196,9 +202,9 @@ export class CaseDb {
       this.db
         .prepare(
           `UPDATE hosts SET name = ?, address = ?, port = ?, user = ?, role = ?, jump_host_id = ?, auth_method = ?,
-             key_path = ?, updated_at = ? WHERE id = ?`
+             key_path = ?, shell_integration = ?, updated_at = ? WHERE id = ?`
         )
-        .run(h.name, h.address, h.port, h.user, h.role, h.jumpHostId, h.authMethod, h.keyPath, new Date().toISOString(), id)
+        .run(h.name, h.address, h.port, h.user, h.role, h.jumpHostId, h.authMethod, h.keyPath, h.shellIntegration ? 1 : 0, new Date().toISOString(), id)
       return this.getHost(id)
     })()
   }

@@ -191,6 +191,63 @@ export const caseMigrations: readonly Migration[] = [
         PRIMARY KEY (kind, name)
       );
     `
+  },
+  {
+    // Terminal sessions as evidence: the recording (asciicast-like events: output bytes exactly as received,
+    // input only once the terminal echoed it, resizes, marks), one row per command the shell integration
+    // delimited (its output a byte range of the recording), and the plain text in whole-line chunks with a
+    // contentless full-text index, as captures have. Hosts can opt out of the prompt hook.
+    version: 7,
+    sql: `
+      ALTER TABLE hosts ADD COLUMN shell_integration INTEGER NOT NULL DEFAULT 1;
+      CREATE TABLE terminal_sessions (
+        id                INTEGER PRIMARY KEY,
+        host_id           INTEGER REFERENCES hosts(id) ON DELETE SET NULL,
+        host_name         TEXT NOT NULL,
+        title             TEXT NOT NULL,
+        term              TEXT NOT NULL,
+        cols              INTEGER NOT NULL,
+        rows              INTEGER NOT NULL,
+        shell_integration INTEGER NOT NULL,
+        started_at        TEXT NOT NULL,
+        ended_at          TEXT,
+        end_reason        TEXT,
+        output_bytes      INTEGER NOT NULL DEFAULT 0,
+        lines             INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE TABLE terminal_events (
+        id          INTEGER PRIMARY KEY,
+        session_id  INTEGER NOT NULL REFERENCES terminal_sessions(id) ON DELETE CASCADE,
+        t           REAL NOT NULL,
+        kind        TEXT NOT NULL CHECK (kind IN ('o', 'i', 'r', 'm')),
+        out_offset  INTEGER NOT NULL,
+        data        BLOB NOT NULL
+      );
+      CREATE INDEX terminal_events_by_session ON terminal_events (session_id, id);
+      CREATE TABLE terminal_commands (
+        id            INTEGER PRIMARY KEY,
+        session_id    INTEGER NOT NULL REFERENCES terminal_sessions(id) ON DELETE CASCADE,
+        command_line  TEXT NOT NULL,
+        started_at    TEXT NOT NULL,
+        ended_at      TEXT NOT NULL,
+        exit_code     INTEGER,
+        output_start  INTEGER NOT NULL,
+        output_end    INTEGER NOT NULL,
+        first_line    INTEGER NOT NULL
+      );
+      CREATE INDEX terminal_commands_by_session ON terminal_commands (session_id, id);
+      CREATE TABLE terminal_chunks (
+        id          INTEGER PRIMARY KEY,
+        session_id  INTEGER NOT NULL REFERENCES terminal_sessions(id) ON DELETE CASCADE,
+        first_line  INTEGER NOT NULL,
+        text        TEXT NOT NULL
+      );
+      CREATE INDEX terminal_chunks_by_session ON terminal_chunks (session_id, first_line);
+      CREATE VIRTUAL TABLE terminal_fts USING fts5(body, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 0');
+      CREATE TRIGGER terminal_chunks_unindex AFTER DELETE ON terminal_chunks BEGIN
+        DELETE FROM terminal_fts WHERE rowid = old.id;
+      END;
+    `
   }
 ]
 

@@ -1,0 +1,162 @@
+import { z } from 'zod'
+import type { SshError } from './ssh'
+import type { CaptureSummary } from './captures'
+import { carriedText } from './wire'
+
+/**
+ * Terminal flow control, end to end (after xterm.js's flow-control guide and VS Code's terminal): the
+ * backend stops reading the SSH channel while more than `highWaterBytes` sent to the UI are not yet
+ * acknowledged, and reads again below `lowWaterBytes`. The UI acknowledges a frame once xterm.js has parsed
+ * it (its `write` callback), so what waits unparsed in the page stays near the high mark: xterm.js turns
+ * sluggish past ~500 kB pending and drops data past 50 MB. While the channel is not read, ssh2 stops
+ * opening the SSH window, so sshd and the remote program wait too, and a Ctrl-C is answered at once.
+ */
+export const terminalFlow = {
+  highWaterBytes: 256 * 1024,
+  lowWaterBytes: 64 * 1024,
+  /** Output is sent in frames of at most this many bytes. */
+  maxFrameBytes: 64 * 1024
+} as const
+
+export const TerminalId = z.string().regex(/^term-[0-9]{1,9}$/, 'Not a terminal id.')
+export const TranscriptId = z.number().int().positive()
+const Cols = z.number().int().min(2).max(1000)
+const Rows = z.number().int().min(1).max(500)
+
+export type TerminalState = 'connecting' | 'open' | 'ended'
+
+/** A terminal tab as the backend holds it: the client that opened it sees it, and nobody else. */
+export interface TerminalInfo {
+  terminalId: string
+  hostId: number
+  hostName: string
+  /** The recording in the case (a new one after a reconnect). */
+  transcriptId: number | null
+  state: TerminalState
+  /** Why it ended, when not by the shell exiting: the connection dropped, a login failed. */
+  error: SshError | null
+  exitCode: number | null
+  /** Off for hosts that opt out; on once the prompt hook answered. */
+  shellIntegration: 'off' | 'installing' | 'on'
+  /** Typing here also types into every other terminal with broadcast on. */
+  broadcast: boolean
+  cols: number
+  rows: number
+  startedAt: string
+}
+
+/** Output for one terminal, sent to the client that opened it only. `bytes` is what to acknowledge. */
+export interface TerminalData {
+  terminalId: string
+  data: string
+  bytes: number
+}
+
+export interface TranscriptSummary {
+  id: number
+  hostName: string
+  title: string
+  startedAt: string
+  endedAt: string | null
+  endReason: string | null
+  outputBytes: number
+  lines: number
+  commands: number
+  shellIntegration: boolean
+}
+
+export interface TranscriptCommand {
+  id: number
+  transcriptId: number
+  commandLine: string
+  startedAt: string
+  endedAt: string
+  exitCode: number | null
+  /** Byte range of the recorded output. */
+  outputStart: number
+  outputEnd: number
+  /** First line of the command's output in the transcript's plain text (1-based). */
+  firstLine: number
+}
+
+export interface TranscriptView {
+  summary: TranscriptSummary
+  commands: TranscriptCommand[]
+}
+
+/** A stretch of a recording for replay: asciicast events with times in seconds from the start. */
+export interface TranscriptEvents {
+  transcriptId: number
+  cols: number
+  rows: number
+  events: [number, 'o' | 'i' | 'r' | 'm', string][]
+  /** The id to ask for next, or null at the end. */
+  next: number | null
+}
+
+export interface TranscriptSearchHit {
+  transcript: TranscriptSummary
+  lines: { line: number; text: string; from: number; matches: { start: number; end: number }[] }[]
+  moreLines: boolean
+}
+
+export const TerminalInput = carriedText('This paste', 'Paste less at once, or copy the file to the host and read it there.')
+
+export const terminalMethods = {
+  /** Opens a shell on a host (logging in through the UI's prompts if needed); the caller receives its output. */
+  'terminal.open': { input: z.object({ hostId: z.number().int().positive(), cols: Cols, rows: Rows }).strict() },
+  /** Typed or pasted input; on a terminal with broadcast on, every broadcasting terminal of the caller gets it. */
+  'terminal.input': { input: z.object({ terminalId: TerminalId, data: TerminalInput }).strict() },
+  'terminal.resize': { input: z.object({ terminalId: TerminalId, cols: Cols, rows: Rows }).strict() },
+  /** xterm.js parsed this many bytes of the terminal's output. */
+  'terminal.ack': { input: z.object({ terminalId: TerminalId, bytes: z.number().int().min(0).max(1 << 30) }).strict() },
+  'terminal.setBroadcast': { input: z.object({ terminalId: TerminalId, on: z.boolean() }).strict() },
+  /** A new shell in the same tab after the connection dropped or the shell ended. */
+  'terminal.reconnect': { input: z.object({ terminalId: TerminalId }).strict() },
+  /** Ends the shell's channel (the recording is kept). */
+  'terminal.close': { input: z.object({ terminalId: TerminalId }).strict() },
+  'terminal.list': { input: z.object({}).strict() },
+
+  'transcripts.list': { input: z.object({}).strict() },
+  'transcripts.get': { input: z.object({ transcriptId: TranscriptId }).strict() },
+  'transcripts.events': { input: z.object({ transcriptId: TranscriptId, after: z.number().int().min(0).optional(), limit: z.number().int().min(1).max(5000).optional() }).strict() },
+  'transcripts.export': { input: z.object({ transcriptId: TranscriptId, format: z.enum(['asciicast', 'text']) }).strict() },
+  'transcripts.search': { input: z.object({ query: z.string().trim().min(1).max(500), maxTranscripts: z.number().int().min(1).max(200).optional() }).strict() },
+  /** A command's output, or text selected in a terminal, saved as a capture of the host under a command line. */
+  'transcripts.saveCapture': {
+    input: z
+      .object({
+        transcriptId: TranscriptId,
+        commandId: z.number().int().positive().optional(),
+        selection: carriedText('This selection', 'Select less, or save the command output instead.').optional(),
+        commandLine: z.string().trim().min(1).max(4000).optional()
+      })
+      .strict()
+  },
+  'transcripts.delete': { input: z.object({ transcriptId: TranscriptId }).strict() }
+} as const
+
+export interface TerminalMethodOutputs {
+  'terminal.open': TerminalInfo
+  'terminal.input': null
+  'terminal.resize': null
+  'terminal.ack': null
+  'terminal.setBroadcast': TerminalInfo[]
+  'terminal.reconnect': TerminalInfo
+  'terminal.close': null
+  'terminal.list': TerminalInfo[]
+  'transcripts.list': TranscriptSummary[]
+  'transcripts.get': TranscriptView
+  'transcripts.events': TranscriptEvents
+  'transcripts.export': { fileName: string; text: string }
+  'transcripts.search': { query: string; hits: TranscriptSearchHit[]; tookMs: number }
+  'transcripts.saveCapture': CaptureSummary
+  'transcripts.delete': { transcriptId: number }
+}
+
+/** Events addressed to the client that opened the terminal, never broadcast. */
+export interface TerminalEventPayloads {
+  'terminal.data': TerminalData
+  'terminal.state': TerminalInfo
+}
+export const addressedEvents = ['terminal.data', 'terminal.state'] as const

@@ -1,0 +1,117 @@
+/**
+ * Which typed input may go into a terminal's recording. What a person types is recorded only once the
+ * terminal has echoed it: a shell echoes every printable key as its next output, a password prompt (sudo,
+ * ssh, `read -s`) echoes nothing. So printable input waits until the first output after it: if that output
+ * begins with the same text, the input was shown and is recorded; if it begins with anything else, or nothing
+ * comes within `holdMs`, the input was not shown and is dropped, leaving only a count. Keys that are not
+ * text (Enter, Ctrl-C, arrows) reveal nothing and are recorded, in order, once the text before them is decided.
+ *
+ * The rule errs one way only: an echo that looks different (a program redrawing the line) loses the input
+ * from the recording, never the reverse.
+ */
+
+export type GateEvent = { kind: 'input'; text: string; at: number } | { kind: 'hidden'; chars: number; at: number }
+
+interface Pending {
+  text: string
+  printable: boolean
+  at: number
+}
+
+/** A run of input: text, or keys and escape sequences. */
+function splitInput(data: string): { text: string; printable: boolean }[] {
+  const out: { text: string; printable: boolean }[] = []
+  // ESC [ ... final, ESC O x, ESC x (Alt), or a single control character.
+  const re = /\x1b\[[0-?]*[ -/]*[@-~]|\x1bO.|\x1b[\s\S]?|[\x00-\x1f\x7f]/g
+  let last = 0
+  for (let m = re.exec(data); m; m = re.exec(data)) {
+    if (m.index > last) out.push({ text: data.slice(last, m.index), printable: true })
+    out.push({ text: m[0], printable: false })
+    last = m.index + m[0].length
+  }
+  if (last < data.length) out.push({ text: data.slice(last), printable: true })
+  return out
+}
+
+/** Output with the escape sequences before its first text taken off (a redraw may begin with one). */
+const leadingEscapes = /^(?:\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[()][0-9A-Za-z])*/
+
+export class EchoGate {
+  private readonly queue: Pending[] = []
+
+  constructor(private readonly holdMs = 2000) {}
+
+  /** Typed input; returns what may be recorded now. */
+  input(data: string, now: number): GateEvent[] {
+    for (const part of splitInput(data)) this.queue.push({ ...part, at: now })
+    return this.release(now)
+  }
+
+  /** The terminal's output (decoded text), in the order it arrived; returns the input it showed or hid. */
+  output(text: string, now: number): GateEvent[] {
+    if (!this.queue.some((p) => p.printable)) return this.release(now)
+    const out: GateEvent[] = []
+    let rest = text.replace(leadingEscapes, '')
+    while (rest.length > 0) {
+      const head = this.queue[0]
+      if (!head) break
+      if (!head.printable) {
+        out.push({ kind: 'input', text: head.text, at: head.at })
+        this.queue.shift()
+        // Output after a key (Enter) is that key's doing, not an echo of text typed later.
+        if (this.queue.some((p) => p.printable && p.at < now)) rest = ''
+        continue
+      }
+      if (rest.startsWith(head.text)) {
+        out.push({ kind: 'input', text: head.text, at: head.at })
+        this.queue.shift()
+        rest = rest.slice(head.text.length).replace(leadingEscapes, '')
+      } else if (head.text.startsWith(rest)) {
+        // The echo is split over two chunks: the shown part is recorded, the rest waits for the next chunk.
+        out.push({ kind: 'input', text: rest, at: head.at })
+        head.text = head.text.slice(rest.length)
+        rest = ''
+      } else {
+        out.push(...this.hideText(now))
+        rest = ''
+      }
+    }
+    return [...out, ...this.release(now)]
+  }
+
+  /** Input left unechoed past the hold time is dropped; call it on a timer. */
+  tick(now: number): GateEvent[] {
+    const head = this.queue[0]
+    if (head?.printable && now - head.at >= this.holdMs) return [...this.hideText(now), ...this.release(now)]
+    return []
+  }
+
+  /** Everything still waiting is decided as not shown (the terminal is closing). */
+  flush(now: number): GateEvent[] {
+    const out = this.hideText(now)
+    return [...out, ...this.release(now)]
+  }
+
+  /** Drops every waiting text run (counting it); keys stay, in order. */
+  private hideText(now: number): GateEvent[] {
+    let chars = 0
+    for (let i = this.queue.length - 1; i >= 0; i--) {
+      const p = this.queue[i]
+      if (p?.printable) {
+        chars += [...p.text].length
+        this.queue.splice(i, 1)
+      }
+    }
+    return chars > 0 ? [{ kind: 'hidden', chars, at: now }] : []
+  }
+
+  /** Keys at the head of the queue are recorded as soon as no text waits before them. */
+  private release(_now: number): GateEvent[] {
+    const out: GateEvent[] = []
+    while (this.queue[0] && !this.queue[0].printable) {
+      const p = this.queue.shift() as Pending
+      out.push({ kind: 'input', text: p.text, at: p.at })
+    }
+    return out
+  }
+}

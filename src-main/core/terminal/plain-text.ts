@@ -1,0 +1,109 @@
+/**
+ * A terminal's output as the lines a person read: escape sequences gone, CRLF as LF, a carriage return
+ * or backspace overwriting what the line held (progress bars, line editing), tabs to the next multiple of 8.
+ * Streaming: the decoded text goes in as it arrives, finished lines come out. What transcripts index and
+ * what a command's saved output is.
+ */
+export class PlainTextStream {
+  private line = ''
+  private col = 0
+  /** An escape sequence cut by a chunk boundary. */
+  private pendingEscape = ''
+
+  push(text: string): string[] {
+    const out: string[] = []
+    let s = this.pendingEscape + text
+    this.pendingEscape = ''
+    const special = /[\x00-\x1f\x7f]/g
+    let i = 0
+    while (i < s.length) {
+      special.lastIndex = i
+      const m = special.exec(s)
+      const stop = m ? m.index : s.length
+      if (stop > i) this.put(s.slice(i, stop))
+      if (!m) break
+      const c = s.charCodeAt(stop)
+      i = stop + 1
+      if (c === 0x0a) {
+        out.push(this.line)
+        this.line = ''
+        this.col = 0
+      } else if (c === 0x0d) this.col = 0
+      else if (c === 0x08) this.col = Math.max(0, this.col - 1)
+      else if (c === 0x09) this.put(' '.repeat(8 - (this.col % 8)))
+      else if (c === 0x1b) {
+        const seq = escapeLength(s, stop)
+        if (seq === null) {
+          this.pendingEscape = s.slice(stop)
+          break
+        }
+        this.escape(s.slice(stop, stop + seq))
+        i = stop + seq
+      }
+    }
+    return out
+  }
+
+  /** The unfinished last line, if any. */
+  flush(): string | null {
+    const last = this.line
+    this.line = ''
+    this.col = 0
+    this.pendingEscape = ''
+    return last === '' ? null : last
+  }
+
+  private put(run: string): void {
+    if (this.col === this.line.length) this.line += run
+    else if (this.col > this.line.length) this.line = this.line.padEnd(this.col) + run
+    else this.line = this.line.slice(0, this.col) + run + this.line.slice(this.col + run.length)
+    this.col += run.length
+  }
+
+  private escape(seq: string): void {
+    if (seq[1] !== '[') return
+    const final = seq[seq.length - 1]
+    const n = Number(seq.slice(2, -1)) || 1
+    if (final === 'K') {
+      const p = seq.slice(2, -1)
+      if (p === '' || p === '0') this.line = this.line.slice(0, this.col)
+      else if (p === '2') this.line = ''
+    } else if (final === 'C') this.col += n
+    else if (final === 'D') this.col = Math.max(0, this.col - n)
+    else if (final === 'G') this.col = n - 1
+  }
+}
+
+/** Length of the escape sequence at s[i] (ESC), or null when the text ends inside it. */
+function escapeLength(s: string, i: number): number | null {
+  const kind = s[i + 1]
+  if (kind === undefined) return null
+  if (kind === '[') {
+    for (let j = i + 2; j < s.length; j++) {
+      const c = s.charCodeAt(j)
+      if (c >= 0x40 && c <= 0x7e) return j - i + 1
+      if (j - i > 256) return j - i
+    }
+    return null
+  }
+  if (kind === ']' || kind === 'P' || kind === '_' || kind === '^') {
+    // OSC, DCS, APC, PM: up to BEL or ST.
+    for (let j = i + 2; j < s.length; j++) {
+      const c = s.charCodeAt(j)
+      if (c === 0x07) return j - i + 1
+      if (c === 0x1b) return s[j + 1] === undefined ? null : s[j + 1] === '\\' ? j - i + 2 : j - i
+    }
+    return s.length - i > 64 * 1024 ? s.length - i : null
+  }
+  if (kind === '(' || kind === ')' || kind === '#' || kind === '%') return s[i + 2] === undefined ? null : 3
+  return 2
+}
+
+/** The plain text of a whole output. */
+export function screenText(text: string): string {
+  const st = new PlainTextStream()
+  const lines = st.push(text)
+  const last = st.flush()
+  if (last !== null) lines.push(last)
+  return lines.join('\n')
+}

@@ -1,0 +1,229 @@
+import type Database from 'better-sqlite3'
+import type { TranscriptCommand, TranscriptEvents, TranscriptSearchHit, TranscriptSummary } from '../../contract'
+import { indexText, lineMatches, matchRanges, parseSearchQuery } from '../../core/search/fts-text'
+import { AppError } from './app-error'
+
+export interface NewTranscript {
+  hostId: number | null
+  hostName: string
+  title: string
+  term: string
+  cols: number
+  rows: number
+  shellIntegration: boolean
+  startedAt: string
+}
+
+export interface RecordedEvent {
+  /** Seconds since the session started. */
+  t: number
+  kind: 'o' | 'i' | 'r' | 'm'
+  /** Output bytes recorded before this event. */
+  outOffset: number
+  data: Buffer
+}
+
+/** A command as the recorder saves it (the store gives it its ids). */
+export type RecordedCommand = Omit<TranscriptCommand, 'id' | 'transcriptId'>
+
+interface SessionRow {
+  id: number
+  host_name: string
+  title: string
+  started_at: string
+  ended_at: string | null
+  end_reason: string | null
+  output_bytes: number
+  lines: number
+  shell_integration: number
+  cols: number
+  rows: number
+  term: string
+  commands: number
+}
+
+interface CommandRow {
+  id: number
+  session_id: number
+  command_line: string
+  started_at: string
+  ended_at: string
+  exit_code: number | null
+  output_start: number
+  output_end: number
+  first_line: number
+}
+
+function toSummary(r: SessionRow): TranscriptSummary {
+  return {
+    id: r.id,
+    hostName: r.host_name,
+    title: r.title,
+    startedAt: r.started_at,
+    endedAt: r.ended_at,
+    endReason: r.end_reason,
+    outputBytes: r.output_bytes,
+    lines: r.lines,
+    commands: r.commands,
+    shellIntegration: r.shell_integration !== 0
+  }
+}
+
+function toCommand(r: CommandRow): TranscriptCommand {
+  return {
+    id: r.id,
+    transcriptId: r.session_id,
+    commandLine: r.command_line,
+    startedAt: r.started_at,
+    endedAt: r.ended_at,
+    exitCode: r.exit_code,
+    outputStart: r.output_start,
+    outputEnd: r.output_end,
+    firstLine: r.first_line
+  }
+}
+
+const summarySql = `SELECT s.*, (SELECT count(*) FROM terminal_commands c WHERE c.session_id = s.id) AS commands FROM terminal_sessions s`
+
+/** Terminal recordings of the case: events, commands, and the plain text with its full-text index. */
+export class TranscriptStore {
+  constructor(private readonly db: Database.Database) {}
+
+  create(t: NewTranscript): number {
+    const info = this.db
+      .prepare('INSERT INTO terminal_sessions (host_id, host_name, title, term, cols, rows, shell_integration, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(t.hostId, t.hostName, t.title, t.term, t.cols, t.rows, t.shellIntegration ? 1 : 0, t.startedAt)
+    return Number(info.lastInsertRowid)
+  }
+
+  /** One flush of a live recording, in one transaction: nothing of it is half-written. */
+  append(id: number, batch: { events: RecordedEvent[]; chunks: { firstLine: number; text: string }[]; commands: RecordedCommand[]; outputBytes: number; lines: number }): void {
+    const ev = this.db.prepare('INSERT INTO terminal_events (session_id, t, kind, out_offset, data) VALUES (?, ?, ?, ?, ?)')
+    const ch = this.db.prepare('INSERT INTO terminal_chunks (session_id, first_line, text) VALUES (?, ?, ?)')
+    const fts = this.db.prepare('INSERT INTO terminal_fts (rowid, body) VALUES (?, ?)')
+    const cmd = this.db.prepare(
+      'INSERT INTO terminal_commands (session_id, command_line, started_at, ended_at, exit_code, output_start, output_end, first_line) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'
+    )
+    this.db.transaction(() => {
+      for (const e of batch.events) ev.run(id, e.t, e.kind, e.outOffset, e.data)
+      for (const c of batch.chunks) fts.run(ch.run(id, c.firstLine, c.text).lastInsertRowid, indexText(c.text))
+      for (const c of batch.commands) cmd.run(id, c.commandLine, c.startedAt, c.endedAt, c.exitCode, c.outputStart, c.outputEnd, c.firstLine)
+      this.db.prepare('UPDATE terminal_sessions SET output_bytes = ?, lines = ? WHERE id = ?').run(batch.outputBytes, batch.lines, id)
+    })()
+  }
+
+  finish(id: number, endedAt: string, reason: string): void {
+    this.db.prepare('UPDATE terminal_sessions SET ended_at = ?, end_reason = ? WHERE id = ?').run(endedAt, reason, id)
+  }
+
+  /** Sessions a crash left without an end are marked so, when the case opens. */
+  markInterrupted(): void {
+    this.db.prepare("UPDATE terminal_sessions SET ended_at = started_at, end_reason = 'the workbench stopped while it was recording' WHERE ended_at IS NULL").run()
+  }
+
+  list(): TranscriptSummary[] {
+    return (this.db.prepare(`${summarySql} ORDER BY s.id DESC`).all() as SessionRow[]).map(toSummary)
+  }
+
+  get(id: number): TranscriptSummary & { cols: number; rows: number; term: string } {
+    const r = this.db.prepare(`${summarySql} WHERE s.id = ?`).get(id) as SessionRow | undefined
+    if (!r) throw new AppError('not_found', `Terminal recording ${id} does not exist in this case.`)
+    return { ...toSummary(r), cols: r.cols, rows: r.rows, term: r.term }
+  }
+
+  commands(id: number): TranscriptCommand[] {
+    return (this.db.prepare('SELECT * FROM terminal_commands WHERE session_id = ? ORDER BY id').all(id) as CommandRow[]).map(toCommand)
+  }
+
+  command(id: number, commandId: number): TranscriptCommand {
+    const r = this.db.prepare('SELECT * FROM terminal_commands WHERE session_id = ? AND id = ?').get(id, commandId) as CommandRow | undefined
+    if (!r) throw new AppError('not_found', `Command ${commandId} is not in terminal recording ${id}.`)
+    return toCommand(r)
+  }
+
+  /** Events in order after an event id, for replay and export. */
+  events(id: number, after: number, limit: number): { id: number; t: number; kind: 'o' | 'i' | 'r' | 'm'; data: Buffer }[] {
+    return this.db.prepare('SELECT id, t, kind, data FROM terminal_events WHERE session_id = ? AND id > ? ORDER BY id LIMIT ?').all(id, after, limit) as {
+      id: number
+      t: number
+      kind: 'o' | 'i' | 'r' | 'm'
+      data: Buffer
+    }[]
+  }
+
+  eventsWindow(id: number, after: number, limit: number, decode: (rows: { kind: string; data: Buffer }[]) => string[]): TranscriptEvents {
+    const s = this.get(id)
+    const rows = this.events(id, after, limit)
+    const texts = decode(rows)
+    const last = rows[rows.length - 1]
+    return {
+      transcriptId: id,
+      cols: s.cols,
+      rows: s.rows,
+      events: rows.map((r, i) => [r.t, r.kind, texts[i] ?? ''] as [number, 'o' | 'i' | 'r' | 'm', string]),
+      next: rows.length === limit && last ? last.id : null
+    }
+  }
+
+  /** The recorded output bytes in [start, end). */
+  output(id: number, start: number, end: number): Buffer {
+    const rows = this.db
+      .prepare("SELECT out_offset, data FROM terminal_events WHERE session_id = ? AND kind = 'o' AND out_offset < ? AND out_offset + length(data) > ? ORDER BY id")
+      .all(id, end, start) as { out_offset: number; data: Buffer }[]
+    const parts = rows.map((r) => r.data.subarray(Math.max(0, start - r.out_offset), Math.min(r.data.length, end - r.out_offset)))
+    return Buffer.concat(parts)
+  }
+
+  delete(id: number): void {
+    this.get(id)
+    this.db.prepare('DELETE FROM terminal_sessions WHERE id = ?').run(id)
+  }
+
+  /** Full-text search over the plain text of every recording: matching lines with their line numbers. */
+  search(query: string, maxTranscripts = 50, maxLines = 20): { hits: TranscriptSearchHit[]; tookMs: number } {
+    const started = performance.now()
+    const q = parseSearchQuery(query)
+    if (!q) return { hits: [], tookMs: 0 }
+    let rows: { id: number; session_id: number; first_line: number; text: string }[]
+    try {
+      const ids = this.db.prepare('SELECT rowid FROM terminal_fts WHERE terminal_fts MATCH ? ORDER BY rowid').pluck().all(q.fts) as number[]
+      const get = this.db.prepare('SELECT id, session_id, first_line, text FROM terminal_chunks WHERE id = ?')
+      rows = []
+      const perSession = new Map<number, number>()
+      for (const cid of ids) {
+        const r = get.get(cid) as { id: number; session_id: number; first_line: number; text: string } | undefined
+        if (!r) continue
+        // Enough lines of this recording already: its other chunks are not read.
+        const n = perSession.get(r.session_id) ?? 0
+        if (n >= maxLines) continue
+        rows.push(r)
+        perSession.set(r.session_id, n + r.text.split('\n').filter((l) => lineMatches(l, q.terms)).length)
+      }
+    } catch (err) {
+      throw new AppError('invalid_input', `The search "${query}" could not be run: ${(err as Error).message}. Use words, "quoted phrases" and a trailing * for a prefix.`)
+    }
+    const bySession = new Map<number, TranscriptSearchHit>()
+    for (const r of rows) {
+      let hit = bySession.get(r.session_id)
+      if (!hit) {
+        if (bySession.size >= maxTranscripts) continue
+        hit = { transcript: this.get(r.session_id), lines: [], moreLines: false }
+        bySession.set(r.session_id, hit)
+      }
+      const ls = r.text.split('\n')
+      for (let i = 0; i < ls.length; i++) {
+        const l = ls[i] as string
+        if (l === '' || !lineMatches(l, q.terms)) continue
+        if (hit.lines.length >= maxLines) {
+          hit.moreLines = true
+          break
+        }
+        const ranges = matchRanges(l, q.terms)
+        const from = ranges[0] && ranges[0].start > 24 ? ranges[0].start - 16 : 0
+        hit.lines.push({ line: r.first_line + i, text: l.slice(from, from + 1000), from, matches: ranges.map((m) => ({ start: m.start - from, end: m.end - from })) })
+      }
+    }
+    const hits = [...bySession.values()].filter((h) => h.lines.length > 0).sort((a, b) => b.transcript.id - a.transcript.id)
+    return { hits, tookMs: Math.round((performance.now() - started) * 10) / 10 }
+  }
+}

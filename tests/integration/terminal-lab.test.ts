@@ -1,0 +1,214 @@
+// Terminals against the real lab: a PTY shell over ssh2 through the jump host, recorded into a real case file.
+import { createHash } from 'node:crypto'
+import { chmodSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { BackendEvent, TerminalData, TerminalInfo } from '../../src-main/contract'
+import type { Caller } from '../../src-main/node/backend/dispatcher'
+import { CaseDb } from '../../src-main/node/store/case-db'
+import { labUser, startLab, stopLab, type Lab } from '../lab/lab'
+import { SshHarness } from '../helpers/ssh-harness'
+import { tempDir } from '../helpers/tmp'
+
+let t: ReturnType<typeof tempDir>
+let lab: Lab
+let h: SshHarness
+const ids: Record<string, number> = {}
+
+/** A client of the backend as a window is: its own events, acknowledging what it "parsed" at once. */
+class Client {
+  readonly caller: Caller
+  readonly detach: () => void
+  readonly output = new Map<string, string>()
+  readonly states: TerminalInfo[] = []
+  autoAck = true
+  constructor() {
+    const c = h.backend.attachClient((e: BackendEvent) => this.onEvent(e))
+    this.caller = c.caller
+    this.detach = c.detach
+  }
+  private onEvent(e: BackendEvent): void {
+    if (e.name === 'terminal.data') {
+      const d = e.payload as TerminalData
+      this.output.set(d.terminalId, (this.output.get(d.terminalId) ?? '') + d.data)
+      if (this.autoAck) void h.backend.dispatch('terminal.ack', { terminalId: d.terminalId, bytes: d.bytes }, this.caller)
+    } else if (e.name === 'terminal.state') this.states.push(e.payload as TerminalInfo)
+  }
+  async call(method: string, input: unknown): Promise<unknown> {
+    const r = await h.backend.dispatch(method, input, this.caller)
+    if (!r.ok) throw new Error(`${method}: ${r.error.message}`)
+    return r.value
+  }
+  async waitFor(terminalId: string, re: RegExp, ms = 10_000): Promise<string> {
+    const end = Date.now() + ms
+    for (;;) {
+      const out = this.output.get(terminalId) ?? ''
+      if (re.test(out)) return out
+      if (Date.now() > end) throw new Error(`timed out waiting for ${re} in terminal output:\n${out.slice(-2000)}`)
+      await new Promise((r) => setTimeout(r, 20))
+    }
+  }
+  async open(hostId: number): Promise<TerminalInfo> {
+    const info = (await this.call('terminal.open', { hostId, cols: 120, rows: 40 })) as TerminalInfo
+    expect(info.state).toBe('open')
+    return info
+  }
+  type(terminalId: string, data: string): Promise<unknown> {
+    return this.call('terminal.input', { terminalId, data })
+  }
+  /** Waits until the prompt hook answered (OSC 133 B seen). */
+  async integrated(terminalId: string): Promise<void> {
+    const end = Date.now() + 10_000
+    while (!this.states.some((s) => s.terminalId === terminalId && s.shellIntegration === 'on')) {
+      if (Date.now() > end) throw new Error('shell integration never answered')
+      await new Promise((r) => setTimeout(r, 20))
+    }
+  }
+}
+
+beforeAll(async () => {
+  t = tempDir('sdnwb-term-')
+  chmodSync(t.dir, 0o755)
+  lab = await startLab({ dir: join(t.dir, 'lab'), nodes: 2 })
+  h = new SshHarness(join(t.dir, 'wb'), { connectTimeoutMs: 3000 })
+  await h.call('case.create', { name: 'terminal lab' })
+  const [n1, n2] = lab.nodes
+  if (!n1 || !n2) throw new Error('lab has no nodes')
+  ids.jump = await h.addHost({ name: 'jump', address: '127.0.0.1', port: lab.jump.port, role: 'master', keyPath: lab.keys.ed25519 })
+  ids.node1 = await h.addHost({ name: 'node1', address: n1.ip, port: 22, keyPath: lab.keys.ed25519, jumpHostId: ids.jump })
+  ids.node2 = await h.addHost({ name: 'node2', address: n2.ip, port: 22, keyPath: lab.keys.ed25519, jumpHostId: ids.jump })
+  ids.node1pw = await h.addHost({ name: 'node1-pw', address: n1.ip, port: 22, user: labUser, authMethod: 'password', jumpHostId: ids.jump })
+  ids.node2plain = await h.addHost({ name: 'node2-plain', address: n2.ip, port: 22, keyPath: lab.keys.ed25519, jumpHostId: ids.jump, shellIntegration: false })
+}, 120_000)
+
+afterAll(async () => {
+  h?.close()
+  if (lab) await stopLab(lab)
+  t?.cleanup()
+})
+
+describe('terminals on the lab', () => {
+  it('a shell through the jump host: commands delimited by the prompt hook, output saved as a capture the flow parser reads', async () => {
+    const a = new Client()
+    const term = await a.open(ids.node1 as number)
+    await a.integrated(term.terminalId)
+    await a.type(term.terminalId, 'ovs-ofctl -O OpenFlow13 dump-flows br0 | head -20\r')
+    await a.waitFor(term.terminalId, /133;D;0/)
+    await a.type(term.terminalId, 'false\r')
+    await a.waitFor(term.terminalId, /133;D;1/)
+    const view = (await a.call('transcripts.get', { transcriptId: term.transcriptId })) as { commands: { id: number; commandLine: string; exitCode: number | null }[] }
+    const dump = view.commands.find((c) => c.commandLine.startsWith('ovs-ofctl'))
+    expect(dump?.exitCode).toBe(0)
+    expect(view.commands.find((c) => c.commandLine === 'false')?.exitCode).toBe(1)
+    const saved = (await a.call('transcripts.saveCapture', { transcriptId: term.transcriptId, commandId: dump?.id, commandLine: 'ovs-ofctl -O OpenFlow13 dump-flows br0' })) as { id: number; parserId: string | null }
+    expect(saved.parserId).toBe('ovs-ofctl.dump-flows')
+    const parsed = (await a.call('captures.parsed', { id: saved.id })) as { kind: string }
+    expect(parsed.kind).toBe('flows')
+    const text = (await a.call('captures.text', { id: saved.id })) as { text: string }
+    expect(text.text).toMatch(/^ cookie=0x0, duration=|^OFPST_FLOW reply/m)
+    expect(text.text).not.toMatch(/\x1b|\r/)
+    // The transcript is searched through the case, not the xterm buffer.
+    const found = (await a.call('transcripts.search', { query: 'goto_table' })) as { hits: { transcript: { id: number }; lines: { line: number; text: string }[] }[] }
+    expect(found.hits[0]?.transcript.id).toBe(term.transcriptId)
+    expect(found.hits[0]?.lines[0]?.text).toContain('goto_table')
+    await a.call('terminal.close', { terminalId: term.terminalId })
+    const exported = (await a.call('transcripts.export', { transcriptId: term.transcriptId, format: 'asciicast' })) as { text: string; fileName: string }
+    const [header, ...events] = exported.text.trim().split('\n')
+    expect(JSON.parse(header as string)).toMatchObject({ version: 2, width: 120, height: 40 })
+    for (const e of events) expect(JSON.parse(e)).toEqual([expect.any(Number), expect.stringMatching(/^[oirm]$/), expect.any(String)])
+    expect(exported.fileName).toMatch(/^node1-terminal-.*\.cast$/)
+    const plain = (await a.call('transcripts.export', { transcriptId: term.transcriptId, format: 'text' })) as { text: string }
+    expect(plain.text).toContain('exit 1  line')
+    a.detach()
+  }, 60_000)
+
+  it('input typed while the terminal does not echo (read -s, sudo) is never recorded', async () => {
+    const a = new Client()
+    const term = await a.open(ids.node1 as number)
+    await a.integrated(term.terminalId)
+    await a.type(term.terminalId, 'read -s -p "Password: " pw; echo; echo "got ${#pw}"\r')
+    await a.waitFor(term.terminalId, /Password: /)
+    for (const ch of 'hunter2-secret') await a.type(term.terminalId, ch)
+    await a.type(term.terminalId, '\r')
+    await a.waitFor(term.terminalId, /got 14/)
+    await a.type(term.terminalId, 'echo visible-marker\r')
+    await a.waitFor(term.terminalId, /visible-marker\r\n/)
+    await a.call('terminal.close', { terminalId: term.terminalId })
+    const cast = ((await a.call('transcripts.export', { transcriptId: term.transcriptId, format: 'asciicast' })) as { text: string }).text
+    expect(cast).not.toContain('hunter2')
+    expect(cast).not.toMatch(/"i","h"|"i","u"|"i","n"|"i","t"/)
+    expect(cast).toContain('14 typed characters not echoed')
+    // What was echoed is recorded as input.
+    expect(cast).toContain('"i","echo visible-marker"')
+    const times = cast.trim().split('\n').slice(1).map((l) => (JSON.parse(l) as [number])[0])
+    expect(times).toEqual([...times].sort((x, y) => x - y))
+    a.detach()
+  }, 60_000)
+
+  it('bytes go to the client that opened the terminal only; broadcast types into every chosen terminal', async () => {
+    const a = new Client()
+    const b = new Client()
+    const t1 = await a.open(ids.node1 as number)
+    const t2 = await a.open(ids.node2 as number)
+    await a.integrated(t1.terminalId)
+    await a.integrated(t2.terminalId)
+    await expect(b.call('terminal.input', { terminalId: t1.terminalId, data: 'id\r' })).rejects.toThrow(/not open in this window/)
+    await a.call('terminal.setBroadcast', { terminalId: t1.terminalId, on: true })
+    await a.call('terminal.setBroadcast', { terminalId: t2.terminalId, on: true })
+    await a.type(t1.terminalId, 'hostname; echo bc-$((6*7))\r')
+    await a.waitFor(t1.terminalId, /bc-42/)
+    await a.waitFor(t2.terminalId, /bc-42/)
+    expect(b.output.size).toBe(0)
+    await a.call('terminal.close', { terminalId: t1.terminalId })
+    await a.call('terminal.close', { terminalId: t2.terminalId })
+    a.detach()
+    b.detach()
+  }, 60_000)
+
+  it('a host opted out of shell integration gets no hook; a detached client ends its terminals, recordings kept', async () => {
+    const a = new Client()
+    const term = await a.open(ids.node2plain as number)
+    expect(term.shellIntegration).toBe('off')
+    await a.type(term.terminalId, 'echo plain-$((2+3))\r')
+    const out = await a.waitFor(term.terminalId, /plain-5/)
+    expect(out).not.toContain('133;')
+    a.detach()
+    const list = (await h.call('transcripts.list')) as { id: number; endedAt: string | null; endReason: string | null }[]
+    const rec = list.find((r) => r.id === term.transcriptId)
+    expect(rec?.endedAt).not.toBeNull()
+    expect(rec?.endReason).toBe('the workbench window closed')
+  }, 60_000)
+
+  it('flow control: a client that stops acknowledging pauses the channel, and the output is recorded byte for byte', async () => {
+    const a = new Client()
+    a.autoAck = false
+    const term = await a.open(ids.node1 as number)
+    await a.integrated(term.terminalId)
+    // 8 MB of text, with the PTY's LF to CRLF turned off so the recorded bytes are the file's.
+    await a.type(term.terminalId, 'head -c 6000000 /dev/urandom | base64 > /tmp/sdnwb-big.txt; sha256sum /tmp/sdnwb-big.txt; stty -onlcr\r')
+    const sums = await a.waitFor(term.terminalId, /([0-9a-f]{64})  \/tmp\/sdnwb-big.txt/, 30_000)
+    const want = /([0-9a-f]{64})  \/tmp\/sdnwb-big.txt/.exec(sums)?.[1]
+    await a.type(term.terminalId, 'cat /tmp/sdnwb-big.txt; stty onlcr\r')
+    await new Promise((r) => setTimeout(r, 1500))
+    const held = (a.output.get(term.terminalId) ?? '').length
+    // Without acknowledgements only about the high mark (plus a frame) was sent.
+    await new Promise((r) => setTimeout(r, 500))
+    expect((a.output.get(term.terminalId) ?? '').length).toBe(held)
+    expect(held - sums.length).toBeLessThan(256 * 1024 + 128 * 1024)
+    // Acknowledge everything: the rest flows.
+    a.autoAck = true
+    await a.call('terminal.ack', { terminalId: term.terminalId, bytes: 1 << 30 })
+    await a.waitFor(term.terminalId, /133;D;0[^]*$/, 60_000)
+    await a.waitFor(term.terminalId, /133;C;cat[^]*133;D;0/, 60_000)
+    const view = (await a.call('transcripts.get', { transcriptId: term.transcriptId })) as { commands: { id: number; commandLine: string; outputStart: number; outputEnd: number }[] }
+    const cat = view.commands.find((c) => c.commandLine.startsWith('cat '))
+    expect(cat).toBeDefined()
+    await a.call('terminal.close', { terminalId: term.terminalId })
+    const path = (await h.call('app.info')).openCase?.path as string
+    const db = CaseDb.open(path, { readOnly: true })
+    const bytes = db.transcripts.output(term.transcriptId as number, cat?.outputStart ?? 0, cat?.outputEnd ?? 0)
+    db.close()
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(want)
+    a.detach()
+  }, 120_000)
+})

@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest'
+import { EchoGate, type GateEvent } from '../../src-main/core/terminal/echo-gate'
+import { PlainTextStream, screenText } from '../../src-main/core/terminal/plain-text'
+import { ShellCommandTracker, ShellMarkScanner } from '../../src-main/node/terminal/shell-marks'
+
+const inputs = (evs: GateEvent[]) => evs.filter((e) => e.kind === 'input').map((e) => (e.kind === 'input' ? e.text : ''))
+
+describe('echo gate', () => {
+  it('records keys the shell echoed, one by one or pasted, with Enter after them', () => {
+    const g = new EchoGate()
+    const got: GateEvent[] = []
+    for (const [i, ch] of [...'ls'].entries()) {
+      got.push(...g.input(ch, i))
+      got.push(...g.output(ch, i))
+    }
+    got.push(...g.input('\r', 5), ...g.output('\r\nfile\r\n', 6))
+    got.push(...g.input('echo hi\r', 7), ...g.output('\x1b[?2004lecho hi\r\nhi\r\n', 8))
+    expect(inputs(got)).toEqual(['l', 's', '\r', 'echo hi', '\r'])
+  })
+
+  it('drops what the terminal did not echo (a password), counting it; the Enter after it is kept', () => {
+    const g = new EchoGate()
+    const got: GateEvent[] = []
+    for (const ch of 'hunter2') got.push(...g.input(ch, 1))
+    got.push(...g.input('\r', 2))
+    // sudo answers after Enter: its next output is not the password.
+    got.push(...g.output('\r\nSorry, try again.\r\n[sudo] password for x: ', 3))
+    expect(inputs(got)).toEqual(['\r'])
+    expect(got.find((e) => e.kind === 'hidden')).toMatchObject({ chars: 7 })
+    expect(JSON.stringify(got)).not.toMatch(/hunter|"h"|"u"/)
+  })
+
+  it('drops unechoed text when nothing at all is printed within the hold time', () => {
+    const g = new EchoGate(1000)
+    expect(g.input('secret', 0)).toEqual([])
+    expect(g.tick(500)).toEqual([])
+    expect(g.tick(1000)).toEqual([{ kind: 'hidden', chars: 6, at: 1000 }])
+  })
+
+  it('never records text whose echo looks different, and keys (Ctrl-C, arrows) always', () => {
+    const g = new EchoGate()
+    const got = [...g.input('abc', 0), ...g.output('xyz', 1), ...g.input('\x03\x1b[A', 2)]
+    expect(inputs(got)).toEqual(['\x03', '\x1b[A'])
+  })
+
+  it('an echo split over two chunks is still an echo', () => {
+    const g = new EchoGate()
+    const got = [...g.input('hostname', 0), ...g.output('host', 1), ...g.output('name', 2)]
+    expect(inputs(got).join('')).toBe('hostname')
+  })
+})
+
+describe('plain text of terminal output', () => {
+  it('removes escapes, folds CRLF, applies carriage returns and backspaces, across chunk boundaries', () => {
+    expect(screenText('\x1b[1;32mok\x1b[0m\r\nnext')).toBe('ok\nnext')
+    expect(screenText('10%\r50%\r100%\n')).toBe('100%\n'.trimEnd())
+    expect(screenText('abd\bc\n')).toBe('abc')
+    expect(screenText('a\tb')).toBe('a       b')
+    expect(screenText('\x1b]133;C;ls\x07out\x1b]0;title\x1b\\\n')).toBe('out')
+    const s = new PlainTextStream()
+    expect([...s.push('line one\r\nli\x1b'), ...s.push('[31mne two\r'), ...s.push('\n')]).toEqual(['line one', 'line two'])
+  })
+})
+
+describe('shell marks', () => {
+  it('finds OSC 133 marks and their offsets when a chunk cuts one anywhere', () => {
+    const stream = Buffer.from('x\x1b]133;B\x07ls\r\n\x1b]133;C;ls -l\x07file\r\n\x1b]133;D;2\x1b\\')
+    for (let cut = 1; cut < stream.length; cut++) {
+      const sc = new ShellMarkScanner()
+      const marks = [...sc.push(stream.subarray(0, cut)), ...sc.push(stream.subarray(cut))]
+      expect(marks.map((m) => [m.kind, m.arg])).toEqual([
+        ['B', null],
+        ['C', 'ls -l'],
+        ['D', '2']
+      ])
+      const c = marks[1]
+      const d = marks[2]
+      expect(stream.subarray(c?.end, d?.start).toString()).toBe('file\r\n')
+    }
+  })
+
+  it('turns marks into commands; without a C mark (POSIX sh) the echoed line names the command', () => {
+    const bytes = Buffer.from('\x1b]133;B\x07echo hi\r\nhi\r\n\x1b]133;D;0\x07')
+    const sc = new ShellMarkScanner()
+    const tr = new ShellCommandTracker()
+    const cmds = sc.push(bytes).map((m) => tr.mark(m, 1, (a, b) => bytes.subarray(a, b)))
+    const cmd = cmds.find((c) => c !== null)
+    expect(cmd?.commandLine).toBe('echo hi')
+    expect(cmd?.exitCode).toBe(0)
+    expect(bytes.subarray(cmd?.outputStart, cmd?.outputEnd).toString()).toBe('hi\r\n')
+  })
+})
