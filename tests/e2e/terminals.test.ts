@@ -1,0 +1,101 @@
+// Terminals in the real UI (Chromium, browser mode) on the real lab: xterm.js over the WebSocket, ssh2 through
+// the jump host, the session recorded in the case.
+import { readFileSync } from 'node:fs'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { openLabUi, type LabUi } from '../helpers/lab-ui'
+import type { WsClient } from '../helpers/ws-client'
+
+let ui: LabUi
+let page: Page
+let ws: WsClient
+let pageErrors: string[]
+
+beforeAll(async () => {
+  ui = await openLabUi({ prefix: 'sdnwb-e2e-term-', caseName: 'Terminals', height: 900 })
+  ;({ page, ws, pageErrors } = ui)
+}, 120_000)
+
+afterAll(async () => {
+  await ui?.close()
+})
+
+async function typeLine(text: string): Promise<void> {
+  await page.keyboard.type(text)
+  await page.keyboard.press('Enter')
+}
+
+describe('terminals', () => {
+  it('node1 through the jump host: dump-flows, saved as a capture and read in the flow grid, found by search, exported', async () => {
+    await page.getByTestId('nav-hosts').click()
+    await page.locator('tr[data-host="node1"]').getByTestId('host-terminal').click()
+    await page.getByTestId('terminal-tab').filter({ hasText: 'node1' }).waitFor()
+    // The prompt hook answers: the tab says commands are tracked.
+    await page.getByText('Shell integration: on').waitFor({ timeout: 15_000 })
+    await page.locator('[data-testid="xterm-host"]:visible').click()
+    await typeLine('ovs-ofctl -O OpenFlow13 dump-flows br0')
+    const cmd = page.getByTestId('terminal-commands').locator('li').filter({ hasText: 'ovs-ofctl -O OpenFlow13 dump-flows br0' })
+    await cmd.waitFor({ timeout: 15_000 })
+    expect(await cmd.locator('.exit').textContent()).toBe('exit 0')
+    await page.screenshot({ path: 'test-results/screenshots/terminal-node1.png' })
+    await cmd.getByTestId('save-command').click()
+    await page.getByTestId('terminal-note').filter({ hasText: 'read by ovs-ofctl.dump-flows' }).waitFor()
+    await page.getByTestId('terminal-note').getByRole('button', { name: 'Open' }).click()
+    // The flow grid reads it as any capture.
+    await page.getByTestId('flow-grid').waitFor({ timeout: 15_000 })
+    expect(await page.getByTestId('flow-grid').textContent()).toContain('goto_table')
+    await page.screenshot({ path: 'test-results/screenshots/terminal-capture-grid.png' })
+
+    // A line of it through the recordings' search.
+    await page.getByTestId('nav-terminals').click()
+    await page.getByTestId('transcript-search').fill('"table=253"')
+    await page.getByTestId('transcript-search').press('Enter')
+    await page.getByTestId('transcript-hit').first().waitFor()
+    expect(await page.getByTestId('transcript-hit').first().textContent()).toContain('table=253')
+
+    // The recording exported as asciicast.
+    const download = page.waitForEvent('download')
+    await page.getByTestId('export-cast').click()
+    const file = await (await download).path()
+    const lines = readFileSync(file, 'utf8').trim().split('\n')
+    expect(JSON.parse(lines[0] as string)).toMatchObject({ version: 2 })
+    // Keys typed one by one, each recorded once the shell echoed it.
+    const typed = lines.slice(1).map((l) => JSON.parse(l) as [number, string, string]).filter((e) => e[1] === 'i').map((e) => e[2]).join('')
+    expect(typed).toContain('ovs-ofctl -O OpenFlow13 dump-flows br0\r')
+  }, 120_000)
+
+  it('broadcast: hostname typed once reaches node1 and node2, each tab marked', async () => {
+    await page.getByTestId('nav-terminals').click()
+    const tabs = page.getByTestId('terminal-tab')
+    const before = await tabs.count()
+    for (const node of ['node1', 'node2']) {
+      await page.getByTestId('terminal-host').selectOption({ label: node })
+      await page.getByTestId('terminal-new').click()
+      await tabs.nth(before + (node === 'node1' ? 0 : 1)).waitFor()
+      await page.locator(`.tab.active[data-host="${node}"]`).waitFor()
+      await page.getByText('Shell integration: on').waitFor({ timeout: 15_000 })
+      await page.getByTestId('terminal-broadcast').check()
+    }
+    const mine = [tabs.nth(before), tabs.nth(before + 1)]
+    for (const t of mine) await t.locator('.bc-badge').waitFor()
+    // Back to node1's tab: its screen is the one shown; typing there reaches both.
+    await mine[0]?.locator('.tab-title').click()
+    expect(await page.locator('.tab.active').getAttribute('data-host')).toBe('node1')
+    await page.locator('[data-testid="xterm-host"]:visible').click()
+    await typeLine('hostname')
+    // Both recordings hold the command, each with its node's answer.
+    const deadline = Date.now() + 15_000
+    let outs: string[] = []
+    for (;;) {
+      const list = await ws.call('transcripts.list', {})
+      outs = await Promise.all(list.filter((s) => s.endedAt === null).map(async (s) => (await ws.call('transcripts.export', { transcriptId: s.id, format: 'text' })).text))
+      if (outs.filter((o) => /Commands:\n(?:.*\n)*.*exit 0 .*hostname/.test(o)).length >= 2 || Date.now() > deadline) break
+      await new Promise((r) => setTimeout(r, 200))
+    }
+    expect(outs.filter((o) => /exit 0 .*hostname/.test(o)).length).toBe(2)
+    expect(outs.some((o) => /\nnode1\n/.test(o))).toBe(true)
+    expect(outs.some((o) => /\nnode2\n/.test(o))).toBe(true)
+    await page.screenshot({ path: 'test-results/screenshots/terminal-broadcast.png' })
+    expect(pageErrors).toEqual([])
+  }, 120_000)
+})
