@@ -1,0 +1,118 @@
+// `npm run bench:terminal [-- --mb 200 --tries 20]` (root, starts its own lab): a terminal in the real UI
+// (Chromium, browser mode) to node1 through the jump host. Prints, one per line: cat throughput, Ctrl-C to
+// prompt during `yes` (p95), the page's heap growth during the cat, whether the recorded output's SHA-256 is
+// the file's, and transcript search over the recorded lines.
+import { createHash } from 'node:crypto'
+import { parseArgs } from 'node:util'
+import type { TranscriptCommand } from '../../src-main/contract'
+import { CaseDb } from '../../src-main/node/store/case-db'
+import { openLabUi } from '../helpers/lab-ui'
+
+const { values } = parseArgs({ options: { mb: { type: 'string', default: '200' }, tries: { type: 'string', default: '20' } } })
+const mb = Number(values.mb)
+const tries = Number(values.tries)
+
+function pct(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b)
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] as number
+}
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+const ui = await openLabUi({ prefix: 'sdnwb-bench-term-', caseName: 'terminal bench', height: 900 })
+const { page, ws } = ui
+try {
+  const hosts = await ws.call('hosts.list', {})
+  const node1 = hosts.find((h) => h.name === 'node1')
+  if (!node1) throw new Error('no node1')
+  // The file: base64 text in 100-character lines (2M lines for 200 MB), with one needle line in the middle.
+  const file = '/tmp/sdnwb-bench-cat.txt'
+  const rawBytes = Math.round((mb * 1e6 * 3) / 4 / 2)
+  const gen = await ws.call('ssh.exec', {
+    hostId: node1.id,
+    argv: ['sh', '-c', `{ head -c ${rawBytes} /dev/urandom | base64 -w 100; echo 'needle sdnwbneedle 10.128.5.5'; head -c ${rawBytes} /dev/urandom | base64 -w 100; } > ${file}; stat -c %s ${file}; sha256sum ${file}`],
+    timeoutMs: 300_000
+  })
+  const [sizeLine, sumLine] = gen.stdout.trim().split('\n')
+  const size = Number(sizeLine)
+  const want = sumLine?.split(' ')[0]
+  console.log(`generated ${(size / 1e6).toFixed(1)} MB on node1 (sha256 ${want?.slice(0, 12)}…)`)
+
+  await page.getByTestId('nav-hosts').click()
+  await page.locator('tr[data-host="node1"]').getByTestId('host-terminal').click()
+  await page.getByText('Shell integration: on').waitFor({ timeout: 30_000 })
+  await page.locator('[data-testid="xterm-host"]:visible').click()
+  const terminals = await ws.call('transcripts.list', {})
+  const transcriptId = terminals[0]?.id as number
+  const commands = async () => (await ws.call('transcripts.get', { transcriptId })).commands
+  const waitCommand = async (pred: (c: TranscriptCommand) => boolean, ms: number): Promise<TranscriptCommand> => {
+    const end = Date.now() + ms
+    for (;;) {
+      const c = (await commands()).find(pred)
+      if (c) return c
+      if (Date.now() > end) throw new Error('the command did not end in time')
+      await sleep(25)
+    }
+  }
+
+  // The page's JS heap, sampled through the DevTools protocol during the cat.
+  const cdp = await page.context().newCDPSession(page)
+  await cdp.send('HeapProfiler.collectGarbage')
+  const heap = async () => ((await cdp.send('Runtime.getHeapUsage')) as { usedSize: number }).usedSize
+  const heap0 = await heap()
+  let heapMax = heap0
+  let sampling = true
+  const sampler = (async () => {
+    while (sampling) {
+      heapMax = Math.max(heapMax, await heap())
+      await sleep(200)
+    }
+  })()
+  // The PTY's LF-to-CRLF turned off for the cat, so the recorded bytes are the file's own.
+  await page.keyboard.type(`stty -onlcr; cat ${file}; stty onlcr`)
+  const pressed = Date.now()
+  await page.keyboard.press('Enter')
+  const cat = await waitCommand((c) => c.commandLine.startsWith('stty -onlcr; cat'), 600_000)
+  const wall = Date.now() - pressed
+  sampling = false
+  await sampler
+  const catMs = Date.parse(cat.endedAt) - Date.parse(cat.startedAt)
+  console.log(`cat of ${(size / 1e6).toFixed(0)} MB into the terminal: ${((size / 1e6) / (catMs / 1000)).toFixed(1)} MB/s (${(catMs / 1000).toFixed(2)} s from the output's first byte to the prompt; ${(wall / 1000).toFixed(2)} s from Enter)`)
+  console.log(`page heap growth during the cat: ${((heapMax - heap0) / 1024 / 1024).toFixed(1)} MB (max ${(heapMax / 1024 / 1024).toFixed(1)} MB, before ${(heap0 / 1024 / 1024).toFixed(1)} MB)`)
+
+  // Ctrl-C during `yes`: from the key press to the backend seeing the next prompt's mark (the output in
+  // flight before it is at most the high mark, parsed by xterm.js within a few ms).
+  const latencies: number[] = []
+  for (let i = 0; i < tries; i++) {
+    const before = (await commands()).length
+    await page.keyboard.type('yes')
+    await page.keyboard.press('Enter')
+    await sleep(400)
+    const t0 = Date.now()
+    await page.keyboard.press('Control+C')
+    const seen = new Set((await commands()).slice(0, before).map((c) => c.id))
+    const yes = await waitCommand((c) => c.commandLine === 'yes' && !seen.has(c.id), 30_000)
+    latencies.push(Date.parse(yes.endedAt) - t0)
+    await sleep(100)
+  }
+  console.log(`Ctrl-C during yes to prompt: p95 ${pct(latencies, 95)} ms, median ${pct(latencies, 50)} ms over ${tries} tries`)
+
+  // The recorded output of the cat, from the case file itself.
+  const path = (await ws.call('app.info', {})).openCase?.path as string
+  const db = CaseDb.open(path, { readOnly: true })
+  const bytes = db.transcripts.output(transcriptId, cat.outputStart, cat.outputEnd)
+  const got = createHash('sha256').update(bytes).digest('hex')
+  const lines = db.transcripts.get(transcriptId).lines
+  db.close()
+  console.log(`recorded output of the cat: ${got === want ? 'byte-identical' : 'DIFFERENT'} (sha256 ${got.slice(0, 12)}…, ${bytes.length} bytes of ${size})`)
+
+  const times: number[] = []
+  let found = 0
+  for (let i = 0; i < 7; i++) {
+    const r = await ws.call('transcripts.search', { query: 'sdnwbneedle' })
+    times.push(r.tookMs)
+    found = r.hits.reduce((n, h) => n + h.lines.length, 0)
+  }
+  console.log(`transcript search over ${(lines / 1e6).toFixed(2)}M recorded lines: median ${pct(times, 50)} ms (${found} line found)`)
+} finally {
+  await ui.close()
+}
