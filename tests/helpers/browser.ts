@@ -1,8 +1,9 @@
 import { mkdirSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import { resolve } from 'node:path'
 import { chromium, type Browser, type Page } from 'playwright-core'
 
-export const screenshotDir = resolve(__dirname, '../../test-results/screenshots')
+export const screenshotDir = fileURLToPath(new URL('../../test-results/screenshots', import.meta.url))
 
 /** Debian's Chromium, headless, with no background traffic (this machine has no network). */
 export function launchChromium(): Promise<Browser> {

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
 
 export interface ServeProcess {
   url: string
@@ -11,7 +12,7 @@ export interface ServeProcess {
 
 /** Starts browser mode exactly as `npm run serve` does, and waits for the URL it prints. */
 export function startServe(args: string[], timeoutMs = 120_000): Promise<ServeProcess> {
-  const root = resolve(__dirname, '../..')
+  const root = fileURLToPath(new URL('../..', import.meta.url))
   const child = spawn(process.execPath, [resolve(root, 'scripts/serve.mjs'), ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
   let out = ''
   let err = ''

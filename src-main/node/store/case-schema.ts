@@ -196,7 +196,8 @@ export const caseMigrations: readonly Migration[] = [
     // Terminal sessions as evidence: the recording (asciicast-like events: output bytes exactly as received,
     // input only once the terminal echoed it, resizes, marks), one row per command the shell integration
     // delimited (its output a byte range of the recording), and the plain text in whole-line chunks with a
-    // contentless full-text index, as captures have. Hosts can opt out of the prompt hook.
+    // contentless full-text index, as captures have; a chunk is indexed after it is stored (indexed = 1), off the
+    // path of a running terminal's output. Hosts can opt out of the prompt hook.
     version: 7,
     sql: `
       ALTER TABLE hosts ADD COLUMN shell_integration INTEGER NOT NULL DEFAULT 1;
@@ -240,8 +241,10 @@ export const caseMigrations: readonly Migration[] = [
         id          INTEGER PRIMARY KEY,
         session_id  INTEGER NOT NULL REFERENCES terminal_sessions(id) ON DELETE CASCADE,
         first_line  INTEGER NOT NULL,
-        text        TEXT NOT NULL
+        text        TEXT NOT NULL,
+        indexed     INTEGER NOT NULL DEFAULT 0
       );
+      CREATE INDEX terminal_chunks_unindexed ON terminal_chunks (id) WHERE indexed = 0;
       CREATE INDEX terminal_chunks_by_session ON terminal_chunks (session_id, first_line);
       CREATE VIRTUAL TABLE terminal_fts USING fts5(body, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 0');
       CREATE TRIGGER terminal_chunks_unindex AFTER DELETE ON terminal_chunks BEGIN

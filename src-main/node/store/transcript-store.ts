@@ -100,16 +100,39 @@ export class TranscriptStore {
   append(id: number, batch: { events: RecordedEvent[]; chunks: { firstLine: number; text: string }[]; commands: RecordedCommand[]; outputBytes: number; lines: number }): void {
     const ev = this.db.prepare('INSERT INTO terminal_events (session_id, t, kind, out_offset, data) VALUES (?, ?, ?, ?, ?)')
     const ch = this.db.prepare('INSERT INTO terminal_chunks (session_id, first_line, text) VALUES (?, ?, ?)')
-    const fts = this.db.prepare('INSERT INTO terminal_fts (rowid, body) VALUES (?, ?)')
     const cmd = this.db.prepare(
       'INSERT INTO terminal_commands (session_id, command_line, started_at, ended_at, exit_code, output_start, output_end, first_line) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'
     )
     this.db.transaction(() => {
       for (const e of batch.events) ev.run(id, e.t, e.kind, e.outOffset, e.data)
-      for (const c of batch.chunks) fts.run(ch.run(id, c.firstLine, c.text).lastInsertRowid, indexText(c.text))
+      for (const c of batch.chunks) ch.run(id, c.firstLine, c.text)
       for (const c of batch.commands) cmd.run(id, c.commandLine, c.startedAt, c.endedAt, c.exitCode, c.outputStart, c.outputEnd, c.firstLine)
       this.db.prepare('UPDATE terminal_sessions SET output_bytes = ?, lines = ? WHERE id = ?').run(batch.outputBytes, batch.lines, id)
     })()
+  }
+
+  /**
+   * Indexes stored chunks not yet in the full-text index, oldest first, up to about `budgetChars` of text;
+   * returns how many characters are still waiting. Indexing costs more than receiving (a line of random
+   * base64 is one long token), so it runs when the terminals are quiet, and before a search.
+   */
+  indexPending(budgetChars: number): number {
+    const pick = this.db.prepare('SELECT id, text FROM terminal_chunks WHERE indexed = 0 ORDER BY id LIMIT 64')
+    const fts = this.db.prepare('INSERT INTO terminal_fts (rowid, body) VALUES (?, ?)')
+    const done = this.db.prepare('UPDATE terminal_chunks SET indexed = 1 WHERE id = ?')
+    let spent = 0
+    while (spent < budgetChars) {
+      const rows = pick.all() as { id: number; text: string }[]
+      if (rows.length === 0) return 0
+      this.db.transaction(() => {
+        for (const r of rows) {
+          fts.run(r.id, indexText(r.text))
+          done.run(r.id)
+          spent += r.text.length
+        }
+      })()
+    }
+    return (this.db.prepare('SELECT ifnull(sum(length(text)), 0) AS n FROM terminal_chunks WHERE indexed = 0').get() as { n: number }).n
   }
 
   finish(id: number, endedAt: string, reason: string): void {
@@ -184,6 +207,8 @@ export class TranscriptStore {
     const started = performance.now()
     const q = parseSearchQuery(query)
     if (!q) return { hits: [], tookMs: 0 }
+    // What is stored but not indexed yet is indexed first: a search sees every recorded line.
+    this.indexPending(Number.POSITIVE_INFINITY)
     let rows: { id: number; session_id: number; first_line: number; text: string }[]
     try {
       const ids = this.db.prepare('SELECT rowid FROM terminal_fts WHERE terminal_fts MATCH ? ORDER BY rowid').pluck().all(q.fts) as number[]

@@ -30,6 +30,9 @@ export interface TerminalContext {
 const hookQuietMs = 250
 /** A shell that shows no mark this long after the hook is not one the hook works in. */
 const hookAnswerMs = 5000
+/** Indexing waits until no terminal printed for this long, then indexes this much text per 100 ms. */
+const indexQuietMs = 300
+const indexSliceChars = 1024 * 1024
 
 interface Terminal {
   info: TerminalInfo
@@ -62,8 +65,29 @@ interface Terminal {
 export class TerminalService {
   private readonly terminals = new Map<string, Terminal>()
   private next = 1
+  private lastOutput = 0
+  private indexTimer: NodeJS.Timeout | null = null
 
   constructor(private readonly ctx: TerminalContext) {}
+
+  /** Recorded text is indexed for search in slices while no terminal is busy printing. */
+  private scheduleIndexing(): void {
+    if (this.indexTimer) return
+    this.indexTimer = setInterval(() => {
+      if (Date.now() - this.lastOutput < indexQuietMs) return
+      try {
+        if (this.ctx.requireCase().readOnly !== null || this.ctx.requireCase().transcripts.indexPending(indexSliceChars) === 0) this.stopIndexing()
+      } catch (err) {
+        this.stopIndexing()
+        if (!(err instanceof AppError)) this.ctx.log.error('indexing terminal recordings', err)
+      }
+    }, 100)
+  }
+
+  private stopIndexing(): void {
+    if (this.indexTimer) clearInterval(this.indexTimer)
+    this.indexTimer = null
+  }
 
   /** A client went away: its terminals end (their recordings are kept). */
   clientGone(clientId: string): void {
@@ -72,6 +96,7 @@ export class TerminalService {
 
   caseClosing(): void {
     for (const t of [...this.terminals.values()]) this.end(t, 'the case was closed')
+    this.stopIndexing()
   }
 
   private own(caller: Caller, terminalId: string): Terminal {
@@ -266,6 +291,8 @@ export class TerminalService {
 
   private output(t: Terminal, chunk: Buffer): void {
     const now = Date.now()
+    this.lastOutput = now
+    this.scheduleIndexing()
     const rec = t.recorder
     // Marks are read before the bytes are recorded, so a command's range can be taken from memory.
     const marks = t.marks.push(chunk)
