@@ -7,15 +7,18 @@ import { carriedText } from './wire'
  * Terminal flow control, end to end (after xterm.js's flow-control guide and VS Code's terminal): the
  * backend stops reading the SSH channel while more than `highWaterBytes` sent to the UI are not yet
  * acknowledged, and reads again below `lowWaterBytes`. The UI acknowledges a frame once xterm.js has parsed
- * it (its `write` callback), so what waits unparsed in the page stays near the high mark: xterm.js turns
- * sluggish past ~500 kB pending and drops data past 50 MB. While the channel is not read, ssh2 stops
- * opening the SSH window, so sshd and the remote program wait too, and a Ctrl-C is answered at once.
+ * it (its `write` callback), so what waits unparsed in the page stays near the high mark (xterm.js drops
+ * data past 50 MB pending). While the channel is not read, ssh2 stops opening the SSH window, so sshd and
+ * the remote program wait too. The marks are a trade: each acknowledgement is a round trip, and with
+ * 256 KB / 64 KB marks and 64 KB frames the page waited on them (a `cat` at 7 MB/s where 1 MB / 256 KB and
+ * 128 KB frames gave 8–11 on the lab); what is in flight when Ctrl-C comes (these bytes plus ssh2's 2 MiB
+ * window and stream buffer) is what the page still has to show before the prompt.
  */
 export const terminalFlow = {
-  highWaterBytes: 256 * 1024,
-  lowWaterBytes: 64 * 1024,
+  highWaterBytes: 1024 * 1024,
+  lowWaterBytes: 256 * 1024,
   /** Output is sent in frames of at most this many bytes. */
-  maxFrameBytes: 64 * 1024
+  maxFrameBytes: 128 * 1024
 } as const
 
 export const TerminalId = z.string().regex(/^term-[0-9]{1,9}$/, 'Not a terminal id.')
@@ -103,8 +106,16 @@ export interface TranscriptSearchHit {
 export const TerminalInput = carriedText('This paste', 'Paste less at once, or copy the file to the host and read it there.')
 
 export const terminalMethods = {
-  /** Opens a shell on a host (logging in through the UI's prompts if needed); the caller receives its output. */
-  'terminal.open': { input: z.object({ hostId: z.number().int().positive(), cols: Cols, rows: Rows }).strict() },
+  /**
+   * Opens a shell on a host (logging in through the UI's prompts if needed); the caller receives its output.
+   * By name, the case's host of that name by the host-identity rule (a finding's or a step's host).
+   */
+  'terminal.open': {
+    input: z
+      .object({ hostId: z.number().int().positive().optional(), hostName: z.string().trim().min(1).max(253).optional(), cols: Cols, rows: Rows })
+      .strict()
+      .refine((o) => (o.hostId === undefined) !== (o.hostName === undefined), 'Give the host by its id or by its name, not both.')
+  },
   /** Typed or pasted input; on a terminal with broadcast on, every broadcasting terminal of the caller gets it. */
   'terminal.input': { input: z.object({ terminalId: TerminalId, data: TerminalInput }).strict() },
   'terminal.resize': { input: z.object({ terminalId: TerminalId, cols: Cols, rows: Rows }).strict() },

@@ -3,12 +3,14 @@
 // prompt during `yes` (p95), the page's heap growth during the cat, whether the recorded output's SHA-256 is
 // the file's, and transcript search over the recorded lines.
 import { createHash } from 'node:crypto'
+import { writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import type { TranscriptCommand } from '../../src-main/contract'
 import { CaseDb } from '../../src-main/node/store/case-db'
 import { openLabUi } from '../helpers/lab-ui'
 
-const { values } = parseArgs({ options: { mb: { type: 'string', default: '200' }, tries: { type: 'string', default: '20' } } })
+// --profile FILE: the page's CPU profile during the cat (.cpuprofile, for DevTools), and its top functions printed.
+const { values } = parseArgs({ options: { mb: { type: 'string', default: '200' }, tries: { type: 'string', default: '20' }, profile: { type: 'string' } } })
 const mb = Number(values.mb)
 const tries = Number(values.tries)
 
@@ -67,6 +69,14 @@ try {
       await sleep(200)
     }
   })()
+  const metrics = async () => Object.fromEntries(((await cdp.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] }).metrics.map((m) => [m.name, m.value]))
+  await cdp.send('Performance.enable')
+  const m0 = await metrics()
+  if (values.profile) {
+    await cdp.send('Profiler.enable')
+    await cdp.send('Profiler.setSamplingInterval', { interval: 500 })
+    await cdp.send('Profiler.start')
+  }
   // The PTY's LF-to-CRLF turned off for the cat, so the recorded bytes are the file's own.
   await page.keyboard.type(`stty -onlcr; cat ${file}; stty onlcr`)
   const pressed = Date.now()
@@ -75,6 +85,21 @@ try {
   const wall = Date.now() - pressed
   sampling = false
   await sampler
+  if (values.profile) {
+    const m1 = await metrics()
+    const d = (k: string) => `${k.replace('Duration', '')} ${(((m1[k] ?? 0) - (m0[k] ?? 0)) * 1000).toFixed(0)} ms`
+    console.log(`  page during the cat: ${['TaskDuration', 'ScriptDuration', 'RecalcStyleDuration', 'LayoutDuration'].map(d).join(', ')}; layouts ${(m1.LayoutCount ?? 0) - (m0.LayoutCount ?? 0)}, style recalcs ${(m1.RecalcStyleCount ?? 0) - (m0.RecalcStyleCount ?? 0)}`)
+    const { profile } = (await cdp.send('Profiler.stop')) as { profile: { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number }[] } }
+    writeFileSync(values.profile, JSON.stringify(profile))
+    const self = new Map<string, number>()
+    let all = 0
+    for (const n of profile.nodes) {
+      const key = `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.split('/').pop()}:${n.callFrame.lineNumber}`
+      self.set(key, (self.get(key) ?? 0) + (n.hitCount ?? 0))
+      all += n.hitCount ?? 0
+    }
+    for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.log(`  ${((100 * v) / all).toFixed(1)}%  ${k}`)
+  }
   const catMs = Date.parse(cat.endedAt) - Date.parse(cat.startedAt)
   console.log(`cat of ${(size / 1e6).toFixed(0)} MB into the terminal: ${((size / 1e6) / (catMs / 1000)).toFixed(1)} MB/s (${(catMs / 1000).toFixed(2)} s from the output's first byte to the prompt; ${(wall / 1000).toFixed(2)} s from Enter)`)
   console.log(`page heap growth during the cat: ${((heapMax - heap0) / 1024 / 1024).toFixed(1)} MB (max ${(heapMax / 1024 / 1024).toFixed(1)} MB, before ${(heap0 / 1024 / 1024).toFixed(1)} MB)`)

@@ -62,6 +62,20 @@ describe('plain text of terminal output', () => {
   })
 })
 
+describe('plain text on a terminal of a given width', () => {
+  it('keeps a wrapped line whole; a carriage return goes back to the start of its screen row only', () => {
+    // readline redrawing the second row of a long command line on a 10-column terminal.
+    expect(screenText('0123456789abcdefghij\rABC\n', 10)).toBe('0123456789ABCdefghij')
+    expect(screenText('0123456789abc\x1b[Ksecond', 10)).toBe('0123456789abcsecond')
+    // Up one row and overwrite there.
+    expect(screenText('0123456789abc\x1b[A\rXY\n', 10)).toBe('XY23456789abc')
+    // Erase to the end of a row that has more rows after it: those keep their place.
+    expect(screenText('0123456789abcdefghijKLM\x1b[A\x1b[A\r01\x1b[K\n', 10)).toBe('01        abcdefghijKLM')
+    // A line longer than the width with no CR stays one line, as its command printed it.
+    expect(screenText('x'.repeat(250) + '\n', 80)).toBe('x'.repeat(250))
+  })
+})
+
 describe('shell marks', () => {
   it('finds OSC 133 marks and their offsets when a chunk cuts one anywhere', () => {
     const stream = Buffer.from('x\x1b]133;B\x07ls\r\n\x1b]133;C;ls -l\x07file\r\n\x1b]133;D;2\x1b\\')

@@ -128,3 +128,13 @@ export function matchRanges(line: string, terms: readonly SearchTerm[]): { start
   const ranges = terms.flatMap((t) => phraseHits(spans, t).map(([a, b]) => ({ start: (spans[a] as TokenSpan).start, end: (spans[b] as TokenSpan).end })))
   return ranges.sort((x, y) => x.start - y.start).filter((r, i, all) => i === 0 || r.start >= (all[i - 1] as { end: number }).end)
 }
+
+/** A line is shown from a little before its first match (lists are narrow), at most 1000 characters. */
+export function lineExcerpt(line: string, ranges: { start: number; end: number }[]): { text: string; from: number; matches: { start: number; end: number }[] } {
+  const max = 1000
+  const first = ranges[0]
+  const from = first && first.start > 24 ? first.start - 16 : 0
+  const text = line.slice(from, from + max)
+  const matches = ranges.filter((r) => r.start >= from && r.end <= from + text.length).map((r) => ({ start: r.start - from, end: r.end - from }))
+  return { text, from, matches }
+}

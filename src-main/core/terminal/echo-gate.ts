@@ -6,8 +6,10 @@
  * comes within `holdMs`, the input was not shown and is dropped, leaving only a count. Keys that are not
  * text (Enter, Ctrl-C, arrows) reveal nothing and are recorded, in order, once the text before them is decided.
  *
- * The rule errs one way only: an echo that looks different (a program redrawing the line) loses the input
- * from the recording, never the reverse.
+ * The rule errs towards leaving input out: an echo that looks different (a program redrawing the line) loses
+ * the input from the recording. What it cannot tell apart is unrelated output that happens to begin with the
+ * very text typed at a silent prompt before Enter (a background job printing the same characters); after Enter,
+ * output is never taken as the echo of text typed before it.
  */
 
 export type GateEvent = { kind: 'input'; text: string; at: number } | { kind: 'hidden'; chars: number; at: number }
@@ -44,12 +46,12 @@ export class EchoGate {
   /** Typed input; returns what may be recorded now. */
   input(data: string, now: number): GateEvent[] {
     for (const part of splitInput(data)) this.queue.push({ ...part, at: now })
-    return this.release(now)
+    return this.release()
   }
 
   /** The terminal's output (decoded text), in the order it arrived; returns the input it showed or hid. */
   output(text: string, now: number): GateEvent[] {
-    if (!this.queue.some((p) => p.printable)) return this.release(now)
+    if (!this.queue.some((p) => p.printable)) return this.release()
     const out: GateEvent[] = []
     let rest = text.replace(leadingEscapes, '')
     while (rest.length > 0) {
@@ -76,20 +78,20 @@ export class EchoGate {
         rest = ''
       }
     }
-    return [...out, ...this.release(now)]
+    return [...out, ...this.release()]
   }
 
   /** Input left unechoed past the hold time is dropped; call it on a timer. */
   tick(now: number): GateEvent[] {
     const head = this.queue[0]
-    if (head?.printable && now - head.at >= this.holdMs) return [...this.hideText(now), ...this.release(now)]
+    if (head?.printable && now - head.at >= this.holdMs) return [...this.hideText(now), ...this.release()]
     return []
   }
 
   /** Everything still waiting is decided as not shown (the terminal is closing). */
   flush(now: number): GateEvent[] {
     const out = this.hideText(now)
-    return [...out, ...this.release(now)]
+    return [...out, ...this.release()]
   }
 
   /** Drops every waiting text run (counting it); keys stay, in order. */
@@ -106,7 +108,7 @@ export class EchoGate {
   }
 
   /** Keys at the head of the queue are recorded as soon as no text waits before them. */
-  private release(_now: number): GateEvent[] {
+  private release(): GateEvent[] {
     const out: GateEvent[] = []
     while (this.queue[0] && !this.queue[0].printable) {
       const p = this.queue.shift() as Pending

@@ -1,12 +1,24 @@
 /**
  * A terminal's output as the lines a person read: escape sequences gone, CRLF as LF, a carriage return
  * or backspace overwriting what the line held (progress bars, line editing), tabs to the next multiple of 8.
+ * A line longer than the terminal is wide stays one line; a carriage return goes back to the start of the
+ * screen row it is on (readline redraws a long command line row by row), as the terminal does.
  * Streaming: the decoded text goes in as it arrives, finished lines come out. What transcripts index and
  * what a command's saved output is.
  */
 export class PlainTextStream {
   private line = ''
+  /** Position in the (logical) line. */
   private col = 0
+  /** Where the screen row holding `col` starts in the line. */
+  private rowStart = 0
+
+  constructor(private cols = Number.POSITIVE_INFINITY) {}
+
+  /** The terminal was resized: rows wrap at the new width from now on. */
+  setCols(cols: number): void {
+    this.cols = cols
+  }
   /** An escape sequence cut by a chunk boundary. */
   private pendingEscape = ''
 
@@ -28,8 +40,9 @@ export class PlainTextStream {
         out.push(this.line)
         this.line = ''
         this.col = 0
-      } else if (c === 0x0d) this.col = 0
-      else if (c === 0x08) this.col = Math.max(0, this.col - 1)
+        this.rowStart = 0
+      } else if (c === 0x0d) this.col = this.rowStart
+      else if (c === 0x08) this.col = Math.max(this.rowStart, this.col - 1)
       else if (c === 0x09) this.put(' '.repeat(8 - (this.col % 8)))
       else if (c === 0x1b) {
         const seq = escapeLength(s, stop)
@@ -49,15 +62,24 @@ export class PlainTextStream {
     const last = this.line
     this.line = ''
     this.col = 0
+    this.rowStart = 0
     this.pendingEscape = ''
     return last === '' ? null : last
   }
 
   private put(run: string): void {
-    if (this.col === this.line.length) this.line += run
-    else if (this.col > this.line.length) this.line = this.line.padEnd(this.col) + run
-    else this.line = this.line.slice(0, this.col) + run + this.line.slice(this.col + run.length)
-    this.col += run.length
+    let rest = run
+    while (rest.length > 0) {
+      // Past the right margin the text goes on in the next screen row of the same line.
+      if (this.col - this.rowStart >= this.cols) this.rowStart += Math.floor((this.col - this.rowStart) / this.cols) * this.cols
+      const room = this.cols - (this.col - this.rowStart)
+      const part = rest.length > room ? rest.slice(0, room) : rest
+      rest = rest.slice(part.length)
+      if (this.col === this.line.length) this.line += part
+      else if (this.col > this.line.length) this.line = this.line.padEnd(this.col) + part
+      else this.line = this.line.slice(0, this.col) + part + this.line.slice(this.col + part.length)
+      this.col += part.length
+    }
   }
 
   private escape(seq: string): void {
@@ -66,11 +88,21 @@ export class PlainTextStream {
     const n = Number(seq.slice(2, -1)) || 1
     if (final === 'K') {
       const p = seq.slice(2, -1)
-      if (p === '' || p === '0') this.line = this.line.slice(0, this.col)
+      // To the end of the screen row: what the line holds after that row stays.
+      if (p === '' || p === '0') {
+        const rowEnd = this.rowStart + this.cols
+        this.line = this.line.length > rowEnd ? this.line.slice(0, this.col).padEnd(rowEnd) + this.line.slice(rowEnd) : this.line.slice(0, this.col)
+      }
       else if (p === '2') this.line = ''
     } else if (final === 'C') this.col += n
-    else if (final === 'D') this.col = Math.max(0, this.col - n)
-    else if (final === 'G') this.col = n - 1
+    else if (final === 'D') this.col = Math.max(this.rowStart, this.col - n)
+    else if (final === 'G') this.col = this.rowStart + n - 1
+    else if (final === 'A' && Number.isFinite(this.cols)) {
+      // Up into an earlier row of the same line (a redraw); above the line's first row it is another line.
+      const up = Math.min(n, Math.floor(this.rowStart / this.cols))
+      this.rowStart -= up * this.cols
+      this.col -= up * this.cols
+    }
   }
 }
 
@@ -99,9 +131,9 @@ function escapeLength(s: string, i: number): number | null {
   return 2
 }
 
-/** The plain text of a whole output. */
-export function screenText(text: string): string {
-  const st = new PlainTextStream()
+/** The plain text of a whole output, on a terminal `cols` wide (lines are never cut at the width). */
+export function screenText(text: string, cols = Number.POSITIVE_INFINITY): string {
+  const st = new PlainTextStream(cols)
   const lines = st.push(text)
   const last = st.flush()
   if (last !== null) lines.push(last)

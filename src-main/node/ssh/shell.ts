@@ -95,7 +95,6 @@ export class ShellChannel {
 
   close(): void {
     if (this.ended) return
-    this.failure ??= null
     this.channel.close()
     // A channel the server never answers (the connection is hanging) still ends here.
     setTimeout(() => this.finish(), 2000).unref()

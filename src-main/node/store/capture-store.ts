@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3'
 import type { CaptureDetail, CaptureDiagnostic, CaptureRun, CaptureRunStatus, CaptureStatus, CaptureSummary, SearchHit, SearchResult } from '../../contract'
 import { lineCount, splitChunks } from '../../core/capture/chunks'
-import { indexText, lineMatches, matchRanges, parseSearchQuery } from '../../core/search/fts-text'
+import { indexText, lineExcerpt, lineMatches, matchRanges, parseSearchQuery } from '../../core/search/fts-text'
 import { AppError } from './app-error'
 
 /** What a run or an import hands over; sizes and line counts are computed from the text. */
@@ -341,7 +341,7 @@ export class CaptureStore {
             more = true
             break
           }
-          lines.push({ line: ch.first_line + i, ...excerpt(l, matchRanges(l, q.terms)), ...(ch.seq < 0 ? { stream: 'stderr' as const } : {}) })
+          lines.push({ line: ch.first_line + i, ...lineExcerpt(l, matchRanges(l, q.terms)), ...(ch.seq < 0 ? { stream: 'stderr' as const } : {}) })
         }
         if (more) break
       }
@@ -350,16 +350,6 @@ export class CaptureStore {
     }
     return { query, hits, moreCaptures: byCapture.size - examined, tookMs: Math.round((performance.now() - started) * 10) / 10 }
   }
-}
-
-/** A line is shown from a little before its first match (lists are narrow), at most 1000 characters. */
-function excerpt(line: string, ranges: { start: number; end: number }[]): { text: string; from: number; matches: { start: number; end: number }[] } {
-  const max = 1000
-  const first = ranges[0]
-  const from = first && first.start > 24 ? first.start - 16 : 0
-  const text = line.slice(from, from + max)
-  const matches = ranges.filter((r) => r.start >= from && r.end <= from + text.length).map((r) => ({ start: r.start - from, end: r.end - from }))
-  return { text, from, matches }
 }
 
 function toRun(r: RunRow): CaptureRun {

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3'
 import type { TranscriptCommand, TranscriptEvents, TranscriptSearchHit, TranscriptSummary } from '../../contract'
-import { indexText, lineMatches, matchRanges, parseSearchQuery } from '../../core/search/fts-text'
+import { indexText, lineExcerpt, lineMatches, matchRanges, parseSearchQuery } from '../../core/search/fts-text'
 import { AppError } from './app-error'
 
 export interface NewTranscript {
@@ -243,9 +243,7 @@ export class TranscriptStore {
           hit.moreLines = true
           break
         }
-        const ranges = matchRanges(l, q.terms)
-        const from = ranges[0] && ranges[0].start > 24 ? ranges[0].start - 16 : 0
-        hit.lines.push({ line: r.first_line + i, text: l.slice(from, from + 1000), from, matches: ranges.map((m) => ({ start: m.start - from, end: m.end - from })) })
+        hit.lines.push({ line: r.first_line + i, ...lineExcerpt(l, matchRanges(l, q.terms)) })
       }
     }
     const hits = [...bySession.values()].filter((h) => h.lines.length > 0).sort((a, b) => b.transcript.id - a.transcript.id)

@@ -18,7 +18,8 @@ const recentBytes = 256 * 1024
  */
 export class TerminalRecorder {
   private readonly started: number
-  private events: RecordedEvent[] = []
+  /** Events waiting for the next flush; an output event's bytes are kept as parts and joined once. */
+  private events: (Omit<RecordedEvent, 'data'> & { parts: Buffer[]; bytes: number })[] = []
   private commands: RecordedCommand[] = []
   private chunks: { firstLine: number; text: string }[] = []
   private chunkText = ''
@@ -26,7 +27,7 @@ export class TerminalRecorder {
   private lines = 0
   private outOffset = 0
   private waitingBytes = 0
-  private readonly text = new PlainTextStream()
+  private readonly text: PlainTextStream
   private readonly decoder = new StringDecoder('utf8')
   private recent: Buffer[] = []
   private recentLength = 0
@@ -40,9 +41,11 @@ export class TerminalRecorder {
     readonly transcriptId: number,
     startedAt: number,
     private readonly onError: (err: unknown) => void,
+    cols: number,
     private readonly flushMs = 250
   ) {
     this.started = startedAt
+    this.text = new PlainTextStream(cols)
   }
 
   /** Output bytes recorded so far (the offset of the next byte). */
@@ -65,8 +68,11 @@ export class TerminalRecorder {
     if (this.closed) return
     const t = this.t(now)
     const last = this.events[this.events.length - 1]
-    if (last && last.kind === 'o' && t - last.t <= mergeWithinSeconds && last.data.length + chunk.length <= maxEventBytes) last.data = Buffer.concat([last.data, chunk])
-    else this.events.push({ t, kind: 'o', outOffset: this.outOffset, data: Buffer.from(chunk) })
+    // ssh2 hands out a fresh buffer per packet: it is kept as it is, not copied.
+    if (last && last.kind === 'o' && t - last.t <= mergeWithinSeconds && last.bytes + chunk.length <= maxEventBytes) {
+      last.parts.push(chunk)
+      last.bytes += chunk.length
+    } else this.events.push({ t, kind: 'o', outOffset: this.outOffset, parts: [chunk], bytes: chunk.length })
     this.outOffset += chunk.length
     this.waitingBytes += chunk.length
     this.keepRecent(chunk)
@@ -79,6 +85,7 @@ export class TerminalRecorder {
   }
 
   resize(cols: number, rows: number, now: number): void {
+    this.text.setCols(cols)
     this.push('r', `${cols}x${rows}`, now)
   }
 
@@ -103,7 +110,8 @@ export class TerminalRecorder {
     // What was read so far becomes searchable now, not when a chunk fills.
     if (!this.closed) this.closeChunk()
     if (this.events.length === 0 && this.chunks.length === 0 && this.commands.length === 0) return
-    const batch = { events: this.events, chunks: this.chunks, commands: this.commands, outputBytes: this.outOffset, lines: this.lines }
+    const events = this.events.map(({ parts, bytes: _bytes, ...e }) => ({ ...e, data: parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts) }))
+    const batch = { events, chunks: this.chunks, commands: this.commands, outputBytes: this.outOffset, lines: this.lines }
     this.events = []
     this.chunks = []
     this.commands = []
@@ -131,7 +139,8 @@ export class TerminalRecorder {
 
   private push(kind: 'i' | 'r' | 'm', text: string, now: number): void {
     if (this.closed) return
-    this.events.push({ t: this.t(now), kind, outOffset: this.outOffset, data: Buffer.from(text, 'utf8') })
+    const data = Buffer.from(text, 'utf8')
+    this.events.push({ t: this.t(now), kind, outOffset: this.outOffset, parts: [data], bytes: data.length })
     this.schedule()
   }
 

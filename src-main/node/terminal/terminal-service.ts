@@ -1,7 +1,8 @@
 import { StringDecoder } from 'node:string_decoder'
-import { terminalFlow, type CaptureSummary, type EventName, type EventPayloads, type TerminalInfo } from '../../contract'
+import { terminalFlow, type CaptureSummary, type Host, type EventName, type EventPayloads, type TerminalInfo } from '../../contract'
 import { parseCapture } from '../../core/capture/parsed-view'
 import { EchoGate } from '../../core/terminal/echo-gate'
+import { sameHostName } from '../../core/hosts/identity'
 import { screenText } from '../../core/terminal/plain-text'
 import type { Caller, Handlers } from '../backend/dispatcher'
 import type { Logger } from '../log'
@@ -112,13 +113,13 @@ export class TerminalService {
 
   handlers(): Pick<Handlers, TerminalMethod> {
     return {
-      'terminal.open': async ({ hostId, cols, rows }, caller) => {
+      'terminal.open': async ({ hostId, hostName, cols, rows }, caller) => {
         const db = this.ctx.requireCase()
-        const host = db.getHost(hostId)
+        const host = hostId !== undefined ? db.getHost(hostId) : this.hostNamed(db, hostName ?? '')
         const t: Terminal = {
           info: {
             terminalId: `term-${this.next++}`,
-            hostId,
+            hostId: host.id,
             hostName: host.name,
             transcriptId: null,
             state: 'connecting',
@@ -223,6 +224,12 @@ export class TerminalService {
     }
   }
 
+  private hostNamed(db: CaseDb, name: string): Host {
+    const host = db.listHosts().find((h) => sameHostName(h.name, name))
+    if (!host) throw new AppError('not_found', `The case has no host named ${name}: add it in Hosts to open a terminal to it.`)
+    return host
+  }
+
   /** What live recordings hold in memory goes to the case, so a read sees everything so far. */
   private flushRecordings(): void {
     for (const t of this.terminals.values()) t.recorder?.flush()
@@ -267,7 +274,7 @@ export class TerminalService {
       shellIntegration: t.info.shellIntegration !== 'off',
       startedAt: new Date(now).toISOString()
     })
-    t.recorder = new TerminalRecorder(db.transcripts, transcriptId, now, (err) => this.ctx.log.error(`recording terminal ${t.info.terminalId}`, err))
+    t.recorder = new TerminalRecorder(db.transcripts, transcriptId, now, (err) => this.ctx.log.error(`recording terminal ${t.info.terminalId}`, err), t.info.cols)
     t.shell = shell
     t.info.transcriptId = transcriptId
     t.info.state = 'open'
@@ -294,10 +301,18 @@ export class TerminalService {
     this.lastOutput = now
     this.scheduleIndexing()
     const rec = t.recorder
-    // Marks are read before the bytes are recorded, so a command's range can be taken from memory.
+    // The chunk is recorded up to each mark before the mark is handled: the recording's line count is then
+    // the line the mark sits on (a command's first output line), and its bytes are in memory for the tracker.
     const marks = t.marks.push(chunk)
-    rec?.output(chunk, now)
-    for (const m of marks) this.mark(t, m, now)
+    const chunkStart = rec?.outputBytes ?? 0
+    let done = 0
+    for (const m of marks) {
+      const upTo = Math.min(chunk.length, Math.max(done, m.end - chunkStart))
+      if (upTo > done) rec?.output(chunk.subarray(done, upTo), now)
+      done = upTo
+      this.mark(t, m, now)
+    }
+    if (done < chunk.length) rec?.output(chunk.subarray(done), now)
     const text = t.decoder.write(chunk)
     this.record(t, t.gate.output(text, now))
     if (t.info.shellIntegration === 'installing' && !t.hookTyped) this.scheduleHook(t)
@@ -414,7 +429,7 @@ export class TerminalService {
     } else throw new AppError('invalid_input', 'Choose a command of the recording, or select text in the terminal.')
     if (text !== '' && !text.endsWith('\n')) text += '\n'
     const parsed = text ? parseCapture(command, text, null) : null
-    const host = db.listHosts().find((h) => h.name === s.hostName) ?? null
+    const host = db.listHosts().find((h) => sameHostName(h.name, s.hostName)) ?? null
     const saved = db.captures.save({
       runId: null,
       hostId: host?.id ?? null,

@@ -55,9 +55,12 @@ export function plainTranscript(store: TranscriptStore, id: number): string {
     head.push('', 'Commands:')
     for (const c of commands) head.push(`  ${c.startedAt}  exit ${c.exitCode ?? '?'}  line ${c.firstLine}  ${c.commandLine}`)
   }
-  const text = new PlainTextStream()
+  const text = new PlainTextStream(s.cols)
   const lines: string[] = []
-  for (const e of allEvents(store, id)) if (e.kind === 'o') lines.push(...text.push(e.text))
+  for (const e of allEvents(store, id)) {
+    if (e.kind === 'o') lines.push(...text.push(e.text))
+    else if (e.kind === 'r') text.setCols(Number(e.text.split('x')[0]) || s.cols)
+  }
   const last = text.flush()
   if (last !== null) lines.push(last)
   return [...head, '', '----', ...lines, ''].join('\n')

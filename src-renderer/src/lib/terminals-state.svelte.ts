@@ -64,23 +64,16 @@ class TerminalsState {
   }
 
   /** Opens a terminal to a host and shows it (from the hosts view, a capture, a runbook step, a finding). */
-  async open(hostId: number, size = { cols: 120, rows: 32 }): Promise<void> {
+  async open(host: { hostId: number } | { hostName: string }, size = { cols: 120, rows: 32 }): Promise<void> {
     this.error = null
     app.view = 'terminals'
-    const r = await call('terminal.open', { hostId, ...size })
+    const r = await call('terminal.open', { ...host, ...size })
     if (!r.ok) {
       this.error = r.error
       return
     }
     this.update(r.value)
     this.active = r.value.terminalId
-  }
-
-  /** Opens a terminal to the host of that name, if the case has one. */
-  async openByName(hostName: string): Promise<void> {
-    const h = app.hosts.find((x) => x.name.toLowerCase() === hostName.toLowerCase())
-    if (h) await this.open(h.id)
-    else this.error = { code: 'not_found', message: `The case has no host named ${hostName}: add it in Hosts to open a terminal to it.` }
   }
 
   async reconnect(terminalId: string): Promise<void> {
