@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { openLabUi, type LabUi } from '../helpers/lab-ui'
+import { killNodeSshdSessions, startNodeSshd } from '../lab/lab'
 import type { WsClient } from '../helpers/ws-client'
 
 let ui: LabUi
@@ -96,6 +97,40 @@ describe('terminals', () => {
     expect(outs.some((o) => /\nnode1\n/.test(o))).toBe(true)
     expect(outs.some((o) => /\nnode2\n/.test(o))).toBe(true)
     await page.screenshot({ path: 'test-results/screenshots/terminal-broadcast.png' })
+    expect(pageErrors).toEqual([])
+  }, 120_000)
+
+  it('a dropped connection is shown in its tab and Reconnect opens a new shell; an ended recording is replayed', async () => {
+    await page.getByTestId('nav-terminals').click()
+    await page.getByTestId('terminal-host').selectOption({ label: 'node2' })
+    await page.getByTestId('terminal-new').click()
+    await page.locator('.tab.active[data-host="node2"]').waitFor()
+    await page.getByText('Shell integration: on').waitFor({ timeout: 15_000 })
+    await page.locator('[data-testid="xterm-host"]:visible').click()
+    await typeLine('echo replay-$((6*7))')
+    await page.getByTestId('terminal-commands').locator('li').filter({ hasText: 'echo replay-' }).waitFor({ timeout: 15_000 })
+    killNodeSshdSessions(ui.lab, 'node2')
+    startNodeSshd(ui.lab, 'node2')
+    const ended = page.getByTestId('terminal-ended')
+    await ended.waitFor({ timeout: 30_000 })
+    expect(await ended.textContent()).toMatch(/dropped|closed|ended/)
+    await page.screenshot({ path: 'test-results/screenshots/terminal-dropped.png' })
+    await ended.getByRole('button', { name: 'Reconnect' }).click()
+    await ended.waitFor({ state: 'detached', timeout: 30_000 })
+    await page.getByText('Shell integration: on').waitFor({ timeout: 15_000 })
+    await page.locator('[data-testid="xterm-host"]:visible').click()
+    await typeLine('echo again-$((2*3))')
+    await page.getByTestId('terminal-commands').locator('li').filter({ hasText: 'echo again-' }).waitFor({ timeout: 15_000 })
+
+    // The recording that ended with the drop, replayed to its end, shows what the shell printed.
+    const rec = page.getByTestId('recording').filter({ hasText: 'node2' }).first()
+    await rec.getByTestId('recording-replay').click()
+    await page.getByTestId('replay').waitFor()
+    await page.getByTestId('replay-end').click()
+    await page.getByTestId('replay-position').filter({ hasText: 'end' }).waitFor({ timeout: 30_000 })
+    expect(await page.getByTestId('replay-screen').textContent()).toContain('replay-42')
+    await page.screenshot({ path: 'test-results/screenshots/terminal-replay.png' })
+    await page.getByTestId('replay').getByRole('button', { name: 'Close' }).click()
     expect(pageErrors).toEqual([])
   }, 120_000)
 })

@@ -117,6 +117,9 @@ describe('terminals on the lab', () => {
     expect(JSON.parse(header as string)).toMatchObject({ version: 2, width: 120, height: 40 })
     for (const e of events) expect(JSON.parse(e)).toEqual([expect.any(Number), expect.stringMatching(/^[oirm]$/), expect.any(String)])
     expect(exported.fileName).toMatch(/^node1-terminal-.*\.cast$/)
+    // The hook, echoed by readline across the right margin, is recorded as typed input; nothing is hidden.
+    expect(exported.text).toContain('"i"," if [ -n \\"$BASH_VERSION\\" ]; then')
+    expect(exported.text).not.toContain('not echoed')
     const plain = (await a.call('transcripts.export', { transcriptId: term.transcriptId, format: 'text' }))
     expect(plain.text).toContain('exit 1  line')
     // A command's first line points at its first output line in the plain text.

@@ -43,6 +43,14 @@ describe('echo gate', () => {
     expect(inputs(got)).toEqual(['\x03', '\x1b[A'])
   })
 
+  it('a long line readline echoes across the right margin is still its echo', () => {
+    const g = new EchoGate()
+    // What bash printed for the prompt hook at 120 columns: at each wrap, the next row's first character, CR, it again.
+    const typed = ' if [ -n "$BASH_VERSION" ]; then return $e; fi'
+    const echo = ' if [ -n "$BASH_VE\rERSION" ]; then re\return $e; fi'
+    expect(inputs([...g.input(typed, 0), ...g.output(echo, 1)])).toEqual([typed])
+  })
+
   it('an echo split over two chunks is still an echo', () => {
     const g = new EchoGate()
     const got = [...g.input('hostname', 0), ...g.output('host', 1), ...g.output('name', 2)]

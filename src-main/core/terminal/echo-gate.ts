@@ -38,6 +38,12 @@ function splitInput(data: string): { text: string; printable: boolean }[] {
 /** Output with the escape sequences before its first text taken off (a redraw may begin with one). */
 const leadingEscapes = /^(?:\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[()][0-9A-Za-z])*/
 
+/**
+ * At the right margin readline prints the first character of the next row, a carriage return, and that
+ * character again (it makes terminals that delay the wrap wrap now): on screen it is the character once.
+ */
+const readlineWrap = /([^\r\n])\r\1/g
+
 export class EchoGate {
   private readonly queue: Pending[] = []
 
@@ -53,7 +59,7 @@ export class EchoGate {
   output(text: string, now: number): GateEvent[] {
     if (!this.queue.some((p) => p.printable)) return this.release()
     const out: GateEvent[] = []
-    let rest = text.replace(leadingEscapes, '')
+    let rest = text.replace(readlineWrap, '$1').replace(leadingEscapes, '')
     while (rest.length > 0) {
       const head = this.queue[0]
       if (!head) break
