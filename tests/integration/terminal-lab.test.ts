@@ -107,6 +107,11 @@ describe('terminals on the lab', () => {
     const text = (await a.call('captures.text', { id: saved.id }))
     expect(text.text).toMatch(/^ cookie=0x0, duration=|^OFPST_FLOW reply/m)
     expect(text.text).not.toMatch(/\x1b|\r/)
+    // A selection saved under the command that printed it is read by that command's parser.
+    const selected = await a.call('transcripts.saveCapture', { transcriptId: term.transcriptId, selection: 'default via 10.200.0.1 dev eth0\r\n10.128.0.0/14 dev tun0 scope link\r\n', commandLine: 'ip route' })
+    expect(selected.parserId).toBe('ip.route')
+    expect((await a.call('captures.text', { id: selected.id })).text).toBe('default via 10.200.0.1 dev eth0\n10.128.0.0/14 dev tun0 scope link\n')
+    await expect(a.call('transcripts.saveCapture', { transcriptId: term.transcriptId, selection: 'x' })).rejects.toThrow(/which command printed/)
     // The transcript is searched through the case, not the xterm buffer.
     const found = (await a.call('transcripts.search', { query: 'goto_table' }))
     expect(found.hits[0]?.transcript.id).toBe(term.transcriptId)
