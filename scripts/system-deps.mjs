@@ -15,7 +15,8 @@ export const systemDeps = [
   { file: '/usr/bin/unshare', pkg: 'util-linux', why: 'each lab sshd gets a private /run' },
   { file: '/usr/bin/ping', pkg: 'iputils-ping', why: 'the node-to-node runbook pings between lab nodes' },
   { file: '/usr/bin/tracepath', pkg: 'iputils-tracepath', why: 'the node-to-node runbook traces the path between lab nodes' },
-  { file: '/usr/sbin/ethtool', pkg: 'ethtool', why: 'the node-to-node runbook reads the link of the node interface' }
+  { file: '/usr/sbin/ethtool', pkg: 'ethtool', why: 'the node-to-node runbook reads the link of the node interface' },
+  { file: '/usr/bin/pdftotext', pkg: 'poppler-utils', why: 'report PDFs are read back as text (pdftotext, pdfinfo) and PNG pages (pdftoppm)' }
 ]
 
 export function ensureSystemDeps(deps = systemDeps) {

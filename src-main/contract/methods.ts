@@ -10,6 +10,7 @@ import { findingStatuses } from './vocabulary'
 import { DiffId, FlowDiffItemsQuery, FlowDiffRowsQuery, type FlowCharts, type FlowDiffItemsWindow, type FlowDiffReportBlock, type FlowDiffSummary, type FlowDiffWindow } from './flow-diff'
 import type { Runbook } from './runbooks'
 import { terminalMethods, type TerminalEventPayloads, type TerminalMethodOutputs } from './terminal'
+import { reportMethods, type ReportMethodOutputs } from './reports'
 import {
   ImportOverrides,
   ImportPath,
@@ -198,10 +199,11 @@ export const methods = {
   'findings.update': { input: z.object({ id: FindingId, status: z.enum(findingStatuses).optional(), note: FindingNote.optional() }).strict() },
   'findings.add': { input: z.object({ finding: EngineerFinding }).strict() },
   'findings.delete': { input: z.object({ id: FindingId }).strict() },
-  ...terminalMethods
+  ...terminalMethods,
+  ...reportMethods
 } as const satisfies Record<string, { input: z.ZodType }>
 
-export interface MethodOutputs extends TerminalMethodOutputs {
+export interface MethodOutputs extends TerminalMethodOutputs, ReportMethodOutputs {
   'app.info': AppInfo
   'settings.get': Settings
   'settings.update': Settings
@@ -317,6 +319,8 @@ export interface EventPayloads extends TerminalEventPayloads {
   'findings.changed': { caseId: string }
   /** A terminal recording started, ended or was deleted. */
   'transcripts.changed': { caseId: string }
+  /** A report was saved, exported or deleted. */
+  'reports.changed': { caseId: string }
 }
 export type EventName = keyof EventPayloads
 /** An event as it travels: a union over the event names, so checking the name narrows the payload. */

@@ -26,6 +26,13 @@ export function nativeDialogs(window: () => BrowserWindow | null, casesDir: stri
       }
       const r = w ? await dialog.showOpenDialog(w, opts) : await dialog.showOpenDialog(opts)
       return r.canceled ? null : (r.filePaths[0] ?? null)
+    },
+    async pickReportSavePath(suggestedName, format) {
+      const w = window()
+      const names = { html: 'HTML report', md: 'Markdown report', pdf: 'PDF report' }
+      const opts = { title: 'Export report', defaultPath: suggestedName, filters: [{ name: names[format], extensions: [format] }] }
+      const r = w ? await dialog.showSaveDialog(w, opts) : await dialog.showSaveDialog(opts)
+      return r.canceled || !r.filePath ? null : r.filePath
     }
   }
 }

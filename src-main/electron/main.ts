@@ -5,6 +5,7 @@ import { ipcChannels } from '../contract/channels'
 import { Backend } from '../node/backend/backend'
 import { stderrLogger } from '../node/log'
 import { nativeDialogs } from './dialogs'
+import { electronPdfPrinter } from './pdf'
 
 const rendererIndex = fileURLToPath(new URL('../renderer/index.html', import.meta.url))
 const preloadPath = fileURLToPath(new URL('../preload/index.cjs', import.meta.url))
@@ -55,6 +56,7 @@ void app.whenReady().then(() => {
     dataDir: app.getPath('userData'),
     casesDir,
     dialogs: nativeDialogs(() => mainWindow, casesDir),
+    pdf: electronPdfPrinter(),
     log
   })
 

@@ -14,3 +14,16 @@ export function decodeText(bytes: Buffer): string {
 export function readTextFile(path: string): string {
   return decodeText(readFileSync(path))
 }
+
+/** Turns a case name into a safe file name: "Acme / prod SDN" -> "acme-prod-sdn". */
+export function caseFileStem(name: string): string {
+  const stem = name
+    .normalize('NFKD')
+    .replace(/[^\w\s-]/g, '')
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 80)
+  return stem || 'case'
+}

@@ -18,6 +18,10 @@ import { CaptureSetLibrary } from '../capture/capture-sets'
 import { defaultResourcesDir } from '../paths'
 import { RunbookService } from '../runbook/runbook-service'
 import { RunbookLibrary } from '../runbook/runbook-library'
+import { caseFileStem } from '../text'
+import { ReportService } from '../report/report-service'
+import { ChromiumPdfPrinter, type PdfPrinter } from '../report/pdf'
+import type { ReportFormat } from '../../contract'
 // Sets up the YAML reader of the core's parsers (oc get -o yaml).
 import '../yaml'
 
@@ -26,6 +30,7 @@ export interface Dialogs {
   pickOpenPath(): Promise<string | null>
   pickSavePath(suggestedName: string): Promise<string | null>
   pickImportPath(folder: boolean): Promise<string | null>
+  pickReportSavePath(suggestedName: string, format: ReportFormat): Promise<string | null>
 }
 
 export interface BackendOptions {
@@ -41,6 +46,8 @@ export interface BackendOptions {
   resourcesDir?: string
   /** SSH timeouts and limits (tests shorten them); the agent socket defaults to SSH_AUTH_SOCK. */
   ssh?: Omit<SshManagerOptions, 'resolveHost' | 'knownHosts' | 'emit' | 'log'>
+  /** Prints reports to PDF: Electron's printToPDF in the desktop app, else headless Chromium. */
+  pdf?: PdfPrinter
 }
 
 /**
@@ -60,18 +67,7 @@ export function storeFailure(current: CaseDb | null, method: string, err: unknow
   return null
 }
 
-/** Turns a case name into a safe file name: "Acme / prod SDN" -> "acme-prod-sdn". */
-export function caseFileStem(name: string): string {
-  const stem = name
-    .normalize('NFKD')
-    .replace(/[^\w\s-]/g, '')
-    .trim()
-    .toLowerCase()
-    .replace(/[\s_-]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 80)
-  return stem || 'case'
-}
+export { caseFileStem }
 
 export class Backend {
   readonly dispatch: Dispatch
@@ -86,6 +82,7 @@ export class Backend {
   private readonly captures: CaptureService
   private readonly flowDiffs = new FlowDiffService(() => this.requireCase())
   private readonly runbooks: RunbookService
+  private readonly reports: ReportService
 
   constructor(private readonly opts: BackendOptions) {
     mkdirSync(opts.dataDir, { recursive: true })
@@ -116,6 +113,16 @@ export class Backend {
       library: new RunbookLibrary(join(resourcesDir, 'runbooks')),
       log: opts.log,
       emit: (name, payload) => this.emit(name, payload)
+    })
+    this.reports = new ReportService({
+      requireCase: () => this.requireCase(),
+      diff: (a, b, moved) => this.flowDiffs.reportDiff(a, b, moved),
+      printer: opts.pdf ?? new ChromiumPdfPrinter(),
+      pickSavePath: opts.dialogs ? (name, format) => (opts.dialogs as Dialogs).pickReportSavePath(name, format) : null,
+      changed: () => {
+        const c = this.current
+        if (c) this.emit('reports.changed', { caseId: c.summary().id })
+      }
     })
     this.terminals = new TerminalService({
       requireCase: () => this.requireCase(),
@@ -355,7 +362,8 @@ export class Backend {
       ...this.captures.handlers(),
       ...this.flowDiffs.handlers(),
       ...this.runbooks.handlers(),
-      ...this.terminals.handlers()
+      ...this.terminals.handlers(),
+      ...this.reports.handlers()
     }
   }
 }

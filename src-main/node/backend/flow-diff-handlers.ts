@@ -1,7 +1,8 @@
 import type { CaptureLabel, CaptureSummary, FlowCharts, FlowDiffItemsWindow, FlowDiffSummary, FlowDiffWindow } from '../../contract'
 import { dropSeries, flowsPerTable, topCounters, type ChartDump } from '../../core/flows/charts'
 import { hostKey } from '../../core/hosts/identity'
-import { diffMarkdown, diffReportBlock } from '../../core/flows/diff-export'
+import { diffMarkdown, diffReportBlock, type DiffReportBlock } from '../../core/flows/diff-export'
+import type { ReportDiff } from '../../core/report/model'
 import { withHostPortNumbers } from '../capture/flow-knowledge'
 import { parseCapture } from '../../core/capture/parsed-view'
 import { diffFlows } from '../../core/flows/diff'
@@ -102,37 +103,56 @@ export class FlowDiffService {
     }
   }
 
+  private compute(a: number, b: number, acrossOfVersions?: boolean, nodeVsNode?: boolean): Kept {
+    const started = performance.now()
+    const db = this.requireCase()
+    const ca = db.captures.get(a)
+    const cb = db.captures.get(b)
+    const fa = this.flowsOf(db, ca)
+    const fb = this.flowsOf(db, cb)
+    // An OpenFlow 1.0 dump against a 1.3 one: the same flows print differently (goto_table, set_field); compared
+    // as the same unless the engineer says otherwise.
+    const across = acrossOfVersions ?? ofVersionOf(db, ca) !== ofVersionOf(db, cb)
+    const diff = diffFlows(fa, fb, { acrossOfVersions: across })
+    const vsNode = nodeVsNode ?? ca.hostName.toLowerCase() !== cb.hostName.toLowerCase()
+    const model = diffModel(diff, vsNode ? { a: nodeIdentityOf(fa), b: nodeIdentityOf(fb) } : null)
+    const summary: FlowDiffSummary = {
+      diffId: `diff-${this.next++}`,
+      a: label(ca),
+      b: label(cb),
+      nodeVsNode: vsNode,
+      acrossOfVersions: across,
+      totals: model.totals,
+      tables: model.tables,
+      rows: model.rows.length,
+      tookMs: Math.round(performance.now() - started)
+    }
+    return { summary, diff, model, a: fa, b: fb }
+  }
+
+  private exportBlock(k: Kept, moved: boolean, hidePerNode: boolean): DiffReportBlock {
+    const { summary, model } = k
+    const name = (c: CaptureLabel) => `${c.hostName} · ${c.command} · ${c.startedAt}${c.source === 'imported' && c.origin ? ` · imported from ${c.origin}` : ''} (#${c.id})`
+    return diffReportBlock(model, { a: name(summary.a), b: name(summary.b), nodeVsNode: summary.nodeVsNode }, { moved, hidePerNode })
+  }
+
+  /** The diff of two dumps as a report embeds it: the exported block, and the packets counted per table (before vs after). */
+  reportDiff(a: number, b: number, moved: boolean): ReportDiff {
+    const k = this.compute(a, b)
+    const perTable = new Map<number, number>()
+    for (const r of k.model.rows) if (r.packetsDelta !== null && r.packetsDelta > 0) perTable.set(r.table, (perTable.get(r.table) ?? 0) + r.packetsDelta)
+    const counters = k.summary.nodeVsNode ? [] : [...perTable].sort(([x], [y]) => x - y).map(([table, packets]) => ({ table, name: k.model.tables.find((t) => t.table === table)?.name ?? '', packets }))
+    return { block: this.exportBlock(k, moved, false), counters }
+  }
+
   handlers(): Pick<Handlers, 'flows.diff' | 'flows.diffRows' | 'flows.diffItems' | 'flows.diffExport' | 'flows.diffText' | 'flows.charts'> {
     return {
       'flows.charts': ({ host }) => this.charts(this.requireCase(), host),
       'flows.diff': ({ a, b, acrossOfVersions, nodeVsNode }) => {
-        const started = performance.now()
-        const db = this.requireCase()
-        const ca = db.captures.get(a)
-        const cb = db.captures.get(b)
-        const fa = this.flowsOf(db, ca)
-        const fb = this.flowsOf(db, cb)
-        // An OpenFlow 1.0 dump against a 1.3 one: the same flows print differently (goto_table, set_field); compared
-        // as the same unless the engineer says otherwise.
-        const across = acrossOfVersions ?? ofVersionOf(db, ca) !== ofVersionOf(db, cb)
-        const diff = diffFlows(fa, fb, { acrossOfVersions: across })
-        const vsNode = nodeVsNode ?? ca.hostName.toLowerCase() !== cb.hostName.toLowerCase()
-        const model = diffModel(diff, vsNode ? { a: nodeIdentityOf(fa), b: nodeIdentityOf(fb) } : null)
-        const diffId = `diff-${this.next++}`
-        const summary: FlowDiffSummary = {
-          diffId,
-          a: label(ca),
-          b: label(cb),
-          nodeVsNode: vsNode,
-          acrossOfVersions: across,
-          totals: model.totals,
-          tables: model.tables,
-          rows: model.rows.length,
-          tookMs: Math.round(performance.now() - started)
-        }
+        const k = this.compute(a, b, acrossOfVersions, nodeVsNode)
         if (this.kept.size >= 4) this.kept.delete(this.kept.keys().next().value as string)
-        this.kept.set(diffId, { summary, diff, model, a: fa, b: fb })
-        return summary
+        this.kept.set(k.summary.diffId, k)
+        return k.summary
       },
       'flows.diffItems': ({ diffId, offset, limit, kinds, table, hidePerNode, context, expanded }): FlowDiffItemsWindow => {
         const k = this.get(diffId)
@@ -146,9 +166,7 @@ export class FlowDiffService {
         return { total: items.length, offset, items: items.slice(offset, offset + limit), rail: offset === 0 ? rail : [] }
       },
       'flows.diffExport': ({ diffId, moved, hidePerNode }) => {
-        const { summary, model } = this.get(diffId)
-        const name = (c: CaptureLabel) => `${c.hostName} · ${c.command} · ${c.startedAt}${c.source === 'imported' && c.origin ? ` · imported from ${c.origin}` : ''} (#${c.id})`
-        const block = diffReportBlock(model, { a: name(summary.a), b: name(summary.b), nodeVsNode: summary.nodeVsNode }, { moved: moved ?? false, hidePerNode: hidePerNode ?? false })
+        const block = this.exportBlock(this.get(diffId), moved ?? false, hidePerNode ?? false)
         return { block, markdown: diffMarkdown(block) }
       },
       'flows.diffRows': ({ diffId, offset, limit, kinds, table, hidePerNode }): FlowDiffWindow => {

@@ -54,7 +54,7 @@ function safeUser(): string {
 }
 
 /** Runs `body` on the open case and closes it (the lock is released) whatever happens. */
-async function withCase(path: string, create: boolean, io: Io, body: (db: CaseDb) => Promise<number> | number, readOnly = false): Promise<number> {
+export async function withCase(path: string, create: boolean, io: Io, body: (db: CaseDb) => Promise<number> | number, readOnly = false): Promise<number> {
   const db = openCase(path, create, io, readOnly)
   if (!db) return 1
   try {

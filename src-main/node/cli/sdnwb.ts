@@ -11,6 +11,7 @@ import { parsePortDesc } from '../../core/parse/ovs-ports'
 import { decodeText } from '../text'
 import { appVersion } from '../version'
 import { checkVerb, findingsVerb, importVerb, redactVerb, type Io } from './case-verbs'
+import { reportVerb } from './report-verb'
 // Sets up the YAML reader of the core's parsers (oc get -o yaml).
 import '../yaml'
 
@@ -30,11 +31,17 @@ Commands:
   findings CASE               the case's findings: status, severity, title, host, note and evidence
   redact CASE -o OUT          a redacted copy of the case (every capture's addresses, MACs, host, domain and user
                               names replaced by the case's stable pseudonyms) written to the new file OUT
+  report CASE -o FILE         the case's report (its newest saved report, or --report ID; without one, its
+                              confirmed and fixed findings and the runbook runs that found them) as HTML,
+                              Markdown or PDF (PDF: headless Chromium); kept in the case when it is writable
 Options:
   --json                      the data as JSON (flows canon: the flows; diff-flows: the workbench's diff with
                               counters, rates and tables)
   --host NAME                 import: the host of files that do not say; check: the node to check
-  -o, --out FILE              redact: the redacted copy to write (a new file)
+  -o, --out FILE              redact: the redacted copy to write (a new file); report: the file to write
+  --format html|md|pdf        report: the format (default html)
+  --redact                    report: addresses, MACs and names replaced by the case's pseudonyms
+  --report ID                 report: which saved report (default: the newest)
   --ports FILE                diff-flows: port names (in_port=NAME, output:NAME) mapped to numbers from the
                               ovs-ofctl show / dump-ports-desc output in FILE
   --across-of-versions        diff-flows: an OpenFlow 1.0 dump equals the same flows dumped with -O OpenFlow13
@@ -121,7 +128,7 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
       args: [...argv],
       allowPositionals: true,
       strict: true,
-      options: { json: { type: 'boolean' }, host: { type: 'string' }, out: { type: 'string', short: 'o' }, ports: { type: 'string' }, 'across-of-versions': { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'V' } }
+      options: { json: { type: 'boolean' }, host: { type: 'string' }, out: { type: 'string', short: 'o' }, ports: { type: 'string' }, format: { type: 'string' }, redact: { type: 'boolean' }, report: { type: 'string' }, 'across-of-versions': { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'V' } }
     })
   } catch (err) {
     io.err(`sdnwb: ${(err as Error).message}\n\n${usage}\n`)
@@ -143,6 +150,7 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
   if (cmd === 'check' && rest.length === 1) return checkVerb(rest[0] as string, { host: v.host, json: v.json ?? false }, io)
   if (cmd === 'findings' && rest.length === 1) return findingsVerb(rest[0] as string, { json: v.json ?? false }, io)
   if (cmd === 'redact' && rest.length === 1) return redactVerb(rest[0] as string, { out: v.out, json: v.json ?? false }, io)
+  if (cmd === 'report' && rest.length === 1) return reportVerb(rest[0] as string, { format: v.format, redact: v.redact ?? false, out: v.out, report: v.report, json: v.json ?? false }, io)
   io.err(`sdnwb: ${cmd === undefined ? 'no command given' : `unknown command or wrong arguments: ${p.join(' ')}`}\n\n${usage}\n`)
   return 1
 }

@@ -17,6 +17,8 @@ export interface CaseRedaction {
   pseudonyms: Pseudonyms
   /** Original name → pseudonym (private to the engineer: never exported). */
   names: ReadonlyMap<string, string>
+  /** Each name's kind (host, domain, …), for the mapping view. */
+  kinds: ReadonlyMap<string, NameKind>
   hostBits: number
 }
 
@@ -51,8 +53,14 @@ export function caseRedaction(db: CaseDb): CaseRedaction {
   const cn = newestParsed(db, 'oc.get.clusternetwork')?.data.records[0]
   const hostBits = cn?.networks[0]?.hostSubnetLength ?? 8
   const pseudonyms = new Pseudonyms(hmacPrf(db.redaction.key()), { hostBits })
-  const names = namePseudonyms(caseNames(db))
-  return { redactor: new Redactor(pseudonyms, names), pseudonyms, names, hostBits }
+  const list = caseNames(db)
+  const names = namePseudonyms(list)
+  const kinds = new Map<string, NameKind>()
+  for (const n of list) {
+    const v = n.name.trim().toLowerCase().replace(/\.$/, '')
+    if (!kinds.has(v)) kinds.set(v, n.kind)
+  }
+  return { redactor: new Redactor(pseudonyms, names), pseudonyms, names, kinds, hostBits }
 }
 
 /** A redacted copy of the case at `path`: every capture's host, command, origin, output and error redacted; no key, no hosts' secrets. */

@@ -1,3 +1,4 @@
+import { ReportStore } from './report-store'
 import type Database from 'better-sqlite3'
 import { randomUUID } from 'node:crypto'
 import { basename } from 'node:path'
@@ -64,6 +65,7 @@ export class CaseDb {
   readonly findings: FindingStore
   readonly redaction: RedactionStore
   readonly transcripts: TranscriptStore
+  readonly reports: ReportStore
 
   private constructor(
     readonly path: string,
@@ -77,6 +79,7 @@ export class CaseDb {
     this.runs = new RunStore(db, this.findings)
     this.redaction = new RedactionStore(db, () => this.readOnly === null)
     this.transcripts = new TranscriptStore(db)
+    this.reports = new ReportStore(db)
     if (readOnly === null) this.transcripts.markInterrupted()
   }
 

@@ -251,6 +251,36 @@ export const caseMigrations: readonly Migration[] = [
         DELETE FROM terminal_fts WHERE rowid = old.id;
       END;
     `
+  },
+  {
+    // Reports: what the engineer picked and wrote (the spec, as JSON in the contract's shape), and every export
+    // kept with its date, options and content, so what was sent to the customer stays in the case.
+    version: 8,
+    sql: `
+      CREATE TABLE reports (
+        id          INTEGER PRIMARY KEY,
+        title       TEXT NOT NULL,
+        spec        TEXT NOT NULL,
+        created_at  TEXT NOT NULL,
+        updated_at  TEXT NOT NULL
+      );
+      CREATE TABLE report_exports (
+        id          INTEGER PRIMARY KEY,
+        report_id   INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+        format      TEXT NOT NULL CHECK (format IN ('html', 'md', 'pdf')),
+        redacted    INTEGER NOT NULL,
+        options     TEXT NOT NULL,
+        created_at  TEXT NOT NULL,
+        file_name   TEXT NOT NULL,
+        sha256      TEXT NOT NULL,
+        bytes       INTEGER NOT NULL,
+        pages       INTEGER,
+        written_to  TEXT,
+        took_ms     INTEGER NOT NULL,
+        content     BLOB NOT NULL
+      );
+      CREATE INDEX report_exports_by_report ON report_exports (report_id, id);
+    `
   }
 ]
 
