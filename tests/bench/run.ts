@@ -11,6 +11,7 @@ import { parseDumpFlows } from '../../src-main/core/parse/ovs-dump-flows'
 import { readTextFile } from '../../src-main/node/text'
 import { dumpText, mutate, sdnFlows } from '../helpers/flowgen'
 import { benchCaptures, benchImportAndSearch } from './captures'
+import { benchReport } from './report'
 
 const runs = Number(process.env.BENCH_RUNS ?? 7)
 const gc = (globalThis as { gc?: () => void }).gc
@@ -124,3 +125,5 @@ if (process.env.BENCH_SKIP_CAPTURES !== '1') {
   benchCaptures()
   await benchImportAndSearch()
 }
+
+if (process.env.BENCH_SKIP_REPORT !== '1') await benchReport()

@@ -12,6 +12,7 @@ import { openLabUi, type LabUi } from '../helpers/lab-ui'
 import type { WsClient } from '../helpers/ws-client'
 import { sample } from '../helpers/samples'
 import { deleteFlows, sendPodToRemotePod, type Lab } from '../lab/lab'
+import { dumpNodes as dumpNodesOf } from '../helpers/lab-capture'
 
 let ui: LabUi
 let lab: Lab
@@ -29,18 +30,7 @@ afterAll(async () => {
   await ui?.close()
 })
 
-/** Runs the openshift-sdn set on the given nodes through the backend; the dump-flows capture of each. */
-async function dumpNodes(names: string[]): Promise<Record<string, number>> {
-  const hosts = await ws.call('hosts.list', {})
-  const start = await ws.call('capture.start', { setId: 'openshift-sdn', hostIds: hosts.filter((h) => names.includes(h.name)).map((h) => h.id) })
-  for (let i = 0; i < 300; i++) {
-    const run = (await ws.call('capture.runs', {})).find((r) => r.id === start.run.id)
-    if (run && run.status !== 'running') break
-    await new Promise((r) => setTimeout(r, 100))
-  }
-  const caps = await ws.call('captures.list', { runId: start.run.id })
-  return Object.fromEntries(names.map((n) => [n, caps.find((c) => c.hostName === n && c.commandId === 'ovs-dump-flows')!.id]))
-}
+const dumpNodes = (names: string[]) => dumpNodesOf(ws, names)
 
 describe('the flow diff view', () => {
   it('before vs after a planted fault: exactly the deleted flow is removed, the drop counter moved', async () => {

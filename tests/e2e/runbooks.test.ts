@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { shot } from '../helpers/browser'
 import { openLabUi, type LabUi } from '../helpers/lab-ui'
 import { deleteFlows } from '../lab/lab'
+import { startPodToPodRun, stepRunToEnd } from '../helpers/runbook-ui'
 
 let ui: LabUi
 let page: Page
@@ -21,30 +22,8 @@ afterAll(async () => {
   await ui?.close()
 })
 
-async function startRun(mode: 'live' | 'offline'): Promise<void> {
-  await page.getByTestId('nav-runbooks').click()
-  await page.locator('[data-runbook="pod-to-pod"]').click()
-  await page.locator('input[name=input-srcPod]').fill('node1-pod1')
-  await page.locator('input[name=input-srcNamespace]').fill('proj-a')
-  await page.locator('input[name=input-dstPod]').fill('node2-pod1')
-  await page.locator('input[name=input-dstNamespace]').fill('proj-a')
-  await page.getByTestId('runbook-start').locator(`input[type=radio][value=${mode}]`).check()
-  await page.getByTestId('start-run').click()
-  await expect.poll(() => page.getByTestId('current-step').getAttribute('data-step')).toBe('locate-pods')
-}
-
-/** Clicks the step button until the run is done, checking that each click moved the run on. */
-async function stepToEnd(): Promise<string[]> {
-  const seen: string[] = []
-  for (let i = 0; i < 20; i++) {
-    const step = (await page.getByTestId('current-step').getAttribute('data-step')) as string
-    if (step === 'done') return seen
-    seen.push(step)
-    await page.getByTestId('run-step').click()
-    await expect.poll(() => page.getByTestId('current-step').getAttribute('data-step'), { timeout: 30_000 }).not.toBe(step)
-  }
-  throw new Error(`run did not end: ${seen.join(' > ')}`)
-}
+const startRun = (mode: 'live' | 'offline') => startPodToPodRun(page, mode)
+const stepToEnd = () => stepRunToEnd(page)
 
 describe('pod-to-pod runbook from the UI', () => {
   it('live: each step runs over SSH and the planted missing table 90 flow is found and named', async () => {

@@ -1,8 +1,9 @@
 import { readFileSync, readdirSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
 
 /** ../shared/samples, beside the repository (CI puts it there too). */
-export const samplesDir = resolve(__dirname, '../../../shared/samples')
+export const samplesDir = resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/samples')
 
 export function sample(rel: string): string {
   return readFileSync(join(samplesDir, rel), 'utf8')

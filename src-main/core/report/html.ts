@@ -1,7 +1,7 @@
 // The report as one self-contained HTML file: no external resource (a CSP that allows none), its styles inline, its
 // chart an inline SVG, print CSS with page numbers in the page margins (Chromium's @page margin boxes, the same in
 // Electron's printToPDF and headless Chromium), headings the PDF outline is built from.
-import { resultWord, severityWord, utc, type ReportDiff, type ReportDoc, type ReportEvidence } from './model'
+import { checkWord as checkWordText, resultWord, severityWord, utc, type ReportDiff, type ReportDoc, type ReportEvidence, type ReportStep } from './model'
 
 /** Markdown the engineer wrote, to HTML that is safe to embed (raw HTML escaped, links only to http(s) and mailto). */
 export type MarkdownToHtml = (markdown: string) => string
@@ -32,7 +32,7 @@ pre .hit { background: #fff1c2; display: inline-block; width: 100%; }
 .sev { display: inline-block; font-size: .75rem; font-weight: 600; padding: 0 .4rem; border-radius: 3px; color: #fff; margin-right: .4rem; vertical-align: 1px; }
 .sev.error { background: var(--err); } .sev.warning { background: var(--warn); } .sev.info { background: #445; }
 .pass { color: var(--ok); } .fail { color: var(--err); }
-.finding, .evidence, .run { break-inside: avoid-page; }
+.finding, .evidence table, ol.steps > li { break-inside: avoid-page; }
 ol.steps > li { margin-bottom: .5rem; }
 .diff .removed { color: var(--err); } .diff .added { color: var(--ok); } .diff .changed { color: var(--warn); }
 .statement { border-left: 4px solid var(--line); padding: .3rem .8rem; }
@@ -76,6 +76,13 @@ ${e.sha256 ? `<tr><th>SHA-256</th><td><code>${e.sha256}</code></td></tr>` : ''}
 ${e.lines.length ? `<pre>${lines}</pre>` : '<p class="muted">(no lines)</p>'}
 ${e.more > 0 ? `<p class="muted">${e.more} more line${e.more === 1 ? '' : 's'} of the capture not shown.</p>` : ''}
 </section>`
+}
+
+/** A check of a step: passed or failed; a decide step's comparison is yes or no, never a failure. */
+function checkWord(result: ReportStep['result'], pass: boolean, html: boolean): string {
+  const word = checkWordText(result, pass)
+  if (!html) return word
+  return result === 'decided' ? `<strong>${word}</strong>` : `<span class="${pass ? 'pass' : 'fail'}">${word}</span>`
 }
 
 const refs = (r: readonly number[]) => (r.length ? ` <span class="muted">· ${r.map((x) => `<a href="#e${x}">E${x}</a>`).join(', ')}</span>` : '')
@@ -144,7 +151,7 @@ ${f.explain ? `<p>${esc(f.explain)}</p>` : ''}${f.sources.length ? `<p class="mu
     const steps = r.steps
       .map(
         (s) => `<li><strong>${esc(s.title)}</strong>: <span class="${s.result === 'fail' ? 'fail' : s.result === 'pass' ? 'pass' : ''}">${resultWord[s.result]}</span>${s.choice ? ` (${esc(s.choice)})` : ''}${s.where ? ` on ${esc(s.where)}` : ''}${refs(s.evidence)}
-${s.command ? `<br><code>${esc(s.command)}</code>` : ''}${s.checks.length ? `<ul>${s.checks.map((c) => `<li><span class="${c.pass ? 'pass' : 'fail'}">${c.pass ? 'Passed' : 'Failed'}</span>: ${esc(c.expect)} <span class="muted">(${esc(c.reason)})</span></li>`).join('')}</ul>` : ''}${s.note ? `<br><span class="muted">${esc(s.note)}</span>` : ''}</li>`
+${s.command ? `<br><code>${esc(s.command)}</code>` : ''}${s.checks.length ? `<ul>${s.checks.map((c) => `<li>${checkWord(s.result, c.pass, true)}: ${esc(c.expect)} <span class="muted">(${esc(c.reason)})</span></li>`).join('')}</ul>` : ''}${s.note ? `<br><span class="muted">${esc(s.note)}</span>` : ''}</li>`
       )
       .join('\n')
     parts.push(`<section class="run"><h3>Runbook: ${esc(r.title)} <span class="muted">(${r.mode}, ${r.status === 'done' ? 'finished' : 'not finished'})</span></h3>

@@ -1,7 +1,7 @@
 // The report as Markdown, for pasting into a support case: the sections in the order support write-ups use, the
 // engineer's own Markdown as written, evidence as fenced blocks with line numbers.
 import { diffMarkdown } from '../flows/diff-export'
-import { cite, resultWord, severityWord, utc, type ReportDoc, type ReportEvidence } from './model'
+import { checkWord, cite, resultWord, severityWord, utc, type ReportDoc, type ReportEvidence } from './model'
 
 /** A fence longer than any backtick run inside the text, so a capture cannot end its own block. */
 function fence(text: string): string {
@@ -74,7 +74,7 @@ export function reportMarkdown(doc: ReportDoc): string {
     r.steps.forEach((s, i) => {
       out.push(`${i + 1}. **${s.title}**: ${resultWord[s.result]}${s.choice ? ` (${s.choice})` : ''}${s.where ? ` on ${s.where}` : ''}${s.evidence.length ? ` · ${cite(s.evidence)}` : ''}`)
       if (s.command) out.push(`   - Command: \`${s.command.replace(/`/g, "'")}\``)
-      for (const c of s.checks) out.push(`   - ${c.pass ? 'Passed' : 'Failed'}: ${c.expect} (${c.reason})`)
+      for (const c of s.checks) out.push(`   - ${checkWord(s.result, c.pass)}: ${c.expect} (${c.reason})`)
       if (s.note) out.push(`   - ${s.note}`)
     })
     out.push('')

@@ -146,6 +146,9 @@ export function mapReportStrings(doc: ReportDoc, f: (s: string) => string): Repo
 export const severityWord: Record<ReportFinding['severity'], string> = { error: 'Error', warning: 'Warning', info: 'Info' }
 export const resultWord: Record<ReportStep['result'], string> = { pass: 'passed', fail: 'failed', answered: 'answered', skipped: 'skipped', decided: 'decided' }
 
+/** How a step's check reads: Passed/Failed, or Yes/No for a decide step (a comparison, not a failure). */
+export const checkWord = (result: ReportStep['result'], pass: boolean) => (result === 'decided' ? (pass ? 'Yes' : 'No') : pass ? 'Passed' : 'Failed')
+
 /** A UTC time as a report prints it: 2026-12-01 18:21:33Z (no milliseconds, no T to break a narrow column on). */
 export const utc = (iso: string) => iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z')
 
