@@ -74,7 +74,20 @@ export interface RedactionMappingEntry {
   pseudonym: string
 }
 
+export const redactionTermKinds = ['host', 'domain', 'cluster', 'user', 'term'] as const
+const RedactionTerm = z.object({ kind: z.enum(redactionTermKinds), name: z.string().trim().min(2, 'A term has at least two characters.').max(253) }).strict()
+export type RedactionTerm = z.infer<typeof RedactionTerm>
+
 export const reportMethods = {
+  /** The names the engineer added to what redaction replaces (beyond the case's hosts, domains and users). */
+  'redaction.terms': { input: z.object({}).strict() },
+  'redaction.addTerm': { input: RedactionTerm },
+  'redaction.removeTerm': { input: RedactionTerm },
+  /**
+   * A redacted copy of the case for a vendor: written to a new file (desktop app: picked in a save dialog; browser
+   * mode: beside the cases, named after the case).
+   */
+  'case.exportRedacted': { input: z.object({}).strict() },
   'reports.list': { input: z.object({}).strict() },
   /** A new report, its picks defaulted from the case (confirmed and fixed findings, the runs that found them). */
   'reports.create': { input: z.object({ title: z.string().trim().min(1).max(200).optional() }).strict() },
@@ -106,6 +119,10 @@ export const reportMethods = {
 } as const
 
 export interface ReportMethodOutputs {
+  'redaction.terms': RedactionTerm[]
+  'redaction.addTerm': RedactionTerm[]
+  'redaction.removeTerm': RedactionTerm[]
+  'case.exportRedacted': { path: string; captures: number; runs: number; findings: number }
   'reports.list': ReportSummary[]
   'reports.create': ReportView
   'reports.get': ReportView

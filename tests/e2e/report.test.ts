@@ -39,7 +39,8 @@ async function exportAs(format: 'html' | 'md' | 'pdf', redacted: boolean): Promi
   const [download] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.getByTestId(`report-export-${format}`).click()])
   const file = join(ui.dir, `${redacted ? 'redacted' : 'plain'}-${download.suggestedFilename()}`)
   await download.saveAs(file)
-  expect(download.suggestedFilename()).toBe(`acme-pod-network-sdn-troubleshooting-report${redacted ? '-redacted' : ''}.${format}`)
+  // A redacted export's name is its redacted title's: it does not say the customer's name either.
+  expect(download.suggestedFilename()).toBe(redacted ? `term-01-pod-network-sdn-troubleshooting-report-redacted.${format}` : `acme-pod-network-sdn-troubleshooting-report.${format}`)
   return file
 }
 
@@ -101,6 +102,10 @@ describe('a customer report from the case', () => {
 
     // Exported as it is, then redacted.
     const plain = { html: await exportAs('html', false), md: await exportAs('md', false), pdf: await exportAs('pdf', false) }
+    // The customer's name is one of the engineer's terms.
+    await page.getByTestId('redaction-term-input').fill('ACME')
+    await page.getByTestId('redaction-term-add').click()
+    await expect.poll(() => page.getByTestId('redaction-term').count()).toBe(1)
     await page.getByTestId('report-redact').check()
     await expect.poll(() => frame.locator('body').textContent(), { timeout: 20_000 }).toContain('This report is redacted.')
     await shot(page, 'report-builder-redacted')
@@ -138,7 +143,7 @@ describe('a customer report from the case', () => {
       const ambiguous = found.ipv4.filter((ip) => pseudonyms.has(ip))
       console.log(`lab report scan: ${found.ipv4.length} IPv4, ${found.macs.length} MACs; ambiguous: ${ambiguous.join(', ') || 'none'}`)
       expect(ambiguous.length).toBeLessThanOrEqual(3)
-      originals = { ipv4: found.ipv4.filter((ip) => !pseudonyms.has(ip)), macs: found.macs, names: ['node1', 'node2', 'master1'] }
+      originals = { ipv4: found.ipv4.filter((ip) => !pseudonyms.has(ip)), macs: found.macs, names: ['node1', 'node2', 'master1', 'ACME'] }
     } finally {
       db.close()
     }
@@ -147,6 +152,27 @@ describe('a customer report from the case', () => {
     expect(findLeaks(execFileSync('pdftotext', [red.pdf, '-'], { encoding: 'utf8' }), originals)).toEqual([])
     expect(findLeaks(readFileSync(red.html, 'utf8'), originals)).toEqual([])
     expect(findLeaks(readFileSync(red.md, 'utf8'), originals)).toEqual([])
+
+    // A redacted copy of the whole case for a vendor: captures, the run and the findings, nothing of the lab left.
+    await page.getByTestId('case-redacted-copy').click()
+    await expect.poll(() => page.getByTestId('report-note').textContent(), { timeout: 30_000 }).toMatch(/Wrote the redacted copy .*: \d+ captures, 1 runbook runs, \d+ findings/)
+    const copyPath = /Wrote the redacted copy (\S+\.sdncase)/.exec((await page.getByTestId('report-note').textContent()) ?? '')?.[1] as string
+    expect(copyPath).toMatch(/\/term-01-pod-network-redacted\.sdncase$/)
+    const copy = CaseDb.open(copyPath, { readOnly: true })
+    try {
+      const run = copy.runs.list()[0]!
+      const state = JSON.stringify(copy.runs.get(run.id).state)
+      expect(state).toContain('"stepId":"src-remote-flows"')
+      expect(findLeaks(state, originals)).toEqual([])
+      expect(copy.findings.list().length).toBe(3)
+      for (const c of copy.captures.list()) expect(findLeaks([c.hostName, c.command, copy.captures.text(c.id)].join('\n'), originals), `${c.hostName} ${c.command}`).toEqual([])
+      // The run's steps point at the copy's own captures.
+      const ids = new Set(copy.captures.list().map((c) => c.id))
+      for (const step of copy.runs.get(run.id).state.history) for (const id of step.captureIds) expect(ids.has(id)).toBe(true)
+    } finally {
+      copy.close()
+    }
+    await shot(page, 'report-redaction-panel')
     expect(pageErrors).toEqual([])
   })
 })

@@ -52,7 +52,7 @@ describe('a redacted copy of the case', () => {
   it('holds every capture redacted: no lab address, host, domain or user left; no key; parsed and checked alike', () => {
     fill(c.db)
     const out = join(c.dir, 'vendor.sdncase')
-    expect(exportRedactedCase(c.db, out)).toEqual({ path: out, captures: 5, findings: 1 })
+    expect(exportRedactedCase(c.db, out)).toEqual({ path: out, captures: 5, runs: 0, findings: 1 })
     const copy = CaseDb.open(out, { readOnly: true })
     try {
       // Host addresses (15 pseudonymous bits each: a random key maps one to itself once in 32,768); the /14 cluster
@@ -102,7 +102,7 @@ describe('a redacted copy of the case', () => {
     const io = { text: '', err: '' }
     const code = await runCli(['redact', join(c.dir, 'c.sdncase'), '-o', out, '--json'], { out: (s) => (io.text += s), err: (s) => (io.err += s) })
     expect([code, io.err]).toEqual([0, ''])
-    expect(JSON.parse(io.text)).toEqual({ path: out, captures: 5, findings: 1 })
+    expect(JSON.parse(io.text)).toEqual({ path: out, captures: 5, runs: 0, findings: 1 })
     const copy = CaseDb.open(out, { readOnly: true })
     const ip = copy.captures.list().find((x) => x.command === 'ip addr show')!
     expect(copy.captures.text(ip.id)).toContain(first.split(' ')[0]!.split('.').slice(0, 3).join('.'))

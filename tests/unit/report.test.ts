@@ -104,6 +104,7 @@ describe('a report from the case', () => {
     expect(get('lab.example.com')).toMatchObject({ kind: 'domain', pseudonym: 'domain-01.example' })
     expect(get('10.200.0.1')).toMatchObject({ kind: 'ipv4', pseudonym: red.redactor.redact('10.200.0.1') })
     expect(m.filter((x) => x.kind === 'mac').length).toBeGreaterThan(0)
+    expect(m.filter((x) => x.kind === 'ipv6')).toEqual([])
     for (const x of m) expect(x.original).not.toBe(x.pseudonym)
   })
 })

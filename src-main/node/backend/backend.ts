@@ -20,6 +20,7 @@ import { RunbookService } from '../runbook/runbook-service'
 import { RunbookLibrary } from '../runbook/runbook-library'
 import { caseFileStem } from '../text'
 import { ReportService } from '../report/report-service'
+import { caseRedaction } from '../redact/case-redaction'
 import { ChromiumPdfPrinter, type PdfPrinter } from '../report/pdf'
 import type { ReportFormat } from '../../contract'
 // Sets up the YAML reader of the core's parsers (oc get -o yaml).
@@ -122,6 +123,16 @@ export class Backend {
       changed: () => {
         const c = this.current
         if (c) this.emit('reports.changed', { caseId: c.summary().id })
+      },
+      redactedCopyPath: async (db) => {
+        // Named after the redacted case name: the file name does not say what redaction replaced.
+        const stem = `${caseFileStem(caseRedaction(db).redactor.redact(db.summary().name))}-redacted`
+        if (opts.dialogs) return opts.dialogs.pickSavePath(stem)
+        mkdirSync(opts.casesDir, { recursive: true })
+        for (let i = 1; ; i++) {
+          const p = join(opts.casesDir, `${stem}${i === 1 ? '' : `-${i}`}${caseFileExtension}`)
+          if (!existsSync(p)) return p
+        }
       }
     })
     this.terminals = new TerminalService({

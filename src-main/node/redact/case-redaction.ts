@@ -10,6 +10,7 @@ import { namePseudonyms, Redactor, type NameKind } from '../../core/redact/redac
 import { newestParsed } from '../capture/newest'
 import { CaseDb } from '../store/case-db'
 import type { FindingInput, FindingSource, FindingSubject } from '../../core/findings/model'
+import type { RunState } from '../../core/runbook/engine'
 import { hmacPrf } from './prf'
 
 export interface CaseRedaction {
@@ -63,8 +64,13 @@ export function caseRedaction(db: CaseDb): CaseRedaction {
   return { redactor: new Redactor(pseudonyms, names), pseudonyms, names, kinds, hostBits }
 }
 
-/** A redacted copy of the case at `path`: every capture's host, command, origin, output and error redacted; no key, no hosts' secrets. */
-export function exportRedactedCase(db: CaseDb, path: string): { path: string; captures: number; findings: number } {
+/**
+ * A redacted copy of the case at `path`: every capture's host, command, origin, output and error redacted, the
+ * runbook runs (their inputs, steps, checks, facts and notes) and the findings redacted the same way; no key, no
+ * hosts. Terminal recordings are left out: their bytes arrive in pieces that can split an address, so they cannot
+ * be redacted reliably (a report's transcript excerpts are plain text and are).
+ */
+export function exportRedactedCase(db: CaseDb, path: string): { path: string; captures: number; runs: number; findings: number } {
   const { redactor } = caseRedaction(db)
   const r = (s: string) => redactor.redact(s)
   const out = CaseDb.create(path, `${r(db.summary().name)} (redacted)`, safeUser())
@@ -101,7 +107,8 @@ export function exportRedactedCase(db: CaseDb, path: string): { path: string; ca
       if (saved) ids.set(c.id, saved.id)
       n++
     }
-    return { path, captures: n, findings: copyFindings(db, out, r, ids) }
+    const runs = copyRuns(db, out, r, ids)
+    return { path, captures: n, runs: runs.size, findings: copyFindings(db, out, r, ids, runs) }
   } finally {
     out.close()
   }
@@ -111,8 +118,36 @@ export function exportRedactedCase(db: CaseDb, path: string): { path: string; ca
  * The findings into the copy, redacted the same way: subject, title, explanation, excerpts, labels, note; their
  * evidence points at the copied captures; status and note kept. One record per source, as the sources reported them.
  */
-function copyFindings(db: CaseDb, out: CaseDb, r: (s: string) => string, ids: ReadonlyMap<number, number>): number {
+/** Keys of a run's saved state whose strings are the runbook's own words or ids, not the case's: never redacted. */
+const runKeys = new Set(['runbookId', 'stepId', 'result', 'current', 'kind', 'severity', 'at', 'choice', 'runbookVersion'])
+
+/** A run's state with its strings redacted and its capture ids those of the copy. */
+export function redactRunState(state: RunState, r: (s: string) => string, ids: ReadonlyMap<number, number>): RunState {
+  const walk = (v: unknown, key: string | null): unknown => {
+    if (key === 'captureIds' && Array.isArray(v)) return v.flatMap((id) => (typeof id === 'number' && ids.has(id) ? [ids.get(id)] : []))
+    if (typeof v === 'string') return key !== null && runKeys.has(key) ? v : r(v)
+    if (Array.isArray(v)) return v.map((x) => walk(x, null))
+    if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, k)]))
+    return v
+  }
+  return walk(state, null) as RunState
+}
+
+/** The runbook runs into the copy, redacted, with their notes: old run id → the copy's. */
+function copyRuns(db: CaseDb, out: CaseDb, r: (s: string) => string, ids: ReadonlyMap<number, number>): Map<number, number> {
+  const runIds = new Map<number, number>()
+  for (const summary of [...db.runs.list()].sort((a, b) => a.id - b.id)) {
+    const { run, state } = db.runs.get(summary.id)
+    const copy = out.runs.create({ runbookId: run.runbookId, version: run.runbookVersion, title: run.title, mode: run.mode, ovsVia: run.ovsVia, state: redactRunState(state, r, ids) })
+    for (const n of db.runs.notes(run.id)) out.runs.addNote(copy.id, n.stepIndex, r(n.text))
+    runIds.set(run.id, copy.id)
+  }
+  return runIds
+}
+
+function copyFindings(db: CaseDb, out: CaseDb, r: (s: string) => string, ids: ReadonlyMap<number, number>, runIds: ReadonlyMap<number, number>): number {
   let n = 0
+  const copied = new Set(runIds.values())
   for (const f of db.findings.list()) {
     const s = f.subject
     const subject: FindingSubject = {
@@ -126,15 +161,16 @@ function copyFindings(db: CaseDb, out: CaseDb, r: (s: string) => string, ids: Re
     }
     const bySource = new Map<string, { source: FindingSource; evidence: FindingInput['evidence'] }>()
     for (const e of f.evidence) {
-      const key = JSON.stringify(e.source)
-      const g = bySource.get(key) ?? { source: e.source, evidence: [] }
+      const source: FindingSource = e.source.kind === 'runbook' ? { ...e.source, runId: runIds.get(e.source.runId) ?? e.source.runId } : e.source
+      const key = JSON.stringify(source)
+      const g = bySource.get(key) ?? { source, evidence: [] }
       g.evidence.push({ captureId: e.captureId === null ? null : (ids.get(e.captureId) ?? null), lines: e.lines, excerpt: r(e.excerpt), label: r(e.label) })
       bySource.set(key, g)
     }
     const continueWith = f.continueWith ? { runbookId: f.continueWith.runbookId, inputs: Object.fromEntries(Object.entries(f.continueWith.inputs).map(([k, v]) => [k, r(v)])) } : null
     const groups = bySource.size ? [...bySource.values()] : f.sources.map((source) => ({ source, evidence: [] }))
     let id: number | undefined
-    for (const g of groups) id = out.findings.record([{ kind: f.kind, subject, severity: f.severity, title: r(f.title), explain: r(f.explain), source: g.source, evidence: g.evidence, continueWith }])[0]
+    for (const g of groups) id = out.findings.record([{ kind: f.kind, subject, severity: f.severity, title: r(f.title), explain: r(f.explain), source: g.source, evidence: g.evidence, continueWith }], g.source.kind === 'runbook' && copied.has(g.source.runId) ? g.source.runId : null)[0]
     if (id !== undefined && (f.status !== 'open' || f.note !== '')) out.findings.update(id, { status: f.status, note: r(f.note) })
     if (id !== undefined) n++
   }

@@ -2,13 +2,13 @@
 // Markdown or PDF (redacted on request) and each export kept in the case. The CLI renders through `renderReport`
 // too, so `sdnwb report` writes what the UI would.
 import { createHash } from 'node:crypto'
-import { writeFileSync } from 'node:fs'
+import { existsSync, writeFileSync } from 'node:fs'
 import type { RedactionMappingEntry, ReportExportSummary, ReportFormat, ReportSpec, ReportView } from '../../contract'
 import { reportHtml } from '../../core/report/html'
 import { reportMarkdown } from '../../core/report/markdown'
 import type { ReportDiff, ReportDoc } from '../../core/report/model'
 import { caseFileStem } from '../text'
-import { caseRedaction } from '../redact/case-redaction'
+import { caseRedaction, exportRedactedCase } from '../redact/case-redaction'
 import { AppError } from '../store/app-error'
 import type { CaseDb } from '../store/case-db'
 import type { Handlers } from '../backend/dispatcher'
@@ -75,6 +75,8 @@ export function redactionMapping(db: CaseDb, doc: ReportDoc): RedactionMappingEn
   }
   for (const m of text.matchAll(ipv4)) add('ipv4', m[0], red.redactor.redact(m[0]))
   for (const m of text.matchAll(ipv6)) {
+    // Six pairs of hex digits are a MAC, listed as one below.
+    if (/^[0-9a-f]{2}(?::[0-9a-f]{2}){5}$/i.test(m[0])) continue
     const p = red.redactor.redact(m[0])
     if (p !== m[0] && m[0].includes('::') === p.includes('::')) add('ipv6', m[0], p)
   }
@@ -93,6 +95,8 @@ export interface ReportServiceDeps {
   /** The desktop app's save dialog; absent in browser mode. */
   pickSavePath: ((suggestedName: string, format: ReportFormat) => Promise<string | null>) | null
   changed: () => void
+  /** Where a redacted copy of the case goes: a save dialog's answer, or a new file beside the cases. */
+  redactedCopyPath: (db: CaseDb) => Promise<string | null>
 }
 
 export class ReportService {
@@ -110,9 +114,28 @@ export class ReportService {
     return { ...spec, findingIds: spec.findingIds.filter((id) => findings.has(id)), runIds: spec.runIds.filter((id) => runs.has(id)) }
   }
 
-  handlers(): Pick<Handlers, 'reports.list' | 'reports.create' | 'reports.get' | 'reports.save' | 'reports.delete' | 'reports.add' | 'reports.preview' | 'reports.export' | 'reports.download' | 'reports.mapping'> {
+  handlers(): Pick<Handlers, 'redaction.terms' | 'redaction.addTerm' | 'redaction.removeTerm' | 'case.exportRedacted' | 'reports.list' | 'reports.create' | 'reports.get' | 'reports.save' | 'reports.delete' | 'reports.add' | 'reports.preview' | 'reports.export' | 'reports.download' | 'reports.mapping'> {
     const d = this.deps
+    const terms = (db: CaseDb) => db.redaction.terms()
     return {
+      'redaction.terms': () => terms(d.requireCase()),
+      'redaction.addTerm': ({ kind, name }) => {
+        const db = d.requireCase()
+        db.redaction.addTerm(kind, name)
+        return terms(db)
+      },
+      'redaction.removeTerm': ({ kind, name }) => {
+        const db = d.requireCase()
+        db.redaction.removeTerm(kind, name)
+        return terms(db)
+      },
+      'case.exportRedacted': async () => {
+        const db = d.requireCase()
+        const path = await d.redactedCopyPath(db)
+        if (path === null) throw new AppError('unavailable', 'No redacted copy was written: no file was chosen.')
+        if (existsSync(path)) throw new AppError('conflict', `${path} exists; a redacted copy is written to a new file. Pick another name.`)
+        return exportRedactedCase(db, path)
+      },
       'reports.list': () => d.requireCase().reports.list(),
       'reports.create': ({ title }) => {
         const db = d.requireCase()
@@ -165,14 +188,15 @@ export class ReportService {
         const db = d.requireCase()
         db.assertWritable('Exporting a report')
         const spec = this.checked(db, db.reports.get(id).spec)
-        let path: string | null = null
-        if (saveAs) {
-          if (!d.pickSavePath) throw new AppError('unavailable', 'Save dialogs exist only in the desktop app; in the browser the export is downloaded.')
-          path = await d.pickSavePath(`${caseFileStem(spec.title)}${redact ? '-redacted' : ''}.${format}`, format)
-          if (path === null) throw new AppError('unavailable', 'The export was not saved: no file was chosen.')
-        }
+        if (saveAs && !d.pickSavePath) throw new AppError('unavailable', 'Save dialogs exist only in the desktop app; in the browser the export is downloaded.')
         const r = await renderReport(db, spec, { format, redact, diff: d.diff, printer: d.printer })
-        if (path !== null) writeFileSync(path, r.content)
+        let path: string | null = null
+        if (saveAs && d.pickSavePath) {
+          // Named after the report's own (redacted) title: a file name never says what redaction replaced.
+          path = await d.pickSavePath(r.fileName, format)
+          if (path === null) throw new AppError('unavailable', 'The export was not saved: no file was chosen.')
+          writeFileSync(path, r.content)
+        }
         const saved: ReportExportSummary = db.reports.addExport({
           reportId: id,
           format,

@@ -1,4 +1,4 @@
-import type { ContractError, RedactionMappingEntry, ReportExportSummary, ReportFormat, ReportSpec, ReportSummary, ReportView } from '../../../src-main/contract'
+import type { ContractError, RedactionMappingEntry, RedactionTerm, ReportExportSummary, ReportFormat, ReportSpec, ReportSummary, ReportView } from '../../../src-main/contract'
 import { app } from './app-state.svelte'
 import { call, onBackendEvent } from './backend'
 
@@ -17,6 +17,8 @@ class ReportsState {
   exporting = $state<ReportFormat | null>(null)
   error = $state<ContractError | null>(null)
   note = $state<string | null>(null)
+  terms = $state<RedactionTerm[]>([])
+  copying = $state(false)
   private saveTimer: ReturnType<typeof setTimeout> | null = null
   private previewTimer: ReturnType<typeof setTimeout> | null = null
   private previewSeq = 0
@@ -117,6 +119,39 @@ class ReportsState {
     this.previewing = false
     if (r.ok) this.preview = r.value
     this.error = r.ok ? null : r.error
+  }
+
+  async loadTerms(): Promise<void> {
+    const r = await call('redaction.terms', {})
+    if (r.ok) this.terms = r.value
+  }
+
+  async addTerm(term: RedactionTerm): Promise<boolean> {
+    const r = await call('redaction.addTerm', term)
+    this.error = r.ok ? null : r.error
+    if (r.ok) this.termsChanged(r.value)
+    return r.ok
+  }
+
+  async removeTerm(term: RedactionTerm): Promise<void> {
+    const r = await call('redaction.removeTerm', term)
+    this.error = r.ok ? null : r.error
+    if (r.ok) this.termsChanged(r.value)
+  }
+
+  private termsChanged(terms: RedactionTerm[]): void {
+    this.terms = terms
+    this.mapping = null
+    if (this.redact) this.schedulePreview(0)
+  }
+
+  /** A redacted copy of the whole case for a vendor (a new case file). */
+  async exportCaseCopy(): Promise<void> {
+    this.copying = true
+    const r = await call('case.exportRedacted', {})
+    this.copying = false
+    this.error = r.ok ? null : r.error
+    if (r.ok) this.note = `Wrote the redacted copy ${r.value.path}: ${r.value.captures} captures, ${r.value.runs} runbook runs, ${r.value.findings} findings (terminal recordings are not in a copy).`
   }
 
   async showMapping(): Promise<void> {
