@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { redactionTermKinds } from './vocabulary'
 
 export const ReportId = z.number().int().positive()
 export const ReportExportId = z.number().int().positive()
@@ -74,7 +75,6 @@ export interface RedactionMappingEntry {
   pseudonym: string
 }
 
-export const redactionTermKinds = ['host', 'domain', 'cluster', 'user', 'term'] as const
 const RedactionTerm = z.object({ kind: z.enum(redactionTermKinds), name: z.string().trim().min(2, 'A term has at least two characters.').max(253) }).strict()
 export type RedactionTerm = z.infer<typeof RedactionTerm>
 

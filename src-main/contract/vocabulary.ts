@@ -4,3 +4,6 @@ export const themes = ['dark', 'light'] as const
 export type Theme = (typeof themes)[number]
 export { findingStatuses, findingSeverities } from '../core/findings/model'
 export { parserIds, type ParserId } from '../core/parse/parser-ids'
+
+/** What an engineer's redaction term is: replaced by a readable pseudonym of its kind (node-01, term-01). */
+export const redactionTermKinds = ['host', 'domain', 'cluster', 'user', 'term'] as const

@@ -44,7 +44,7 @@ describe('terminals', () => {
     await page.getByTestId('terminal-note').getByRole('button', { name: 'Open' }).click()
     // The flow grid reads it as any capture.
     await page.getByTestId('flow-grid').waitFor({ timeout: 15_000 })
-    expect(await page.getByTestId('flow-grid').textContent()).toContain('goto_table')
+    await expect.poll(() => page.getByTestId('flow-grid').textContent(), { timeout: 20_000 }).toContain('goto_table')
     await page.screenshot({ path: 'test-results/screenshots/terminal-capture-grid.png' })
 
     // A line of it through the recordings' search.

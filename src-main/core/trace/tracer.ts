@@ -1,0 +1,449 @@
+// The offline tracer: a packet through a saved OpenFlow table, as `ovs-appctl ofproto/trace` walks it (OVS 3.1,
+// ofproto/ofproto-dpif-xlate.c), without a switch. The highest-priority matching flow wins (ties are reported);
+// goto_table and resubmit look up a table (resubmit with its own in_port for the lookup only, returning to the
+// action list); load, move and set_field change the packet (bit ranges, masks); output (to a port or a register's
+// port) is recorded, output to the input port skipped; ct(..., table=N) forks a recirculation that resumes in table
+// N with the next --ct-next state (trk|new when none is left); depth and resubmit limits are OVS's. The trace is
+// kept as OVS keeps it, a tree of nodes (print.ts prints it as ofproto/trace does). An action it does not model is
+// reported in the tree and listed, never skipped silently.
+//
+// Pure: the flows come in parsed (a dump-flows capture), the packet as ofproto/trace's flow syntax or fields.
+import type { FlowAction } from '../flows/actions'
+import { flowActions, type Flow } from '../flows/flow'
+import { ones, printValue, readMatch, type OvsMatch } from '../flows/masked'
+import { applyFieldWrite, readSubfield, type PacketState } from '../flows/packet'
+import { parseFieldRef } from '../flows/action-print'
+import { ctStateBits, fieldDef, fieldDefs } from '../flows/vocabulary'
+import { splitTopLevel } from '../parse/diagnostics'
+
+export type TraceNodeType = 'table' | 'action' | 'detail' | 'warn' | 'error' | 'thaw'
+
+export interface TraceNode {
+  type: TraceNodeType
+  text: string
+  subs: TraceNode[]
+  /** A table node: the table, and the flow that matched (null: no flow matched). */
+  table?: number
+  flow?: Flow | null
+}
+
+export interface TraceOutput {
+  port: number
+  /** Output to a tunnel port (vxlan0): the packet leaves with the tunnel fields it has. */
+  tunnel: boolean
+  table: number
+  flow: Flow
+  /** The packet as it left. */
+  packet: PacketState
+}
+
+export interface TracePass {
+  /** 0 for the first pass; recirculations are numbered from 1 (OVS gives them switch-wide ids). */
+  recircId: number
+  /** The conntrack state this pass resumed with, as ofproto/trace prints it ("est|rpl|trk"); null in the first pass. */
+  ctState: string | null
+  /** The state was OVS's default (no --ct-next left). */
+  ctDefault: boolean
+  /** NAT simulated on resuming (the first address of the range). */
+  nat: { action: string; before: PacketState; after: PacketState } | null
+  /** The table it resumed in (recirculations). */
+  resumeTable: number | null
+  start: PacketState
+  end: PacketState
+  nodes: TraceNode[]
+  outputs: TraceOutput[]
+  /** ct(..., table=N) forks: the tables they resume in. */
+  forks: number[]
+  /** The last table looked up and the flow that matched there (the one that dropped it, when nothing was output). */
+  last: { table: number; flow: Flow | null } | null
+}
+
+export interface TraceResult {
+  passes: TracePass[]
+  /** Actions the tracer does not model, as written, with their table. */
+  unmodelled: { table: number; action: string }[]
+  /** Flows of equal priority that both matched the packet in one lookup (OVS picks one of them arbitrarily). */
+  ties: { table: number; priority: number; flows: Flow[] }[]
+  errors: string[]
+}
+
+export interface TraceOptions {
+  /** The conntrack state of each recirculation in turn (ofproto/trace's --ct-next): "trk,est,rpl", "+trk+est", "trk|new". */
+  ctNext?: readonly string[]
+  /** Tunnel ports (default: port 1, openshift-sdn's vxlan0). */
+  tunnelPorts?: ReadonlySet<number>
+  /** Port numbers the bridge has: output elsewhere is "Nonexistent output port". Unknown: every port exists. */
+  ports?: ReadonlySet<number> | null
+}
+
+/** OVS's limits (MAX_DEPTH, MAX_RESUBMITS) and the recirculations a trace follows. */
+export const traceLimits = { depth: 64, resubmits: 64 * 64, recirculations: 4096 } as const
+
+interface Entry {
+  flow: Flow
+  match: OvsMatch
+  actions: readonly FlowAction[]
+}
+
+/** A switch's flow tables for lookups: each table's flows, highest priority first (dump order among equals). */
+export class FlowTables {
+  private readonly tables = new Map<number, Entry[]>()
+
+  constructor(flows: readonly Flow[]) {
+    for (const f of flows) {
+      const list = this.tables.get(f.table) ?? []
+      list.push({ flow: f, match: readMatch(f.matchText === '' ? [] : splitTopLevel(f.matchText)), actions: flowActions(f) })
+      this.tables.set(f.table, list)
+    }
+    for (const list of this.tables.values()) list.sort((a, b) => b.flow.priority - a.flow.priority)
+  }
+
+  /** The flow that wins in `table` for the packet, and any other of the same priority that matched too. */
+  lookup(table: number, packet: PacketState): { entry: Entry | null; tied: Entry[] } {
+    const list = this.tables.get(table)
+    if (!list) return { entry: null, tied: [] }
+    for (let i = 0; i < list.length; i++) {
+      const e = list[i] as Entry
+      if (!matches(e.match, packet)) continue
+      const tied: Entry[] = []
+      for (let j = i + 1; j < list.length && (list[j] as Entry).flow.priority === e.flow.priority; j++) if (matches((list[j] as Entry).match, packet)) tied.push(list[j] as Entry)
+      return { entry: e, tied }
+    }
+    return { entry: null, tied: [] }
+  }
+}
+
+/** True when the packet has every matched field with the matched bits equal (prerequisites through dl_type and nw_proto). */
+function matches(m: OvsMatch, p: PacketState): boolean {
+  if (m.unknown.length) return false
+  if (m.dlType !== null && p.get('dl_type') !== BigInt(m.dlType)) return false
+  if (m.nwProto !== null && p.get('nw_proto') !== BigInt(m.nwProto)) return false
+  for (const [slot, v] of m.fields) {
+    if (v.portName !== undefined) return false
+    const x = p.get(slot)
+    if (x === undefined || (x & v.mask) !== v.value) return false
+  }
+  return true
+}
+
+const storageSlots = [...new Set(fieldDefs.map((d) => d.storage))]
+
+/** Reads ct_state flags in any of the forms ofproto/trace takes: "trk|est", "trk,est", "+trk+est". */
+export function parseCtState(text: string): bigint | null {
+  const names = text.split(/[|,+]/).map((s) => s.trim().toLowerCase()).filter(Boolean)
+  let v = 0n
+  for (const n of names) {
+    const bit = ctStateBits.find(([name]) => name === n)
+    if (!bit) return null
+    v |= BigInt(bit[1])
+  }
+  return v
+}
+
+/** ct_state as ofproto/trace prints it: flag names by bit order, joined by "|". */
+export function ctStateText(v: bigint): string {
+  return ctStateBits.filter(([, b]) => (v & BigInt(b)) !== 0n).map(([n]) => n).join('|')
+}
+
+/**
+ * A packet from ofproto/trace's flow syntax ("in_port=3,tcp,nw_src=10.129.0.2,nw_dst=172.30.0.1,tp_dst=443"): every
+ * field of the switch's flow is there, zero unless given, as in OVS. Port names resolve through `portNumbers`.
+ */
+export function packetFromFlow(text: string, portNumbers: ReadonlyMap<string, number> = new Map()): { packet: PacketState; problems: string[] } {
+  const packet: PacketState = new Map()
+  for (const s of storageSlots) packet.set(s, 0n)
+  for (let r = 0; r < 16; r++) packet.set(`reg${r}`, 0n)
+  packet.set('dl_type', 0n)
+  packet.set('nw_proto', 0n)
+  const problems: string[] = []
+  const items: string[] = []
+  for (const raw of splitTopLevel(text.trim())) {
+    const item = raw.trim()
+    if (item === '') continue
+    const eq = item.indexOf('=')
+    const name = eq < 0 ? item : item.slice(0, eq).trim().toLowerCase()
+    const value = eq < 0 ? '' : item.slice(eq + 1).trim()
+    if (name === 'ct_state') {
+      const v = parseCtState(value)
+      if (v === null) problems.push(`ct_state=${value}: not a conntrack state (flags like trk|est|rpl)`)
+      else packet.set('ct_state', v)
+      continue
+    }
+    if (name === 'in_port' && !/^\d+$/.test(value)) {
+      const n = portNumbers.get(value)
+      if (n === undefined) problems.push(`in_port=${value}: no port of that name (give the port list, or its number)`)
+      else packet.set('in_port', BigInt(n))
+      continue
+    }
+    if (name === 'recirc_id' || name === 'dp_hash') continue
+    items.push(item)
+  }
+  const m = readMatch(items)
+  problems.push(...m.problems, ...m.unknown.map((u) => `${u}: not a field`))
+  if (m.dlType !== null) packet.set('dl_type', BigInt(m.dlType))
+  if (m.nwProto !== null) packet.set('nw_proto', BigInt(m.nwProto))
+  for (const [slot, v] of m.fields) {
+    if (v.mask !== ones(v.def.bits)) problems.push(`${v.def.name}: a packet has values, not masks`)
+    packet.set(slot, v.value)
+  }
+  // A packet that came in with a tunnel id carries OVS's key flag (flow_format prints its tun_id then).
+  if (m.fields.has('tun_id')) packet.set('tun_key', 1n)
+  return { packet, problems }
+}
+
+const reservedPorts: Record<string, number> = { IN_PORT: 0xfff8, TABLE: 0xfff9, NORMAL: 0xfffa, FLOOD: 0xfffb, ALL: 0xfffc, CONTROLLER: 0xfffd, LOCAL: 0xfffe, NONE: 0xffff }
+
+/** A value as ofproto/trace reports a field after a move: the whole field in its own format, a part of it in hex. */
+function subfieldValue(state: PacketState, ref: string): string {
+  const r = parseFieldRef(ref)
+  const def = r ? fieldDef(r.name.replace(/^NXM_NX_|^NXM_OF_|^OXM_OF_/i, '')) ?? fieldDef(r.name) : undefined
+  const v = readSubfield(state, ref)
+  if (v === null) return '?'
+  const whole = !r || ((r.start ?? 0) === 0 && (r.end === null || r.end === undefined || (def !== undefined && r.end >= def.bits - 1)))
+  if (whole && def) return printValue(def.name, { def, value: v, mask: ones(def.bits) }).slice(def.name.length + 1)
+  // ds_put_hex: the value's bytes from the first non-zero one, which is printed unpadded: plain hex.
+  return v === 0n ? '0' : `0x${v.toString(16)}`
+}
+
+interface Pending {
+  table: number
+  state: PacketState
+  nat: string | null
+}
+
+interface Ctx {
+  tables: FlowTables
+  opts: TraceOptions
+  state: PacketState
+  result: TraceResult
+  pass: TracePass
+  list: TraceNode[]
+  table: number
+  depth: number
+  resubmits: number
+  exit: boolean
+  pending: Pending[]
+}
+
+const node = (ctx: Ctx, type: TraceNodeType, text: string): TraceNode => {
+  const n: TraceNode = { type, text, subs: [] }
+  ctx.list.push(n)
+  return n
+}
+
+const pad2 = (n: number) => (n < 10 ? ` ${n}` : String(n))
+
+function tableText(f: Flow): string {
+  const match = f.matchCanon
+  return `${match ? `${match}, ` : ''}priority ${f.priority}${f.cookie !== '0x0' ? `, cookie ${f.cookie}` : ''}`
+}
+
+function lookupTable(ctx: Ctx, inPort: bigint, table: number): void {
+  if (ctx.depth >= traceLimits.depth) {
+    node(ctx, 'error', `over max translation depth ${traceLimits.depth}`)
+    ctx.exit = true
+    return
+  }
+  if (ctx.resubmits >= traceLimits.resubmits) {
+    node(ctx, 'error', `over ${traceLimits.resubmits} resubmit actions`)
+    ctx.exit = true
+    return
+  }
+  const oldTable = ctx.table
+  ctx.table = table
+  // The lookup sees the given in_port; the actions run with the packet's own.
+  const own = ctx.state.get('in_port') ?? 0n
+  ctx.state.set('in_port', inPort)
+  const { entry, tied } = ctx.tables.lookup(table, ctx.state)
+  ctx.state.set('in_port', own)
+  if (tied.length && entry) ctx.result.ties.push({ table, priority: entry.flow.priority, flows: [entry.flow, ...tied.map((t) => t.flow)] })
+  ctx.pass.last = { table, flow: entry?.flow ?? null }
+  const n = node(ctx, 'table', `${pad2(table)}. ${entry ? tableText(entry.flow) : 'No match.'}`)
+  n.table = table
+  n.flow = entry?.flow ?? null
+  const saved = ctx.list
+  ctx.list = n.subs
+  ctx.resubmits++
+  const deepens = table <= oldTable ? 1 : 0
+  ctx.depth += deepens
+  runActions(ctx, entry ? entry.actions : [], entry?.flow ?? null)
+  ctx.depth -= deepens
+  ctx.list = saved
+  ctx.table = oldTable
+}
+
+function output(ctx: Ctx, port: number, flow: Flow): void {
+  const inPort = Number(ctx.state.get('in_port') ?? 0n)
+  if (port === inPort) {
+    node(ctx, 'warn', 'skipping output to input port')
+    return
+  }
+  if (ctx.opts.ports && !ctx.opts.ports.has(port) && port < 0xff00) {
+    node(ctx, 'warn', 'Nonexistent output port')
+    return
+  }
+  const tunnel = (ctx.opts.tunnelPorts ?? new Set([1])).has(port)
+  if (tunnel) node(ctx, 'detail', 'output to native tunnel')
+  ctx.pass.outputs.push({ port, tunnel, table: ctx.table, flow, packet: new Map(ctx.state) })
+}
+
+const clearConntrack = (s: PacketState) => {
+  for (const k of ['ct_state', 'ct_zone', 'ct_mark', 'ct_label', 'ct_nw_src', 'ct_nw_dst', 'ct_ipv6_src', 'ct_ipv6_dst', 'ct_nw_proto', 'ct_tp_src', 'ct_tp_dst']) if (s.has(k)) s.set(k, 0n)
+}
+
+function unmodelled(ctx: Ctx, a: FlowAction): void {
+  node(ctx, 'warn', `${a.text}: not modelled by the offline tracer`)
+  ctx.result.unmodelled.push({ table: ctx.table, action: a.text })
+}
+
+function runActions(ctx: Ctx, actions: readonly FlowAction[], flow: Flow | null): void {
+  if (actions.length === 0) {
+    node(ctx, 'action', 'drop')
+    return
+  }
+  for (const a of actions) {
+    if (ctx.exit) break
+    node(ctx, 'action', a.text)
+    switch (a.type) {
+      case 'drop':
+      case 'note':
+        break
+      case 'goto_table':
+        lookupTable(ctx, ctx.state.get('in_port') ?? 0n, a.table)
+        break
+      case 'resubmit': {
+        if (a.ct) {
+          unmodelled(ctx, a)
+          break
+        }
+        const inPort = a.port === null ? (ctx.state.get('in_port') ?? 0n) : /^\d+$/.test(a.port) ? BigInt(a.port) : a.port.toUpperCase() === 'IN_PORT' ? (ctx.state.get('in_port') ?? 0n) : null
+        if (inPort === null) {
+          unmodelled(ctx, a)
+          break
+        }
+        lookupTable(ctx, inPort, a.table ?? ctx.table)
+        break
+      }
+      case 'load':
+      case 'set_field': {
+        const why = applyFieldWrite(ctx.state, a)
+        if (why) node(ctx, 'error', why)
+        break
+      }
+      case 'move': {
+        const why = applyFieldWrite(ctx.state, a)
+        if (why) node(ctx, 'error', why)
+        else node(ctx, 'detail', `${a.dst} is now ${subfieldValue(ctx.state, a.dst)}`)
+        break
+      }
+      case 'output': {
+        if (!flow) break
+        if (a.field !== null) {
+          const v = readSubfield(ctx.state, a.field)
+          if (v === null || v > 0xffffn) {
+            node(ctx, 'error', `${a.text}: no port in ${a.field}`)
+            break
+          }
+          node(ctx, 'detail', `output port is ${v}`)
+          output(ctx, Number(v), flow)
+          break
+        }
+        const named = typeof a.port === 'string' ? reservedPorts[a.port.toUpperCase()] : undefined
+        if (typeof a.port === 'number') output(ctx, a.port, flow)
+        else if (named === reservedPorts.IN_PORT) {
+          const p = Number(ctx.state.get('in_port') ?? 0n)
+          ctx.pass.outputs.push({ port: p, tunnel: (ctx.opts.tunnelPorts ?? new Set([1])).has(p), table: ctx.table, flow, packet: new Map(ctx.state) })
+        } else if (named === reservedPorts.LOCAL) output(ctx, 0xfffe, flow)
+        else if (/^\d+$/.test(String(a.port))) output(ctx, Number(a.port), flow)
+        else unmodelled(ctx, a)
+        break
+      }
+      case 'ct':
+        conntrack(ctx, a)
+        break
+      case 'other': {
+        // Shorthands that are field writes (mod_dl_dst, set_tunnel, mod_nw_src…) are applied as such.
+        const why = applyFieldWrite(ctx.state, a)
+        if (why !== null || !writes.has(a.name.toLowerCase())) unmodelled(ctx, a)
+        break
+      }
+    }
+  }
+}
+
+/** The 'other' actions applyFieldWrite applies (the rest are reported as not modelled). */
+const writes = new Set(['mod_dl_src', 'mod_dl_dst', 'mod_nw_src', 'mod_nw_dst', 'mod_nw_tos', 'mod_nw_ecn', 'mod_nw_ttl', 'mod_tp_src', 'mod_tp_dst', 'set_tunnel', 'set_tunnel64'])
+
+function conntrack(ctx: Ctx, a: Extract<FlowAction, { type: 'ct' }>): void {
+  // The nested actions run as listed (OVS reports each): nat, then exec's field writes.
+  if (a.nat && a.natFirst) node(ctx, 'action', a.nat)
+  for (const x of a.exec) {
+    node(ctx, 'action', x.text)
+    const why = applyFieldWrite(ctx.state, x)
+    if (why) node(ctx, 'error', why)
+  }
+  if (a.nat && !a.natFirst) node(ctx, 'action', a.nat)
+  if (a.table !== null) {
+    ctx.pending.push({ table: a.table, state: new Map(ctx.state), nat: a.nat })
+    ctx.pass.forks.push(a.table)
+    node(ctx, 'detail', `A clone of the packet is forked to recirculate. The forked pipeline will be resumed at table ${a.table}.`)
+  }
+  clearConntrack(ctx.state)
+  node(ctx, 'detail', 'Sets the packet to an untracked state, and clears all the conntrack fields.')
+}
+
+/** nat(dst=A[-B][:P[-Q]]) / nat(src=…): the first address (and port) of the range, as ofproto/trace simulates it. */
+function simulateNat(nat: string, s: PacketState): boolean {
+  const m = /^nat\((src|dst)=([0-9.]+)(?:-[0-9.]+)?(?::(\d+)(?:-\d+)?)?/.exec(nat)
+  if (!m) return false
+  const ip = (m[2] as string).split('.').reduce((n, o) => n * 256n + BigInt(Number(o)), 0n)
+  s.set(m[1] === 'src' ? 'nw_src' : 'nw_dst', ip)
+  if (m[3]) s.set(m[1] === 'src' ? 'tp_src' : 'tp_dst', BigInt(m[3]))
+  return true
+}
+
+function newPass(recircId: number, state: PacketState): TracePass {
+  return { recircId, ctState: null, ctDefault: false, nat: null, resumeTable: null, start: new Map(state), end: state, nodes: [], outputs: [], forks: [], last: null }
+}
+
+/** Traces a packet through the tables from table 0, and each recirculation it forks, in the order OVS follows them. */
+export function trace(tables: FlowTables, packet: PacketState, opts: TraceOptions = {}): TraceResult {
+  const result: TraceResult = { passes: [], unmodelled: [], ties: [], errors: [] }
+  const ctNext = [...(opts.ctNext ?? [])]
+  const queue: Pending[] = []
+  const run = (pass: TracePass, table: number, resumed: boolean) => {
+    const ctx: Ctx = { tables, opts, state: pass.end, result, pass, list: pass.nodes, table: resumed ? table : 0, depth: 0, resubmits: 0, exit: false, pending: [] }
+    if (resumed) {
+      const thaw = node(ctx, 'thaw', 'thaw')
+      thaw.subs.push({ type: 'thaw', text: `Resuming from table ${table}`, subs: [] })
+    }
+    lookupTable(ctx, pass.end.get('in_port') ?? 0n, table)
+    queue.push(...ctx.pending)
+    result.passes.push(pass)
+  }
+  run(newPass(0, new Map(packet)), 0, false)
+  for (let id = 1; queue.length && id <= traceLimits.recirculations; id++) {
+    const p = queue.shift() as Pending
+    const state = new Map(p.state)
+    state.set('recirc_id', BigInt(id))
+    const next = ctNext.shift()
+    let ct = next === undefined ? BigInt(0x21) : parseCtState(next)
+    if (ct === null) {
+      result.errors.push(`--ct-next ${next}: not a conntrack state`)
+      ct = BigInt(0x21)
+    }
+    state.set('ct_state', ct)
+    const pass = newPass(id, state)
+    pass.ctState = ctStateText(ct)
+    pass.ctDefault = next === undefined
+    pass.resumeTable = p.table
+    if (p.nat) {
+      const before = new Map(state)
+      simulateNat(p.nat, state)
+      pass.nat = { action: p.nat, before, after: new Map(state) }
+    }
+    pass.start = new Map(state)
+    run(pass, p.table, true)
+  }
+  return result
+}
