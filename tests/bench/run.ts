@@ -12,6 +12,7 @@ import { readTextFile } from '../../src-main/node/text'
 import { dumpText, mutate, sdnFlows } from '../helpers/flowgen'
 import { benchCaptures, benchImportAndSearch } from './captures'
 import { benchReport } from './report'
+import { benchTracer } from './tracer'
 
 const runs = Number(process.env.BENCH_RUNS ?? 7)
 const gc = (globalThis as { gc?: () => void }).gc
@@ -126,4 +127,5 @@ if (process.env.BENCH_SKIP_CAPTURES !== '1') {
   await benchImportAndSearch()
 }
 
+if (process.env.BENCH_SKIP_TRACER !== '1') benchTracer()
 if (process.env.BENCH_SKIP_REPORT !== '1') await benchReport()

@@ -18,6 +18,8 @@ import { FlowTables, packetFromFlow, trace } from '../../src-main/core/trace/tra
 import { dumpText, sdnFlows } from '../helpers/flowgen'
 import { samplesDir } from '../helpers/samples'
 import { startOvsDummy, type OvsDummy } from '../lab/ovs-dummy'
+import { runCli } from '../../src-main/node/cli/sdnwb'
+import { writeFileSync, readdirSync, mkdirSync } from 'node:fs'
 
 let ovs: OvsDummy
 const seed = Number(process.env.TRACE_SEED ?? Date.now() % 100000)
@@ -167,5 +169,70 @@ describe('the offline tracer agrees with ofproto/trace', () => {
     report('generated', list.length, r)
     expect(r.first).toBeNull()
     expect(r.agreed).toBe(list.length)
+  })
+
+  it('on hand-written tables: nested resubmits with their own in_port, moves into bit ranges, ct with exec and zone, NAT with a range, output to the input port', () => {
+    const flows = loadBridge(
+      [
+        'table=0,priority=10,in_port=3 actions=resubmit(7,5),output:4',
+        'table=0,priority=10,in_port=4 actions=resubmit(,5),resubmit(,6),output:4',
+        'table=0,priority=5,tcp actions=ct(commit,zone=5,exec(load:0x1->NXM_NX_CT_MARK[]),table=8,nat(dst=10.0.0.5-10.0.0.9:8080-8090))',
+        'table=0,priority=0 actions=drop',
+        'table=5,priority=10,in_port=7 actions=load:0x9->NXM_NX_REG3[],resubmit(,6)',
+        'table=5,priority=0 actions=load:0x1->NXM_NX_REG5[]',
+        'table=6,priority=0 actions=move:NXM_NX_REG3[0..7]->NXM_NX_REG4[8..15],move:NXM_NX_REG4[]->NXM_NX_TUN_ID[32..63],output:3',
+        'table=8,priority=10,ct_state=+new+trk,tcp,nw_dst=10.0.0.5,tp_dst=8080 actions=output:5',
+        'table=8,priority=0 actions=drop'
+      ].join('\n') + '\n',
+      4
+    )
+    const list: Packet[] = [
+      { category: 'nested resubmit', flow: 'in_port=3,ip', ctNext: [] },
+      { category: 'nested resubmit', flow: 'in_port=4,ip,reg3=0x77', ctNext: [] },
+      { category: 'ct exec and NAT', flow: 'in_port=5,tcp,nw_dst=10.9.9.9,tp_dst=80', ctNext: ['trk,new'] },
+      { category: 'ct exec and NAT', flow: 'in_port=5,tcp,nw_dst=10.9.9.9,tp_dst=80', ctNext: [] },
+      { category: 'ct exec and NAT', flow: 'in_port=5,tcp,nw_dst=10.9.9.9,tp_dst=80', ctNext: ['trk,est'] }
+    ]
+    const r = agree(flows, list)
+    report('hand-written', list.length, r)
+    expect(r.first).toBeNull()
+  })
+
+  it('sdnwb trace prints what ofproto/trace prints (at the OpenFlow level) and a verdict; --batch writes one file per packet', async () => {
+    const dumpFile = join(ovs.dir, 'node1.flows')
+    const flows = loadBridge(addFlowsText(readFileSync(join(samplesDir, 'lab/node1-dump-flows-of13.txt'), 'utf8')), 4)
+    writeFileSync(dumpFile, run('ovs-ofctl', ['-O', 'OpenFlow13', 'dump-flows', 'br0']))
+    const cli = async (args: string[]) => {
+      let out = ''
+      let err = ''
+      const code = await runCli(args, { out: (s) => void (out += s), err: (s) => void (err += s) })
+      return { code, out, err }
+    }
+    const pkt = 'in_port=2,tcp,ct_state=trk|rpl,nw_src=172.30.0.1,nw_dst=10.129.0.2,tp_src=443'
+    const r = await cli(['trace', '--flows', dumpFile, pkt, '--ct-next', 'trk,est,rpl'])
+    expect(r.code, r.err).toBe(0)
+    const [text, verdict] = r.out.split('\nVerdict: ')
+    expect(openflowLevel(text as string)).toBe(openflowLevel(run('ovs-appctl', ['ofproto/trace', 'br0', pkt, '--ct-next', 'trk,est,rpl'])))
+    expect(verdict).toBe('Pass 1: delivered to port 3 (table 80 (isolation))\n')
+    const j = await cli(['trace', '--flows', dumpFile, 'in_port=3,ip,nw_src=10.129.0.2,nw_dst=10.128.9.9', '--json'])
+    const parsed = JSON.parse(j.out) as { verdict: string; passes: { tables: { table: number }[] }[] }
+    expect(parsed.passes[0]!.tables.map((t) => t.table)).toEqual([0, 20, 21, 30, 90])
+    expect(parsed.verdict).toMatch(/^Dropped in table 90 \(IP remote\) by its default flow/)
+    // Many packets: one file each, named by id; a bad line is refused with its line number, the others traced.
+    const batch = join(ovs.dir, 'packets.jsonl')
+    const out = join(ovs.dir, 'traces')
+    mkdirSync(out, { recursive: true })
+    const list = packets(flows, 40, rng(seed + 2))
+    writeFileSync(batch, [...list.map((p, i) => JSON.stringify({ id: `p${i}`, flow: p.flow, ct_next: p.ctNext })), '{"id":"../x","flow":"ip"}'].join('\n'))
+    const b = await cli(['trace', '--flows', dumpFile, '--batch', batch, '--out', out])
+    expect(b.code).toBe(1)
+    expect(b.err).toContain(`${batch}:${list.length + 1}: needs {"id"`)
+    expect(readdirSync(out).length).toBe(list.length)
+    for (const [i, p] of list.entries()) {
+      const mine = readFileSync(join(out, `p${i}.txt`), 'utf8').split('\nVerdict: ')[0] as string
+      expect(openflowLevel(mine), p.flow).toBe(openflowLevel(run('ovs-appctl', ['ofproto/trace', 'br0', p.flow, ...p.ctNext.flatMap((c) => ['--ct-next', c])])))
+    }
+    expect((await cli(['trace', dumpFile])).err).toContain('trace needs --flows DUMP')
+    expect((await cli(['trace', '--flows', dumpFile, 'in_port=3,ip,bogus=1'])).err).toContain('bogus=1: not a field')
   })
 })

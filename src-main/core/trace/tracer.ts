@@ -85,45 +85,101 @@ interface Entry {
   actions: readonly FlowAction[]
 }
 
-/** A switch's flow tables for lookups: each table's flows, highest priority first (dump order among equals). */
+/**
+ * Flows of one table that match on the same fields with the same masks (a "tuple", as OVS's classifier groups
+ * them): a hash of their masked values finds the candidates of a packet in one step.
+ */
+interface Tuple {
+  dlType: number | null
+  nwProto: number | null
+  fields: [string, bigint][]
+  maxPriority: number
+  byKey: Map<string, Entry[]>
+}
+
+function tupleKey(dlType: number | null, nwProto: number | null, fields: readonly [string, bigint][]): string {
+  return `${dlType ?? '*'}|${nwProto ?? '*'}|${fields.map(([slot, mask]) => `${slot}/${mask.toString(16)}`).join(',')}`
+}
+
+function valuesKey(values: readonly bigint[]): string {
+  let k = ''
+  for (const v of values) k += `${v.toString(16)},`
+  return k
+}
+
+/**
+ * A switch's flow tables for lookups. Each table's flows are grouped by the fields and masks they match (tuple
+ * space search, as OVS's classifier does), each group hashed by its flows' values, groups tried from the highest
+ * priority they hold down until none can beat the best match found: the same winner as trying every flow in
+ * priority order, in a few hash lookups.
+ */
 export class FlowTables {
-  private readonly tables = new Map<number, Entry[]>()
+  private readonly tables = new Map<number, Tuple[]>()
 
   constructor(flows: readonly Flow[]) {
-    for (const f of flows) {
-      const list = this.tables.get(f.table) ?? []
-      list.push({ flow: f, match: readMatch(f.matchText === '' ? [] : splitTopLevel(f.matchText)), actions: flowActions(f) })
-      this.tables.set(f.table, list)
+    const byTable = new Map<number, Map<string, Tuple>>()
+    flows.forEach((f) => {
+      const match = readMatch(f.matchText === '' ? [] : splitTopLevel(f.matchText))
+      // A match no packet can meet (a port known by name only, an unknown field) is never looked up.
+      if (match.unknown.length || [...match.fields.values()].some((v) => v.portName !== undefined)) return
+      const fields = [...match.fields].map(([slot, v]): [string, bigint] => [slot, v.mask]).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      const tuples = byTable.get(f.table) ?? new Map<string, Tuple>()
+      byTable.set(f.table, tuples)
+      const tk = tupleKey(match.dlType, match.nwProto, fields)
+      let t = tuples.get(tk)
+      if (!t) {
+        t = { dlType: match.dlType, nwProto: match.nwProto, fields, maxPriority: f.priority, byKey: new Map() }
+        tuples.set(tk, t)
+      }
+      t.maxPriority = Math.max(t.maxPriority, f.priority)
+      const key = valuesKey(fields.map(([slot]) => (match.fields.get(slot) as { value: bigint }).value))
+      const list = t.byKey.get(key) ?? []
+      list.push({ flow: f, match, actions: flowActions(f) })
+      t.byKey.set(key, list)
+    })
+    for (const [table, tuples] of byTable) {
+      for (const t of tuples.values()) for (const list of t.byKey.values()) list.sort((a, b) => b.flow.priority - a.flow.priority || a.flow.line - b.flow.line)
+      this.tables.set(table, [...tuples.values()].sort((a, b) => b.maxPriority - a.maxPriority))
     }
-    for (const list of this.tables.values()) list.sort((a, b) => b.flow.priority - a.flow.priority)
   }
 
   /** The flow that wins in `table` for the packet, and any other of the same priority that matched too. */
   lookup(table: number, packet: PacketState): { entry: Entry | null; tied: Entry[] } {
-    const list = this.tables.get(table)
-    if (!list) return { entry: null, tied: [] }
-    for (let i = 0; i < list.length; i++) {
-      const e = list[i] as Entry
-      if (!matches(e.match, packet)) continue
-      const tied: Entry[] = []
-      for (let j = i + 1; j < list.length && (list[j] as Entry).flow.priority === e.flow.priority; j++) if (matches((list[j] as Entry).match, packet)) tied.push(list[j] as Entry)
-      return { entry: e, tied }
+    const tuples = this.tables.get(table)
+    if (!tuples) return { entry: null, tied: [] }
+    let best: Entry | null = null
+    const tied: Entry[] = []
+    const dl = packet.get('dl_type')
+    const proto = packet.get('nw_proto')
+    for (const t of tuples) {
+      if (best && t.maxPriority < best.flow.priority) break
+      if (t.dlType !== null && dl !== BigInt(t.dlType)) continue
+      if (t.nwProto !== null && proto !== BigInt(t.nwProto)) continue
+      const values: bigint[] = []
+      let absent = false
+      for (const [slot, mask] of t.fields) {
+        const v = packet.get(slot)
+        if (v === undefined) {
+          absent = true
+          break
+        }
+        values.push(v & mask)
+      }
+      if (absent) continue
+      const list = t.byKey.get(valuesKey(values))
+      const top = list?.[0]
+      if (!list || !top) continue
+      for (const e of list) {
+        if (e.flow.priority !== top.flow.priority) break
+        if (!best || e.flow.priority > best.flow.priority || (e.flow.priority === best.flow.priority && e.flow.line < best.flow.line)) {
+          if (best && best.flow.priority === e.flow.priority) tied.push(best)
+          else tied.length = 0
+          best = e
+        } else if (e.flow.priority === best.flow.priority) tied.push(e)
+      }
     }
-    return { entry: null, tied: [] }
+    return { entry: best, tied }
   }
-}
-
-/** True when the packet has every matched field with the matched bits equal (prerequisites through dl_type and nw_proto). */
-function matches(m: OvsMatch, p: PacketState): boolean {
-  if (m.unknown.length) return false
-  if (m.dlType !== null && p.get('dl_type') !== BigInt(m.dlType)) return false
-  if (m.nwProto !== null && p.get('nw_proto') !== BigInt(m.nwProto)) return false
-  for (const [slot, v] of m.fields) {
-    if (v.portName !== undefined) return false
-    const x = p.get(slot)
-    if (x === undefined || (x & v.mask) !== v.value) return false
-  }
-  return true
 }
 
 const storageSlots = [...new Set(fieldDefs.map((d) => d.storage))]
@@ -375,16 +431,28 @@ function runActions(ctx: Ctx, actions: readonly FlowAction[], flow: Flow | null)
 const writes = new Set(['mod_dl_src', 'mod_dl_dst', 'mod_nw_src', 'mod_nw_dst', 'mod_nw_tos', 'mod_nw_ecn', 'mod_nw_ttl', 'mod_tp_src', 'mod_tp_dst', 'set_tunnel', 'set_tunnel64'])
 
 function conntrack(ctx: Ctx, a: Extract<FlowAction, { type: 'ct' }>): void {
-  // The nested actions run as listed (OVS reports each): nat, then exec's field writes.
+  // The nested actions run as listed (OVS reports each): nat, then exec's field writes (a nat written inside exec
+  // is the connection's NAT too).
+  let nat = a.nat
   if (a.nat && a.natFirst) node(ctx, 'action', a.nat)
   for (const x of a.exec) {
     node(ctx, 'action', x.text)
+    if (x.type === 'other' && x.name === 'nat') {
+      nat = x.text
+      continue
+    }
     const why = applyFieldWrite(ctx.state, x)
     if (why) node(ctx, 'error', why)
   }
   if (a.nat && !a.natFirst) node(ctx, 'action', a.nat)
   if (a.table !== null) {
-    ctx.pending.push({ table: a.table, state: new Map(ctx.state), nat: a.nat })
+    const frozen = new Map(ctx.state)
+    // The recirculated packet is in the connection's zone: a number, or a field's value.
+    if (a.zone !== null) {
+      const zone = /^\d+$/.test(a.zone) ? BigInt(a.zone) : readSubfield(ctx.state, a.zone)
+      if (zone !== null) frozen.set('ct_zone', zone & 0xffffn)
+    }
+    ctx.pending.push({ table: a.table, state: frozen, nat })
     ctx.pass.forks.push(a.table)
     node(ctx, 'detail', `A clone of the packet is forked to recirculate. The forked pipeline will be resumed at table ${a.table}.`)
   }

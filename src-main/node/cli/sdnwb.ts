@@ -12,6 +12,7 @@ import { decodeText } from '../text'
 import { appVersion } from '../version'
 import { checkVerb, findingsVerb, importVerb, redactVerb, type Io } from './case-verbs'
 import { reportVerb } from './report-verb'
+import { traceVerb } from './trace-verb'
 // Sets up the YAML reader of the core's parsers (oc get -o yaml).
 import '../yaml'
 
@@ -31,6 +32,12 @@ Commands:
   findings CASE               the case's findings: status, severity, title, host, note and evidence
   redact CASE -o OUT          a redacted copy of the case (every capture's addresses, MACs, host, domain and user
                               names replaced by the case's stable pseudonyms) written to the new file OUT
+  trace --flows DUMP FLOW     the offline tracer: the packet FLOW (ofproto/trace's flow syntax, e.g.
+                              'in_port=3,tcp,nw_src=10.129.0.2,nw_dst=172.30.0.1,tp_dst=443') through the
+                              flows of DUMP (dump-flows output), printed as ofproto/trace prints it (no
+                              Megaflow or Datapath actions: they are the switch's), then its verdict;
+                              --batch PACKETS.jsonl --out DIR: one {"id","flow","ct_next"} per line, each
+                              trace written to DIR/<id>.txt
   report CASE -o FILE         the case's report (its newest saved report, or --report ID; without one, its
                               confirmed and fixed findings and the runbook runs that found them) as HTML,
                               Markdown or PDF (PDF: headless Chromium); kept in the case when it is writable
@@ -42,7 +49,11 @@ Options:
   --format html|md|pdf        report: the format (default html)
   --redact                    report: addresses, MACs and names replaced by the case's pseudonyms
   --report ID                 report: which saved report (default: the newest)
-  --ports FILE                diff-flows: port names (in_port=NAME, output:NAME) mapped to numbers from the
+  --flows FILE                trace: the dump-flows output to trace through
+  --ct-next STATE             trace: the conntrack state of the next recirculation (repeat for each:
+                              trk,est,rpl); without one OVS's default trk|new
+  --batch FILE                trace: packets as JSON lines
+  --ports FILE                diff-flows, trace: port names (in_port=NAME, output:NAME) mapped to numbers from the
                               ovs-ofctl show / dump-ports-desc output in FILE
   --across-of-versions        diff-flows: an OpenFlow 1.0 dump equals the same flows dumped with -O OpenFlow13
                               (resubmit(,N) = goto_table:N, load = set_field)
@@ -128,7 +139,7 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
       args: [...argv],
       allowPositionals: true,
       strict: true,
-      options: { json: { type: 'boolean' }, host: { type: 'string' }, out: { type: 'string', short: 'o' }, ports: { type: 'string' }, format: { type: 'string' }, redact: { type: 'boolean' }, report: { type: 'string' }, 'across-of-versions': { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'V' } }
+      options: { json: { type: 'boolean' }, host: { type: 'string' }, out: { type: 'string', short: 'o' }, ports: { type: 'string' }, format: { type: 'string' }, redact: { type: 'boolean' }, report: { type: 'string' }, flows: { type: 'string' }, 'ct-next': { type: 'string', multiple: true }, batch: { type: 'string' }, 'across-of-versions': { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'V' } }
     })
   } catch (err) {
     io.err(`sdnwb: ${(err as Error).message}\n\n${usage}\n`)
@@ -150,6 +161,7 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
   if (cmd === 'check' && rest.length === 1) return checkVerb(rest[0] as string, { host: v.host, json: v.json ?? false }, io)
   if (cmd === 'findings' && rest.length === 1) return findingsVerb(rest[0] as string, { json: v.json ?? false }, io)
   if (cmd === 'redact' && rest.length === 1) return redactVerb(rest[0] as string, { out: v.out, json: v.json ?? false }, io)
+  if (cmd === 'trace') return traceVerb(rest, { flows: v.flows, ports: v.ports, ctNext: v['ct-next'] ?? [], batch: v.batch, out: v.out, json: v.json ?? false }, io)
   if (cmd === 'report' && rest.length === 1) return reportVerb(rest[0] as string, { format: v.format, redact: v.redact ?? false, out: v.out, report: v.report, json: v.json ?? false }, io)
   io.err(`sdnwb: ${cmd === undefined ? 'no command given' : `unknown command or wrong arguments: ${p.join(' ')}`}\n\n${usage}\n`)
   return 1
