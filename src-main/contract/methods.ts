@@ -11,6 +11,7 @@ import { DiffId, FlowDiffItemsQuery, FlowDiffRowsQuery, type FlowCharts, type Fl
 import type { Runbook } from './runbooks'
 import { terminalMethods, type TerminalEventPayloads, type TerminalMethodOutputs } from './terminal'
 import { reportMethods, type ReportMethodOutputs } from './reports'
+import { traceMethods, type TraceMethodOutputs } from './trace'
 import {
   ImportOverrides,
   ImportPath,
@@ -200,10 +201,11 @@ export const methods = {
   'findings.add': { input: z.object({ finding: EngineerFinding }).strict() },
   'findings.delete': { input: z.object({ id: FindingId }).strict() },
   ...terminalMethods,
-  ...reportMethods
+  ...reportMethods,
+  ...traceMethods
 } as const satisfies Record<string, { input: z.ZodType }>
 
-export interface MethodOutputs extends TerminalMethodOutputs, ReportMethodOutputs {
+export interface MethodOutputs extends TerminalMethodOutputs, ReportMethodOutputs, TraceMethodOutputs {
   'app.info': AppInfo
   'settings.get': Settings
   'settings.update': Settings

@@ -41,6 +41,8 @@ export type NextStepView =
       mutating: boolean
       /** Offline: the captures that can serve, best first. */
       candidates: CaptureSummary[]
+      /** Offline, a trace step without a saved trace of its packet: the dump the offline tracer simulates it on. */
+      simulatedOn: CaptureSummary | null
       /** Why it cannot run now (no such host in the case, no capture offline…), or null. */
       problem: string | null
     }

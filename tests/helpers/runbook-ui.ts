@@ -3,12 +3,12 @@
 import type { Page } from 'playwright-core'
 import { expect } from 'vitest'
 
-export async function startPodToPodRun(page: Page, mode: 'live' | 'offline'): Promise<void> {
+export async function startPodToPodRun(page: Page, mode: 'live' | 'offline', pods: { src: string; dst: string } = { src: 'node1-pod1', dst: 'node2-pod1' }): Promise<void> {
   await page.getByTestId('nav-runbooks').click()
   await page.locator('[data-runbook="pod-to-pod"]').click()
-  await page.locator('input[name=input-srcPod]').fill('node1-pod1')
+  await page.locator('input[name=input-srcPod]').fill(pods.src)
   await page.locator('input[name=input-srcNamespace]').fill('proj-a')
-  await page.locator('input[name=input-dstPod]').fill('node2-pod1')
+  await page.locator('input[name=input-dstPod]').fill(pods.dst)
   await page.locator('input[name=input-dstNamespace]').fill('proj-a')
   await page.getByTestId('runbook-start').locator(`input[type=radio][value=${mode}]`).check()
   await page.getByTestId('start-run').click()

@@ -105,7 +105,7 @@ function ipFlow(s: PacketState): string {
   return `nw_src=${ip('nw_src')},tp_src=${s.get('tp_src') ?? 0n},nw_dst=${ip('nw_dst')},tp_dst=${s.get('tp_dst') ?? 0n}`
 }
 
-function printPass(p: TracePass, bridge: string): string[] {
+function printPass(p: TracePass, bridge: string, datapath: boolean): string[] {
   const out: string[] = []
   if (p.recircId > 0) {
     out.push('', '='.repeat(79), `recirc(${`0x${p.recircId.toString(16)}`}) - resume conntrack with ${p.ctDefault ? 'default ct_state=trk|new (use --ct-next to customize)' : `ct_state=${p.ctState}`}`)
@@ -118,11 +118,14 @@ function printPass(p: TracePass, bridge: string): string[] {
   out.push(`Flow: ${formatFlow(p.start)}`, '', `bridge("${bridge}")`, '-'.repeat(`bridge("${bridge}")`.length))
   printNodes(p.nodes, 0, out)
   out.push('', `Final flow: ${sameState(p.start, p.end) ? 'unchanged' : formatFlow(p.end)}`)
+  // A simulated trace stands in for a real one where a parser reads its outcome: the OpenFlow outputs (or the
+  // recirculation, or drop) in the place of the datapath's actions.
+  if (datapath) out.push(`Datapath actions: ${p.outputs.length ? p.outputs.map((o) => o.port).join(',') : p.forks.length ? p.forks.map((_, i) => `recirc(0x${(p.recircId + i + 1).toString(16)})`).join(',') : 'drop'}`)
   return out
 }
 
 /** The whole trace in ofproto/trace's text format (without the datapath's Megaflow and Datapath actions lines). */
-export function printTrace(r: TraceResult, bridge = 'br0'): string {
-  const lines = r.passes.flatMap((p) => printPass(p, bridge))
+export function printTrace(r: TraceResult, bridge = 'br0', opts: { simulatedDatapath?: boolean } = {}): string {
+  const lines = r.passes.flatMap((p) => printPass(p, bridge, opts.simulatedDatapath ?? false))
   return `${lines.join('\n')}\n`
 }

@@ -11,6 +11,8 @@ export interface TraceNames {
   port?: (port: number) => string | null
   /** The node or pod behind an address ("node2 (10.200.1.2)"). */
   address?: (ip: string) => string | null
+  /** The HostSubnet that holds an address, as the case knows it ("node2's HostSubnet 10.128.2.0/23, HostIP 10.200.1.2"). */
+  hostSubnet?: (ip: string) => string | null
 }
 
 export type VerdictKind = 'delivered' | 'tun0' | 'vxlan' | 'recirculated' | 'dropped' | 'unmodelled' | 'error'
@@ -36,7 +38,7 @@ const tableName = (t: number) => {
 }
 
 /** What flow a table's default drop says is missing, for the tables whose key is plain. */
-function missing(table: number, p: PacketState): string | null {
+function missing(table: number, p: PacketState, names: TraceNames): string | null {
   const dst = ipText(p.get('nw_dst') ?? 0n)
   const src = ipText(p.get('nw_src') ?? 0n)
   const arp = (p.get('dl_type') ?? 0n) === 0x806n
@@ -47,16 +49,20 @@ function missing(table: number, p: PacketState): string | null {
       return `no table 20 flow for in_port=${p.get('in_port')} with ${arp ? `arp_spa=${src}` : `nw_src=${src}`}: the source is not the pod of that port (spoofed, or the pod's flows are missing)`
     case 40:
       return `no table 40 flow for arp_tpa=${dst}: no local pod has that address`
-    case 50:
-      return `no table 50 flow for arp_tpa=${dst}: no remote HostSubnet holds it`
+    case 50: {
+      const hs = names.hostSubnet?.(dst)
+      return hs ? `no table 50 flow for arp_tpa=${dst}, though ${hs} holds it: the flow openshift-sdn programs for that HostSubnet is missing` : `no table 50 flow for arp_tpa=${dst}: no remote HostSubnet holds it`
+    }
     case 60:
       return `no table 60 flow for the service ${dst}${(p.get('nw_proto') ?? 0n) !== 0n ? ` port ${p.get('tp_dst')}` : ''}: no such service, or not on that port`
     case 70:
       return `no table 70 flow for nw_dst=${dst}: no local pod has that address`
     case 80:
       return `table 80 let nothing through from VNID ${hex(p.get('reg0') ?? 0n)} to VNID ${hex(p.get('reg1') ?? 0n)}: isolation or a NetworkPolicy denies it`
-    case 90:
-      return `no table 90 flow for nw_dst=${dst}: no remote HostSubnet holds it (a missing HostSubnet flow)`
+    case 90: {
+      const hs = names.hostSubnet?.(dst)
+      return hs ? `no table 90 flow for nw_dst=${dst}, though ${hs} holds it: the flow openshift-sdn programs for that HostSubnet is missing` : `no table 90 flow for nw_dst=${dst}: no remote HostSubnet holds it (a missing HostSubnet flow)`
+    }
     default:
       return null
   }
@@ -82,7 +88,7 @@ function passVerdict(p: TracePass, names: TraceNames): PassVerdict {
   if (!last) return { ...base, kind: 'error', text: 'no table was looked up', table: null, flowLine: null }
   if (!last.flow) return { ...base, kind: 'dropped', text: `dropped in ${tableName(last.table)}: no flow matched at all (the table has no default flow)`, table: last.table, flowLine: null }
   const isDefault = last.flow.priority === 0 && last.flow.matchCanon === ''
-  const why = isDefault ? missing(last.table, p.end) : null
+  const why = isDefault ? missing(last.table, p.end, names) : null
   const flowText = `${last.flow.matchCanon ? `${last.flow.matchCanon}, ` : ''}priority ${last.flow.priority} actions=${last.flow.actionsText}`
   return { ...base, kind: 'dropped', text: `dropped in ${tableName(last.table)} by ${isDefault ? 'its default flow' : 'the flow'} "${flowText}"${why ? `: ${why}` : ''}`, table: last.table, flowLine: last.flow.line }
 }

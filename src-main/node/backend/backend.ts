@@ -20,6 +20,7 @@ import { RunbookService } from '../runbook/runbook-service'
 import { RunbookLibrary } from '../runbook/runbook-library'
 import { caseFileStem } from '../text'
 import { ReportService } from '../report/report-service'
+import { TraceService } from '../trace/trace-service'
 import { caseRedaction } from '../redact/case-redaction'
 import { ChromiumPdfPrinter, type PdfPrinter } from '../report/pdf'
 import type { ReportFormat } from '../../contract'
@@ -82,6 +83,7 @@ export class Backend {
   private readonly terminals: TerminalService
   private readonly captures: CaptureService
   private readonly flowDiffs = new FlowDiffService(() => this.requireCase())
+  private readonly tracer = new TraceService(() => this.requireCase())
   private readonly runbooks: RunbookService
   private readonly reports: ReportService
 
@@ -211,6 +213,7 @@ export class Backend {
       this.terminals.caseClosing()
       this.captures.caseClosing()
       this.flowDiffs.caseClosing()
+      this.tracer.caseClosing()
       this.runbooks.caseClosing()
       this.ssh.closeAll()
       this.current.close()
@@ -374,7 +377,10 @@ export class Backend {
       ...this.flowDiffs.handlers(),
       ...this.runbooks.handlers(),
       ...this.terminals.handlers(),
-      ...this.reports.handlers()
+      ...this.reports.handlers(),
+      'trace.endpoints': ({ captureId }) => this.tracer.endpoints(captureId),
+      'trace.run': (input) => this.tracer.run(input),
+      'trace.matrix': ({ captureId }) => this.tracer.matrix(captureId)
     }
   }
 }

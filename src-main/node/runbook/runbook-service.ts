@@ -17,6 +17,7 @@ import { liveCapture } from '../capture/live-capture'
 import { sameHostName, sameHostRecord } from '../../core/hosts/identity'
 import { orderByUsefulness } from '../capture/node-check'
 import { inputSuggestions } from './input-suggestions'
+import { dumpForTrace, simulatedTraceCapture, traceCommand } from '../trace/simulate'
 
 export type RunbookMethod = Extract<keyof Handlers, `runbooks.${string}` | `runs.${string}` | `findings.${string}`>
 
@@ -116,13 +117,17 @@ export class RunbookService {
     if (a.kind === 'decide') return { kind: 'blocked', stepId: a.step.id, title: a.step.title, message: 'internal: a decide step was not applied' }
     const p = this.place(db, a.step, a.target, a.argv, ovsVia, runId)
     const candidates = this.candidates(db, a.step, p.aboutHost, a.argv)
-    const problem = mode === 'offline' ? (candidates.length ? null : `No capture of \`${commandLine(a.argv)}\`${p.aboutHost ? ` from ${p.aboutHost}` : ''} in this case. Import one, paste the output, or mark the step as not checkable.`) : p.problem
+    // Offline, a trace with no saved trace of that packet is simulated on the node's saved dump.
+    const trace = traceCommand(a.argv)
+    const simulatedOn = mode === 'offline' && candidates.length === 0 && trace ? dumpForTrace(db, p.aboutHost, trace.bridge) : null
+    const problem = mode === 'offline' ? (candidates.length || simulatedOn ? null : `No capture of \`${commandLine(a.argv)}\`${p.aboutHost ? ` from ${p.aboutHost}` : ''} in this case. Import one, paste the output, or mark the step as not checkable.`) : p.problem
     return {
       kind: 'run',
       stepId: a.step.id,
       title: a.title,
       why: a.step.why,
       whereText: p.whereText,
+      simulatedOn,
       hostName: mode === 'offline' ? p.aboutHost : (p.host?.name ?? p.aboutHost),
       command: commandLine(p.argv),
       mutating: a.mutating,
@@ -163,8 +168,17 @@ export class RunbookService {
     const a = nextAction(rb, state)
     if (a.kind !== 'run') throw new AppError('conflict', 'The current step has no command to run; answer it, skip it or step back.')
     if (mode === 'offline') {
-      const best = this.candidates(db, a.step, this.place(db, a.step, a.target, a.argv, ovsVia, runId).aboutHost, a.argv)[0]
-      if (!best) throw new AppError('not_found', (this.next(db, runId, rb, state, mode, ovsVia) as { problem: string | null }).problem ?? 'No capture for this step.')
+      const aboutHost = this.place(db, a.step, a.target, a.argv, ovsVia, runId).aboutHost
+      const best = this.candidates(db, a.step, aboutHost, a.argv)[0]
+      if (!best) {
+        const simulated = simulatedTraceCapture(db, a.argv, aboutHost, a.title, `runbook:${rb.id}:${a.step.id}`)
+        const saved = simulated ? db.captures.save(simulated) : null
+        if (saved) {
+          this.ctx.emit('captures.changed', { caseId: db.summary().id })
+          return this.useCapture(runId, saved.id)
+        }
+        throw new AppError('not_found', (this.next(db, runId, rb, state, mode, ovsVia) as { problem: string | null }).problem ?? 'No capture for this step.')
+      }
       return this.useCapture(runId, best.id)
     }
     if (a.mutating && !confirm) throw new AppError('conflict', `"${a.title}" changes the cluster. It runs only when you confirm it.`)

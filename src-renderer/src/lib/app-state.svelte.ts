@@ -2,8 +2,8 @@ import type { AppInfo, CaseListEntry, CaseSummary, ContractError, Host, HostKeyP
 import { call, onBackendEvent, onConnectionState, type ConnectionState } from './backend'
 
 /** What the UI shows; every change comes from a backend reply or event. */
-type View = 'overview' | 'hosts' | 'capture' | 'captures' | 'runbooks' | 'findings' | 'diff' | 'charts' | 'terminals' | 'report'
-const views: readonly View[] = ['overview', 'hosts', 'capture', 'captures', 'runbooks', 'findings', 'charts', 'terminals', 'report']
+type View = 'overview' | 'hosts' | 'capture' | 'captures' | 'runbooks' | 'findings' | 'diff' | 'charts' | 'terminals' | 'report' | 'tracer'
+const views: readonly View[] = ['overview', 'hosts', 'capture', 'captures', 'runbooks', 'findings', 'charts', 'terminals', 'report', 'tracer']
 
 function restoredView(): View {
   try {
