@@ -6,6 +6,8 @@ export const ReportExportId = z.number().int().positive()
 const Id = z.number().int().positive()
 const Markdown = z.string().max(100_000, 'At most 100,000 characters.')
 
+const ReportTrace = z.object({ captureId: Id, flow: z.string().trim().min(1).max(2000), ctNext: z.array(z.string().regex(/^[+|,a-z]{3,60}$/)).max(16) }).strict()
+
 /** What the engineer picked for a report and what they wrote. Stored in the case as it is edited. */
 export const ReportSpec = z
   .object({
@@ -29,10 +31,13 @@ export const ReportSpec = z
       )
       .max(500),
     /** Terminal recordings: one command of one, or every command of one. */
-    transcripts: z.array(z.object({ transcriptId: Id, commandId: Id.optional() }).strict()).max(200)
+    transcripts: z.array(z.object({ transcriptId: Id, commandId: Id.optional() }).strict()).max(200),
+    /** Offline traces: a packet (ofproto/trace's flow syntax) through a saved dump, with its --ct-next states. */
+    traces: z.array(ReportTrace).max(50).default([])
   })
   .strict()
-export type ReportSpec = z.infer<typeof ReportSpec>
+export type ReportSpec = z.output<typeof ReportSpec>
+export type ReportSpecInput = z.input<typeof ReportSpec>
 
 export const reportFormats = ['html', 'md', 'pdf'] as const
 export type ReportFormat = (typeof reportFormats)[number]
@@ -99,10 +104,11 @@ export const reportMethods = {
     input: z
       .object({
         diff: z.object({ a: Id, b: Id, moved: z.boolean() }).strict().optional(),
-        capture: z.object({ captureId: Id, from: z.number().int().positive().optional(), to: z.number().int().positive().optional() }).strict().optional()
+        capture: z.object({ captureId: Id, from: z.number().int().positive().optional(), to: z.number().int().positive().optional() }).strict().optional(),
+        trace: ReportTrace.optional()
       })
       .strict()
-      .refine((o) => (o.diff === undefined) !== (o.capture === undefined), 'Add a diff or a capture.')
+      .refine((o) => [o.diff, o.capture, o.trace].filter((x) => x !== undefined).length === 1, 'Add a diff, a capture or a trace.')
   },
   /** The report as HTML, as it would be exported (redacted when asked). */
   'reports.preview': { input: z.object({ spec: ReportSpec, redact: z.boolean() }).strict() },

@@ -48,6 +48,13 @@ describe('the offline packet tracer', () => {
     // The ofproto/trace text is there to compare with the real tool.
     await page.getByLabel(/As ofproto\/trace prints it/).check()
     await expect.poll(() => page.getByTestId('trace-text').textContent()).toContain('90. priority 0\n    drop')
+    // Into the report: the trace with its verdict, in the preview.
+    await page.getByTestId('trace-add-report').click()
+    await expect.poll(() => page.getByTestId('report-trace').count()).toBe(1)
+    const frame = page.frameLocator('[data-testid=report-preview]')
+    await expect.poll(() => frame.locator('body').textContent(), { timeout: 20_000 }).toContain('Offline trace on node1')
+    expect(await frame.locator('body').textContent()).toContain("though node2's HostSubnet 10.128.2.0/23")
+    await page.getByTestId('nav-tracer').click()
   })
 
   it('from node2 the packet goes over VXLAN and on through node1\'s saved dump to the pod', async () => {

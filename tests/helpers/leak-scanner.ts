@@ -70,3 +70,15 @@ export function addressesIn(texts: readonly string[], opts: { hostBits: number; 
   }
   return { ipv4: [...ips], macs: [...macs] }
 }
+
+/**
+ * The addresses redaction writes for every address token of the texts (a bare address or a CIDR): an original that
+ * is also one of these cannot be told from a leak by a scanner. A short network prefix has few pseudonymous bits (a
+ * /16 inside 172.16/12 has four), so a key can map it to itself by chance; such an address is left out of the scan.
+ */
+export function pseudonymsOf(texts: readonly string[], redact: (s: string) => string): Set<string> {
+  const out = new Set<string>()
+  const token = /(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}(?:\/\d{1,2})?(?![\d]|\.\d)/g
+  for (const text of texts) for (const m of text.matchAll(token)) out.add(redact(m[0]).split('/')[0] as string)
+  return out
+}

@@ -11,7 +11,7 @@ import { runCli } from '../../src-main/node/cli/sdnwb'
 import { caseRedaction } from '../../src-main/node/redact/case-redaction'
 import { ChromiumPdfPrinter, findChromium, noChromiumMessage } from '../../src-main/node/report/pdf'
 import { CaseDb } from '../../src-main/node/store/case-db'
-import { addressesIn, findLeaks } from '../helpers/leak-scanner'
+import { addressesIn, findLeaks, pseudonymsOf } from '../helpers/leak-scanner'
 import { fill, spec } from '../helpers/report-case'
 import { useTempCase } from '../helpers/temp-case'
 
@@ -32,7 +32,7 @@ describe('sdnwb report', () => {
     const id = c.db.reports.create(s)
     const red = caseRedaction(c.db)
     const found = addressesIn(c.db.captures.list().map((x) => c.db.captures.text(x.id)), { hostBits: red.hostBits })
-    const pseudonyms = new Set(found.ipv4.map((ip) => red.redactor.redact(ip)))
+    const pseudonyms = pseudonymsOf(c.db.captures.list().map((x) => c.db.captures.text(x.id)), (t) => red.redactor.redact(t))
     const originals = { ipv4: found.ipv4.filter((ip) => !pseudonyms.has(ip)), macs: found.macs, names: ['node1', 'node2', 'master1', 'lab.example.com', 'alice', 'ACME'] }
     c.db.redaction.addTerm('term', 'ACME')
     const path = c.db.path

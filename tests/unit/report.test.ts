@@ -10,7 +10,8 @@ import { buildReport } from '../../src-main/node/report/build'
 import { markdownToHtml } from '../../src-main/node/report/markdown-html'
 import { redactionMapping } from '../../src-main/node/report/report-service'
 import { caseRedaction } from '../../src-main/node/redact/case-redaction'
-import { addressesIn, findLeaks } from '../helpers/leak-scanner'
+import { TraceService } from '../../src-main/node/trace/trace-service'
+import { addressesIn, findLeaks, pseudonymsOf } from '../helpers/leak-scanner'
 import { fill, key, noDiff, spec } from '../helpers/report-case'
 import { useTempCase } from '../helpers/temp-case'
 
@@ -67,7 +68,7 @@ describe('a report from the case', () => {
     const names = ['node1', 'node2', 'master1', 'lab.example.com', 'alice']
     // An address whose pseudonym happens to be another original of the case cannot be told from a leak: left out
     // (printed), and there must be few.
-    const pseudonyms = new Set(found.ipv4.map((ip) => red.redactor.redact(ip)))
+    const pseudonyms = pseudonymsOf(c.db.captures.list().map((x) => c.db.captures.text(x.id)), (t) => red.redactor.redact(t))
     const ambiguous = found.ipv4.filter((ip) => pseudonyms.has(ip))
     console.log(`report redaction scan: key ${key.toString('hex')}, ${found.ipv4.length} IPv4, ${found.macs.length} MACs, ${names.length} names; ambiguous: ${ambiguous.join(', ') || 'none'}`)
     expect(ambiguous.length).toBeLessThanOrEqual(2)
@@ -92,6 +93,30 @@ describe('a report from the case', () => {
     // The same key: the same pseudonyms in a second export.
     const again = reportMarkdown(buildReport(c.db, s, { redaction: caseRedaction(c.db), diff: noDiff, now: new Date('2026-12-01T10:00:00Z') }))
     expect(again).toBe(md)
+  })
+
+  it('embeds an offline trace: the packet, the walk as ofproto/trace prints it, the verdict, the dump as evidence; redacted like the rest', () => {
+    const { dumpId } = fill(c.db)
+    const tracer = new TraceService(() => c.db)
+    const s = { ...spec(c.db, dumpId), traces: [{ captureId: dumpId, flow: 'in_port=3,ip,nw_src=10.129.0.2,nw_dst=10.128.0.5', ctNext: [] }] }
+    const opts = { diff: noDiff, trace: (id: number, flow: string, ct: string[]) => tracer.forReport(id, flow, ct), now: new Date('2026-12-01T10:00:00Z') }
+    const doc = buildReport(c.db, s, { ...opts, redaction: null })
+    const t = doc.traces[0]!
+    expect(t.verdict).toMatch(/^Sent over VXLAN to node node2\.lab\.example\.com \(10\.200\.0\.2\) with VNID 0xabcdef/)
+    expect(t.text).toContain('90. ip,nw_dst=10.128.0.0/23, priority 100')
+    const md = reportMarkdown(doc)
+    expect(md).toContain('### Offline trace on node1.lab.example.com (E')
+    expect(md).toContain('Packet: `in_port=3,ip,nw_src=10.129.0.2,nw_dst=10.128.0.5`')
+    // The dump it walked is evidence, its matched flows marked.
+    expect(doc.evidence.find((e) => e.ref === t.evidence)!.lines.some((l) => l.hit)).toBe(true)
+    const red = caseRedaction(c.db)
+    const found = addressesIn(c.db.captures.list().map((x) => c.db.captures.text(x.id)), { hostBits: red.hostBits })
+    const pseudonyms = pseudonymsOf(c.db.captures.list().map((x) => c.db.captures.text(x.id)), (t) => red.redactor.redact(t))
+    const originals = { ipv4: found.ipv4.filter((ip) => !pseudonyms.has(ip)), macs: found.macs, names: ['node1', 'node2', 'lab.example.com'] }
+    const redacted = buildReport(c.db, s, { ...opts, redaction: red })
+    expect(findLeaks(reportMarkdown(redacted), originals)).toEqual([])
+    expect(findLeaks(reportHtml(redacted, markdownToHtml), originals)).toEqual([])
+    expect(redacted.traces[0]!.text).toContain('priority 100')
   })
 
   it('shows the engineer the mapping of what the report names (addresses, MACs, names) to pseudonyms', () => {

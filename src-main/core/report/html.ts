@@ -146,7 +146,7 @@ ${f.explain ? `<p>${esc(f.explain)}</p>` : ''}${f.sources.length ? `<p class="mu
     )
   }
 
-  if (doc.runs.length || doc.diffs.length || doc.transcripts.length) parts.push('<h2 id="diagnostic-steps">Diagnostic steps</h2>')
+  if (doc.runs.length || doc.diffs.length || doc.transcripts.length || doc.traces.length) parts.push('<h2 id="diagnostic-steps">Diagnostic steps</h2>')
   for (const r of doc.runs) {
     const steps = r.steps
       .map(
@@ -165,6 +165,13 @@ ${s.command ? `<br><code>${esc(s.command)}</code>` : ''}${s.checks.length ? `<ul
         .map((c) => `<pre>$ ${esc(c.line)}\n${c.lines.map(esc).join('\n')}</pre><p class="muted">Exit code ${c.exitCode ?? 'unknown'} · ${utc(c.at)}${c.more ? ` · ${c.more} more lines not shown` : ''}</p>`)
         .join('')}</section>`
     )
+  }
+
+  for (const t of doc.traces) {
+    parts.push(`<section class="trace"><h3>Offline trace on ${esc(t.node)}${refs(t.evidence !== null ? [t.evidence] : [])}</h3>
+<p class="muted">Packet: <code>${esc(t.flow)}</code>${t.ctNext.length ? ` · --ct-next ${esc(t.ctNext.join(' '))}` : ''}</p>
+<p><strong>Verdict:</strong> ${esc(t.verdict)}</p>
+<pre>${esc(t.text.trimEnd())}</pre>${t.continued ? `<p class="muted">On ${esc(t.continued.node)}, after VXLAN:</p><pre>${esc(t.continued.text.trimEnd())}</pre>` : ''}</section>`)
   }
 
   section('root-cause', 'Root cause', doc.rootCause)

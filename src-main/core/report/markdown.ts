@@ -67,7 +67,7 @@ export function reportMarkdown(doc: ReportDoc): string {
     }
   }
 
-  if (doc.runs.length || doc.diffs.length || doc.transcripts.length) out.push('## Diagnostic steps', '')
+  if (doc.runs.length || doc.diffs.length || doc.transcripts.length || doc.traces.length) out.push('## Diagnostic steps', '')
   for (const r of doc.runs) {
     out.push(`### Runbook: ${r.title} (${r.mode}, ${r.status === 'done' ? 'finished' : 'not finished'})`, '')
     out.push(`Started ${utc(r.startedAt)}${r.inputs.length ? ` · ${r.inputs.map(([k, v]) => `${k} = ${v}`).join(', ')}` : ''}`, '')
@@ -94,6 +94,14 @@ export function reportMarkdown(doc: ReportDoc): string {
       const body = [`$ ${c.line}`, ...c.lines].join('\n')
       const f = fence(body)
       out.push(`${f}console`, body, f, `Exit code ${c.exitCode ?? 'unknown'} · ${utc(c.at)}${c.more ? ` · ${c.more} more lines not shown` : ''}`, '')
+    }
+  }
+
+  for (const t of doc.traces) {
+    out.push(`### Offline trace on ${t.node}${t.evidence !== null ? ` (${cite([t.evidence])})` : ''}`, '', `Packet: \`${t.flow}\`${t.ctNext.length ? ` · --ct-next ${t.ctNext.join(' ')}` : ''}`, '', `Verdict: ${t.verdict}`, '')
+    for (const part of [{ node: t.node, text: t.text }, ...(t.continued ? [{ node: t.continued.node, text: t.continued.text }] : [])]) {
+      const f = fence(part.text)
+      out.push(`${t.continued ? `On ${part.node}:\n\n` : ''}${f}text`, part.text.trimEnd(), f, '')
     }
   }
 

@@ -81,6 +81,19 @@ export interface ReportTranscript {
   commands: { line: string; exitCode: number | null; at: string; lines: string[]; more: number }[]
 }
 
+/** An offline trace as the report shows it: the packet, where, the walk in ofproto/trace's text, the verdict. */
+export interface ReportTrace {
+  node: string
+  flow: string
+  ctNext: string[]
+  verdict: string
+  text: string
+  /** The dump it was traced on (evidence). */
+  evidence: number | null
+  /** Traced on on the destination node's dump after VXLAN. */
+  continued: { node: string; verdict: string; text: string } | null
+}
+
 export interface ReportNode {
   name: string
   roles: string
@@ -123,6 +136,7 @@ export interface ReportDoc {
   runs: ReportRun[]
   diffs: ReportDiff[]
   transcripts: ReportTranscript[]
+  traces: ReportTrace[]
   timeline: ReportTimelineEntry[]
   evidence: ReportEvidence[]
   /** Said at the end of every report: redacted or not, and how. */

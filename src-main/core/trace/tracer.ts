@@ -434,6 +434,8 @@ function conntrack(ctx: Ctx, a: Extract<FlowAction, { type: 'ct' }>): void {
   // The nested actions run as listed (OVS reports each): nat, then exec's field writes (a nat written inside exec
   // is the connection's NAT too).
   let nat = a.nat
+  // OVS translates the nested list as any action list: an empty one reports "drop".
+  if (!a.nat && a.exec.length === 0) node(ctx, 'action', 'drop')
   if (a.nat && a.natFirst) node(ctx, 'action', a.nat)
   for (const x of a.exec) {
     node(ctx, 'action', x.text)

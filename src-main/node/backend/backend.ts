@@ -120,6 +120,7 @@ export class Backend {
     this.reports = new ReportService({
       requireCase: () => this.requireCase(),
       diff: (a, b, moved) => this.flowDiffs.reportDiff(a, b, moved),
+      trace: (captureId, flow, ctNext) => this.tracer.forReport(captureId, flow, ctNext),
       printer: opts.pdf ?? new ChromiumPdfPrinter(),
       pickSavePath: opts.dialogs ? (name, format) => (opts.dialogs as Dialogs).pickReportSavePath(name, format) : null,
       changed: () => {

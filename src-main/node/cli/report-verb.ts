@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto'
 import { writeFileSync } from 'node:fs'
 import { reportFormats, type ReportFormat } from '../../contract'
 import { FlowDiffService } from '../backend/flow-diff-handlers'
+import { TraceService } from '../trace/trace-service'
 import { defaultReportSpec } from '../report/build'
 import { ChromiumPdfPrinter } from '../report/pdf'
 import { renderReport } from '../report/report-service'
@@ -37,7 +38,8 @@ export function reportVerb(casePath: string, o: { format: string | undefined; re
       })()
       const spec = saved?.spec ?? defaultReportSpec(db)
       const diffs = new FlowDiffService(() => db)
-      const r = await renderReport(db, spec, { format, redact: o.redact, diff: (a, b, moved) => diffs.reportDiff(a, b, moved), printer: new ChromiumPdfPrinter() })
+      const tracer = new TraceService(() => db)
+      const r = await renderReport(db, spec, { format, redact: o.redact, diff: (a, b, moved) => diffs.reportDiff(a, b, moved), trace: (id, flow, ct) => tracer.forReport(id, flow, ct), printer: new ChromiumPdfPrinter() })
       writeFileSync(out, r.content)
       const sha256 = createHash('sha256').update(r.content).digest('hex')
       let kept: number | null = null

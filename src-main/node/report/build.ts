@@ -4,7 +4,7 @@
 // (what the reader of a redacted report can check against a redacted copy of the case).
 import { createHash } from 'node:crypto'
 import type { CaseFindingView, FindingSource, ReportSpec } from '../../contract'
-import { mapReportStrings, type ReportDiff, type ReportDoc, type ReportEnvironment, type ReportEvidence, type ReportFinding, type ReportRun, type ReportTimelineEntry, type ReportTranscript } from '../../core/report/model'
+import { mapReportStrings, type ReportDiff, type ReportDoc, type ReportEnvironment, type ReportEvidence, type ReportFinding, type ReportRun, type ReportTimelineEntry, type ReportTrace, type ReportTranscript } from '../../core/report/model'
 import type { ResolvedTarget } from '../../core/runbook/engine'
 import { commandLine } from '../../core/shell/quote'
 import { screenText } from '../../core/terminal/plain-text'
@@ -23,8 +23,12 @@ export interface BuildOptions {
   redaction: CaseRedaction | null
   /** The flow diff of two dumps as the diff view exports it (node/backend's FlowDiffService). */
   diff: (a: number, b: number, moved: boolean) => ReportDiff
+  /** An offline trace as the tracer view shows it (node/trace's TraceService); absent: traces are left out. */
+  trace?: ReportTracer
   now?: Date
 }
+
+export type ReportTracer = (captureId: number, flow: string, ctNext: string[]) => { node: string; verdict: string; text: string; lines: number[]; continued: { node: string; verdict: string; text: string } | null }
 
 /** A new report's picks: the confirmed and fixed findings and the runs that reported them (every run if none did). */
 export function defaultReportSpec(db: CaseDb, title?: string): ReportSpec {
@@ -44,7 +48,8 @@ export function defaultReportSpec(db: CaseDb, title?: string): ReportSpec {
     runIds: picked.map((r) => r.id).sort((a, b) => a - b),
     diffs: [],
     captures: [],
-    transcripts: []
+    transcripts: [],
+    traces: []
   }
 }
 
@@ -265,6 +270,17 @@ export function buildReport(db: CaseDb, spec: ReportSpec, opts: BuildOptions): R
     transcripts.push({ id: tid, host: t.hostName, title: t.title, startedAt: t.startedAt, commands })
   }
 
+  const traces: ReportTrace[] = []
+  for (const t of spec.traces) {
+    if (!opts.trace) break
+    try {
+      const r = opts.trace(t.captureId, t.flow, t.ctNext)
+      traces.push({ node: r.node, flow: t.flow, ctNext: t.ctNext, verdict: r.verdict, text: r.text, evidence: book.capture(t.captureId, `Flow dump the trace walked (the flows it matched)`, r.lines), continued: r.continued })
+    } catch (err) {
+      traces.push({ node: '?', flow: t.flow, ctNext: t.ctNext, verdict: `not traced: ${err instanceof Error ? err.message : String(err)}`, text: '', evidence: null, continued: null })
+    }
+  }
+
   for (const c of spec.captures) book.capture(c.captureId, 'Capture excerpt', [], c.from !== undefined || c.to !== undefined ? { from: c.from ?? 1, to: c.to ?? (c.from ?? 1) + maxExcerptLines - 1 } : undefined)
   for (const e of book.items) if (e.at) timeline.push({ at: e.at, host: e.host, what: `Captured: ${e.command}` })
   timeline.sort((a, b) => a.at.localeCompare(b.at))
@@ -284,6 +300,7 @@ export function buildReport(db: CaseDb, spec: ReportSpec, opts: BuildOptions): R
     runs,
     diffs,
     transcripts,
+    traces,
     timeline: dedupeTimeline(timeline),
     evidence: book.items,
     redactionStatement: r

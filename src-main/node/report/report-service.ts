@@ -12,7 +12,7 @@ import { caseRedaction, exportRedactedCase } from '../redact/case-redaction'
 import { AppError } from '../store/app-error'
 import type { CaseDb } from '../store/case-db'
 import type { Handlers } from '../backend/dispatcher'
-import { buildReport, defaultReportSpec } from './build'
+import { buildReport, defaultReportSpec, type ReportTracer } from './build'
 import { markdownToHtml } from './markdown-html'
 import { pdfPageCount, type PdfPrinter } from './pdf'
 
@@ -30,13 +30,14 @@ export interface RenderOptions {
   format: ReportFormat
   redact: boolean
   diff: (a: number, b: number, moved: boolean) => ReportDiff
+  trace?: ReportTracer
   printer: PdfPrinter
   now?: Date
   signal?: AbortSignal
 }
 
-export function reportDoc(db: CaseDb, spec: ReportSpec, opts: Pick<RenderOptions, 'redact' | 'diff' | 'now'>): ReportDoc {
-  return buildReport(db, spec, { redaction: opts.redact ? caseRedaction(db) : null, diff: opts.diff, ...(opts.now ? { now: opts.now } : {}) })
+export function reportDoc(db: CaseDb, spec: ReportSpec, opts: Pick<RenderOptions, 'redact' | 'diff' | 'trace' | 'now'>): ReportDoc {
+  return buildReport(db, spec, { redaction: opts.redact ? caseRedaction(db) : null, diff: opts.diff, ...(opts.trace ? { trace: opts.trace } : {}), ...(opts.now ? { now: opts.now } : {}) })
 }
 
 export async function renderReport(db: CaseDb, spec: ReportSpec, opts: RenderOptions): Promise<RenderedReport> {
@@ -91,6 +92,7 @@ export function redactionMapping(db: CaseDb, doc: ReportDoc): RedactionMappingEn
 export interface ReportServiceDeps {
   requireCase: () => CaseDb
   diff: (a: number, b: number, moved: boolean) => ReportDiff
+  trace: ReportTracer
   printer: PdfPrinter
   /** The desktop app's save dialog; absent in browser mode. */
   pickSavePath: ((suggestedName: string, format: ReportFormat) => Promise<string | null>) | null
@@ -156,7 +158,7 @@ export class ReportService {
         d.changed()
         return { id }
       },
-      'reports.add': ({ diff, capture }) => {
+      'reports.add': ({ diff, capture, trace }) => {
         const db = d.requireCase()
         const newest = db.reports.list()[0]
         const id = newest ? newest.id : db.reports.create(defaultReportSpec(db))
@@ -165,6 +167,10 @@ export class ReportService {
           db.captures.get(diff.a)
           db.captures.get(diff.b)
           if (!spec.diffs.some((x) => x.a === diff.a && x.b === diff.b)) spec.diffs.push(diff)
+        }
+        if (trace) {
+          db.captures.get(trace.captureId)
+          if (!spec.traces.some((x) => x.captureId === trace.captureId && x.flow === trace.flow && x.ctNext.join() === trace.ctNext.join())) spec.traces.push(trace)
         }
         if (capture) {
           db.captures.get(capture.captureId)
@@ -177,19 +183,19 @@ export class ReportService {
       'reports.preview': ({ spec, redact }) => {
         const started = performance.now()
         const db = d.requireCase()
-        const doc = reportDoc(db, this.checked(db, spec), { redact, diff: d.diff })
+        const doc = reportDoc(db, this.checked(db, spec), { redact, diff: d.diff, trace: d.trace })
         return { html: reportHtml(doc, markdownToHtml), evidence: doc.evidence.length, tookMs: Math.round(performance.now() - started) }
       },
       'reports.mapping': ({ spec }) => {
         const db = d.requireCase()
-        return { entries: redactionMapping(db, reportDoc(db, this.checked(db, spec), { redact: false, diff: d.diff })) }
+        return { entries: redactionMapping(db, reportDoc(db, this.checked(db, spec), { redact: false, diff: d.diff, trace: d.trace })) }
       },
       'reports.export': async ({ id, format, redact, saveAs }) => {
         const db = d.requireCase()
         db.assertWritable('Exporting a report')
         const spec = this.checked(db, db.reports.get(id).spec)
         if (saveAs && !d.pickSavePath) throw new AppError('unavailable', 'Save dialogs exist only in the desktop app; in the browser the export is downloaded.')
-        const r = await renderReport(db, spec, { format, redact, diff: d.diff, printer: d.printer })
+        const r = await renderReport(db, spec, { format, redact, diff: d.diff, trace: d.trace, printer: d.printer })
         let path: string | null = null
         if (saveAs && d.pickSavePath) {
           // Named after the report's own (redacted) title: a file name never says what redaction replaced.

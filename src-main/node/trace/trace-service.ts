@@ -247,6 +247,13 @@ export class TraceService {
     return out
   }
 
+  /** A trace as a report embeds it: the text, the verdict, the dump lines of the flows it matched. */
+  forReport(captureId: number, flow: string, ctNext: string[]): { node: string; verdict: string; text: string; lines: number[]; continued: { node: string; verdict: string; text: string } | null } {
+    const v = this.run({ captureId, flow, ctNext })
+    const lines = [...new Set(v.passes.flatMap((p) => p.steps.map((s) => s.flowLine)).filter((x): x is number => x !== null))].sort((a, b) => a - b)
+    return { node: v.node, verdict: v.verdict, text: v.text, lines, continued: v.continued ? { node: v.continued.node, verdict: v.continued.verdict, text: v.continued.text } : null }
+  }
+
   /** Every local pod of the dump's node to every pod and service the case knows (at most 60 x 300). */
   matrix(captureId: number): ReachabilityView {
     const started = performance.now()

@@ -192,7 +192,7 @@ class ReportsState {
   }
 
   /** "Add to report" from a flow diff or a capture: into the newest report, which the Report view then shows. */
-  async add(item: { diff: { a: number; b: number; moved: boolean } } | { capture: { captureId: number } }): Promise<boolean> {
+  async add(item: { diff: { a: number; b: number; moved: boolean } } | { capture: { captureId: number } } | { trace: { captureId: number; flow: string; ctNext: string[] } }): Promise<boolean> {
     const r = await call('reports.add', item)
     this.error = r.ok ? null : r.error
     if (r.ok) {
