@@ -17,6 +17,7 @@ import type { WsClient } from '../helpers/ws-client'
 import { deleteFlows, sendPodToRemotePod, type Lab } from '../lab/lab'
 import { caseRedaction } from '../../src-main/node/redact/case-redaction'
 import { CaseDb } from '../../src-main/node/store/case-db'
+import { checkNodeFromCaptures } from '../../src-main/node/capture/node-check'
 
 let ui: LabUi
 let lab: Lab
@@ -166,6 +167,23 @@ describe('a customer report from the case', () => {
       expect(findLeaks(state, originals)).toEqual([])
       expect(copy.findings.list().length).toBe(3)
       for (const c of copy.captures.list()) expect(findLeaks([c.hostName, c.command, copy.captures.text(c.id)].join('\n'), originals), `${c.hostName} ${c.command}`).toEqual([])
+      // Every parser reads the lab's redacted outputs as it read the originals (every command of the set: OVS,
+      // ip, iptables, sysctl, every oc get kind), and Check SDN gives each node the same verdict.
+      const orig = CaseDb.open(join(ui.dir, 'cases', 'acme-pod-network.sdncase'), { readOnly: true })
+      try {
+        const read = (l: { parserId: string | null; records: number | null; diagnosticCount: number }[]) => l.map((x) => `${x.parserId ?? 'text'} ${x.records ?? 0} ${x.diagnosticCount}`).sort()
+        const parsers = new Set(orig.captures.list().map((x) => x.parserId).filter((x) => x !== null))
+        expect(parsers.size).toBeGreaterThan(12)
+        expect(read(copy.captures.list())).toEqual(read(orig.captures.list()))
+        for (const [node, pseudonym] of [['node1', 'node-02'], ['node2', 'node-03']]) {
+          const a = checkNodeFromCaptures(orig.captures, node as string)
+          const b = checkNodeFromCaptures(copy.captures, pseudonym as string)
+          expect(b.findings.map((f) => f.id.split(':')[0]), node).toEqual(a.findings.map((f) => f.id.split(':')[0]))
+        }
+        expect(checkNodeFromCaptures(orig.captures, 'node1').findings.length).toBeGreaterThan(0)
+      } finally {
+        orig.close()
+      }
       // The run's steps point at the copy's own captures.
       const ids = new Set(copy.captures.list().map((c) => c.id))
       for (const step of copy.runs.get(run.id).state.history) for (const id of step.captureIds) expect(ids.has(id)).toBe(true)

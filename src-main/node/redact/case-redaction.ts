@@ -81,7 +81,8 @@ export function exportRedactedCase(db: CaseDb, path: string): { path: string; ca
       const d = db.captures.detail(c.id)
       const stdout = r(db.captures.text(c.id))
       const command = r(c.command)
-      const parsed = parseCapture(command, stdout, c.parserId)
+      // Parsed again as the original was (a failed command's empty output was not): the same parser, or none.
+      const parsed = c.parserId === null ? null : parseCapture(command, stdout, c.parserId)
       const saved = out.captures.save({
         runId: null,
         hostId: null,
