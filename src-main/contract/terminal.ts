@@ -49,9 +49,13 @@ export interface TerminalInfo {
 }
 
 /** Output for one terminal, sent to the client that opened it only. `bytes` is what to acknowledge. */
+/**
+ * A frame of a terminal's output: the bytes exactly as the shell sent them (xterm.js decodes UTF-8 itself, across
+ * frames). Over the WebSocket it travels as a binary frame (terminal-frame.ts), not as JSON.
+ */
 export interface TerminalData {
   terminalId: string
-  data: string
+  data: Uint8Array
   bytes: number
 }
 

@@ -30,7 +30,7 @@ class Client {
   private onEvent(e: BackendEvent): void {
     if (e.name === 'terminal.data') {
       const d = e.payload
-      this.output.set(d.terminalId, (this.output.get(d.terminalId) ?? '') + d.data)
+      this.output.set(d.terminalId, (this.output.get(d.terminalId) ?? '') + Buffer.from(d.data).toString('utf8'))
       if (this.autoAck) void h.backend.dispatch('terminal.ack', { terminalId: d.terminalId, bytes: d.bytes }, this.caller)
     } else if (e.name === 'terminal.state') this.states.push(e.payload)
   }

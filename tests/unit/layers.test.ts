@@ -83,7 +83,7 @@ describe('layers', () => {
       for (const i of imports(f)) {
         const to = target(f, i.spec)
         if (!to.startsWith('src-main')) continue
-        const allowedValue = to === 'src-main/contract/vocabulary' || to === 'src-main/contract/channels'
+        const allowedValue = to === 'src-main/contract/vocabulary' || to === 'src-main/contract/channels' || to === 'src-main/contract/terminal-frame'
         if (!(to.startsWith('src-main/contract') && (i.typeOnly || allowedValue))) bad.push(`${relative(root, f)} -> ${i.spec}`)
       }
     }

@@ -112,3 +112,16 @@ describe('shell marks', () => {
     expect(bytes.subarray(cmd?.outputStart, cmd?.outputEnd).toString()).toBe('hi\r\n')
   })
 })
+
+describe('the binary frame of a terminal\'s output', () => {
+  it('carries the terminal id and the bytes exactly (control characters, split UTF-8), and refuses what is not one', async () => {
+    const { terminalBinaryFrame } = await import('../../src-main/contract/terminal-frame')
+    const bytes = Uint8Array.from([0x1b, 0x5b, 0x33, 0x31, 0x6d, 0xe2, 0x82])
+    const d = terminalBinaryFrame.decode(terminalBinaryFrame.encode('term-12', bytes))
+    expect(d?.terminalId).toBe('term-12')
+    expect([...(d?.data ?? [])]).toEqual([...bytes])
+    expect(d?.bytes).toBe(7)
+    expect(terminalBinaryFrame.decode(Uint8Array.from([2, 0]))).toBeNull()
+    expect(terminalBinaryFrame.decode(Uint8Array.from([1, 9, 0x74]))).toBeNull()
+  })
+})

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net'
 import { resolve } from 'node:path'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer, type WebSocket } from 'ws'
-import { CallFrame, maxFrameBytes, wsPath, type BackendEvent, type ServerFrame } from '../../contract'
+import { CallFrame, maxFrameBytes, terminalBinaryFrame, wsPath, type BackendEvent, type ServerFrame } from '../../contract'
 import type { Caller, Dispatch } from '../backend/dispatcher'
 import type { Logger } from '../log'
 import { isAllowedHostHeader, isLoopbackAddress, isLoopbackHost } from './loopback'
@@ -144,7 +144,13 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<Br
     const send = (frame: ServerFrame) => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame))
     }
-    const client = opts.attach((event) => send({ type: 'event', event }))
+    const client = opts.attach((event) => {
+      if (event.name === 'terminal.data') {
+        if (ws.readyState === ws.OPEN) ws.send(terminalBinaryFrame.encode(event.payload.terminalId, event.payload.data), { binary: true })
+        return
+      }
+      send({ type: 'event', event })
+    })
     ws.on('close', () => client.detach())
     // A protocol error of one client (frame too big, unmasked, invalid UTF-8, reserved opcode or bits): ws has
     // already closed that socket with the matching code (1009, 1002, 1007); without this listener the

@@ -47,7 +47,8 @@ interface Terminal {
   /** Bytes sent to the client and not yet acknowledged. */
   unacked: number
   paused: boolean
-  frame: string
+  /** Output not yet sent, as received. */
+  frame: Buffer[]
   frameBytes: number
   frameQueued: boolean
   gateTimer: NodeJS.Timeout | null
@@ -316,7 +317,7 @@ export class TerminalService {
     const text = t.decoder.write(chunk)
     this.record(t, t.gate.output(text, now))
     if (t.info.shellIntegration === 'installing' && !t.hookTyped) this.scheduleHook(t)
-    t.frame += text
+    t.frame.push(chunk)
     t.frameBytes += chunk.length
     t.unacked += chunk.length
     if (!t.paused && t.unacked > terminalFlow.highWaterBytes) {
@@ -333,9 +334,9 @@ export class TerminalService {
   private sendFrame(t: Terminal): void {
     t.frameQueued = false
     if (t.frameBytes === 0) return
-    const data = t.frame
+    const data = t.frame.length === 1 ? (t.frame[0] as Buffer) : Buffer.concat(t.frame)
     const bytes = t.frameBytes
-    t.frame = ''
+    t.frame = []
     t.frameBytes = 0
     this.ctx.emitTo(t.clientId, 'terminal.data', { terminalId: t.info.terminalId, data, bytes })
   }
@@ -467,7 +468,7 @@ function fresh() {
     commands: new ShellCommandTracker(),
     unacked: 0,
     paused: false,
-    frame: '',
+    frame: [],
     frameBytes: 0,
     frameQueued: false,
     gateTimer: null,

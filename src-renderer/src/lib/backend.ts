@@ -8,6 +8,7 @@ import type {
   Reply,
   ServerFrame
 } from '../../../src-main/contract'
+import { terminalBinaryFrame } from '../../../src-main/contract/terminal-frame'
 
 export type ConnectionState = 'connecting' | 'open' | 'closed'
 
@@ -59,6 +60,7 @@ function websocketTransport(): Transport {
     setState('connecting')
     ready = new Promise((resolve, reject) => {
       const ws = new WebSocket(url)
+      ws.binaryType = 'arraybuffer'
       ws.onopen = () => {
         socket = ws
         delay = 250
@@ -66,6 +68,12 @@ function websocketTransport(): Transport {
         resolve(ws)
       }
       ws.onmessage = (msg) => {
+        // A terminal's output comes as a binary frame: its bytes go to xterm.js as they are.
+        if (msg.data instanceof ArrayBuffer) {
+          const d = terminalBinaryFrame.decode(new Uint8Array(msg.data))
+          if (d) eventListeners.forEach((l) => l({ name: 'terminal.data', payload: d }))
+          return
+        }
         const frame = JSON.parse(String(msg.data)) as ServerFrame
         if (frame.type === 'event') eventListeners.forEach((l) => l(frame.event))
         else if (frame.id !== null) {
