@@ -125,3 +125,35 @@ describe('the binary frame of a terminal\'s output', () => {
     expect(terminalBinaryFrame.decode(Uint8Array.from([1, 9, 0x74]))).toBeNull()
   })
 })
+
+describe('the echo gate and typing ahead', () => {
+  it('text typed while the prompt is still being drawn is recorded once echoed after the prompt\'s end mark', async () => {
+    const { EchoGate } = await import('../../src-main/core/terminal/echo-gate')
+    const g = new EchoGate()
+    expect(g.input('echo visible-marker', 1)).toEqual([])
+    // The prompt arrives first (it was being drawn when the keys were typed), then the echo.
+    const prompt = '\x1b]133;D;0\x07\x1b]133;A\x07\x1b[?2004hroot@node1:~# \x1b]133;B\x07\x1b[K'
+    expect(g.output(prompt, 2)).toEqual([])
+    expect(g.output('echo visible-marker', 3)).toEqual([{ kind: 'input', text: 'echo visible-marker', at: 1 }])
+    // In one chunk with the prompt too.
+    const h = new EchoGate()
+    h.input('ls', 1)
+    expect(h.output(`${prompt}ls`, 2)).toEqual([{ kind: 'input', text: 'ls', at: 1 }])
+    // Without a prompt mark, output that is not the echo still hides the text (a password prompt).
+    const k = new EchoGate()
+    k.input('secret', 1)
+    expect(k.output('Password: ', 2)).toEqual([{ kind: 'hidden', chars: 6, at: 2 }])
+  })
+})
+
+describe('the echo gate around a prompt', () => {
+  it('a secret typed at a silent prompt stays hidden when the command\'s output and the next prompt come together', async () => {
+    const { EchoGate } = await import('../../src-main/core/terminal/echo-gate')
+    const g = new EchoGate()
+    g.input('hunter2', 1)
+    expect(g.output('\r\ngot 7\r\n\x1b]133;D;0\x07\x1b]133;A\x07root@node1:~# \x1b]133;B\x07', 2)).toEqual([{ kind: 'hidden', chars: 7, at: 2 }])
+    // The next command typed is recorded as usual.
+    g.input('ls', 3)
+    expect(g.output('ls', 4)).toEqual([{ kind: 'input', text: 'ls', at: 3 }])
+  })
+})

@@ -6,6 +6,9 @@
  * comes within `holdMs`, the input was not shown and is dropped, leaving only a count. Keys that are not
  * text (Enter, Ctrl-C, arrows) reveal nothing and are recorded, in order, once the text before them is decided.
  *
+ * Text typed before the prompt is drawn (typing ahead) meets the prompt first: with shell integration the prompt's
+ * end mark (OSC 133;B) says where the echo begins, and what comes before it is not taken for an answer.
+ *
  * The rule errs towards leaving input out: an echo that looks different (a program redrawing the line) loses
  * the input from the recording. What it cannot tell apart is unrelated output that happens to begin with the
  * very text typed at a silent prompt before Enter (a background job printing the same characters); after Enter,
@@ -44,6 +47,18 @@ const leadingEscapes = /^(?:\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x
  */
 const readlineWrap = /([^\r\n])\r\1/g
 
+/**
+ * Output without the prompt shell integration marks (from OSC 133;A to OSC 133;B): what came before it (a command's
+ * output, which may show typed text was not echoed) and what came after it (the echo of text typed ahead).
+ */
+function withoutPrompt(text: string): string[] {
+  const b = text.lastIndexOf('\x1b]133;B')
+  const a = b < 0 ? -1 : text.lastIndexOf('\x1b]133;A', b)
+  if (a < 0 || b < 0) return [text]
+  const end = /^\x1b\]133;B(?:\x07|\x1b\\)/.exec(text.slice(b))
+  return [text.slice(0, a), text.slice(b + (end ? end[0].length : 0))]
+}
+
 export class EchoGate {
   private readonly queue: Pending[] = []
 
@@ -59,6 +74,11 @@ export class EchoGate {
   output(text: string, now: number): GateEvent[] {
     if (!this.queue.some((p) => p.printable)) return this.release()
     const out: GateEvent[] = []
+    for (const part of withoutPrompt(text)) this.match(part, now, out)
+    return [...out, ...this.release()]
+  }
+
+  private match(text: string, now: number, out: GateEvent[]): void {
     let rest = text.replace(readlineWrap, '$1').replace(leadingEscapes, '')
     while (rest.length > 0) {
       const head = this.queue[0]
@@ -84,7 +104,6 @@ export class EchoGate {
         rest = ''
       }
     }
-    return [...out, ...this.release()]
   }
 
   /** Input left unechoed past the hold time is dropped; call it on a timer. */
