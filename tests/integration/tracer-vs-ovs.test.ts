@@ -81,6 +81,8 @@ function packets(flows: readonly Flow[], n: number, r: () => number): Packet[] {
   const remotes = flows.filter((f) => f.table === 90 && field(f, 'nw_dst')).map((f) => field(f, 'nw_dst') as string)
   const nodes = flows.filter((f) => f.table === 10 && field(f, 'tun_src')).map((f) => field(f, 'tun_src') as string)
   const services = flows.filter((f) => f.table === 60 && field(f, 'nw_dst') && field(f, 'tp_dst')).map((f) => ({ ip: field(f, 'nw_dst') as string, port: Number(field(f, 'tp_dst')), proto: f.protocol ?? 'tcp' }))
+  // VNIDs with an egress IP or an EgressNetworkPolicy (tables 100 and 101 match their reg0).
+  const egressVnids = [...new Set(flows.filter((f) => (f.table === 100 || f.table === 101) && field(f, 'reg0')).map((f) => field(f, 'reg0') as string))]
   const pick = <T,>(l: readonly T[]): T => l[Math.floor(r() * l.length)] as T
   const inSubnet = (cidr: string) => {
     const [a, len] = cidr.split('/')
@@ -101,6 +103,7 @@ function packets(flows: readonly Flow[], n: number, r: () => number): Packet[] {
     ['tun0 to a pod', () => ({ category: '', flow: `in_port=2,tcp,nw_src=${pick(['10.129.0.1', '10.0.2.15', '172.30.0.1'])},nw_dst=${pick(pods).ip},tp_dst=${port()}`, ctNext: [] })],
     ['spoofed source', () => { const a = pick(pods); return { category: '', flow: `in_port=${a.port},ip,nw_src=10.${128 + Math.floor(r() * 3)}.${Math.floor(r() * 250)}.${2 + Math.floor(r() * 250)},nw_dst=${pick(pods).ip}`, ctNext: [] } }],
     ['multicast', () => { const a = pick(pods); return { category: '', flow: `in_port=${a.port},ip,nw_src=${a.ip},nw_dst=224.1.${Math.floor(r() * 250)}.${Math.floor(r() * 250)}`, ctNext: [] } }],
+    ['egress IP and egress firewall, from another node', () => (nodes.length && egressVnids.length ? { category: '', flow: `in_port=1,${pick(['ip', 'tcp', 'udp'])},tun_src=${pick(nodes)},tun_id=${pick(egressVnids)},nw_src=${remotes.length ? inSubnet(pick(remotes)) : '10.128.9.9'},nw_dst=${pick(['8.8.8.8', '203.0.113.10', '192.168.1.5', '10.0.0.7'])}`, ctNext: [] } : null)],
     ['reply through conntrack', () => { const s = services.length ? pick(services).ip : '172.30.0.1'; return { category: '', flow: `in_port=2,tcp,ct_state=trk|rpl,nw_src=${s},nw_dst=${pick(pods).ip},tp_src=443,tp_dst=${port()}`, ctNext: [pick(['trk,est,rpl', 'trk,rpl', 'trk,new'])] } }],
     ['reply, default conntrack state', () => ({ category: '', flow: `in_port=2,tcp,ct_state=trk|rpl,nw_src=172.30.0.1,nw_dst=${pick(pods).ip},tp_src=443`, ctNext: [] })]
   ]

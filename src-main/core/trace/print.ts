@@ -61,13 +61,12 @@ const ipText = (n: bigint) => {
 }
 
 /**
- * The tunnel fields flow_format prints once a tunnel destination is set (flow_wildcards_init_for_packet): tun_id
- * only when the packet came with one (OVS's key flag), then every tunnel field, the ones this model does not keep
- * at their zero value.
+ * The tunnel fields flow_format prints once a tunnel destination is set (flow_wildcards_init_for_packet): every
+ * tunnel field, the ones this model does not keep at their zero value. tun_id is printed there only with OVS's
+ * key flag, which a packet received on a keyed tunnel has and a packet given to ofproto/trace never has.
  */
 function tunnelBlock(s: PacketState): string {
-  const id = (s.get('tun_key') ?? 0n) !== 0n ? [`tun_id=0x${(s.get('tun_id') ?? 0n).toString(16)}`] : []
-  return [...id, `tun_src=${ipText(s.get('tun_src') ?? 0n)}`, `tun_dst=${ipText(s.get('tun_dst') ?? 0n)}`, 'tun_ipv6_src=::', 'tun_ipv6_dst=::', 'tun_gbp_id=0', 'tun_gbp_flags=0', 'tun_tos=0', 'tun_ttl=0', 'tun_erspan_ver=0', 'gtpu_flags=0', 'gtpu_msgtype=0', 'tun_flags=0'].join(',')
+  return [`tun_src=${ipText(s.get('tun_src') ?? 0n)}`, `tun_dst=${ipText(s.get('tun_dst') ?? 0n)}`, 'tun_ipv6_src=::', 'tun_ipv6_dst=::', 'tun_gbp_id=0', 'tun_gbp_flags=0', 'tun_tos=0', 'tun_ttl=0', 'tun_erspan_ver=0', 'gtpu_flags=0', 'gtpu_msgtype=0', 'tun_flags=0'].join(',')
 }
 
 const terminal = (t: TraceNode['type']) => t === 'action' || t === 'detail' || t === 'warn' || t === 'error'

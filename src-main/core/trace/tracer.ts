@@ -242,8 +242,6 @@ export function packetFromFlow(text: string, portNumbers: ReadonlyMap<string, nu
     if (v.mask !== ones(v.def.bits)) problems.push(`${v.def.name}: a packet has values, not masks`)
     packet.set(slot, v.value)
   }
-  // A packet that came in with a tunnel id carries OVS's key flag (flow_format prints its tun_id then).
-  if (m.fields.has('tun_id')) packet.set('tun_key', 1n)
   return { packet, problems }
 }
 
