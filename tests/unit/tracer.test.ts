@@ -70,3 +70,27 @@ describe('the offline tracer', () => {
     expect(to('in_port=1,ip,tun_src=10.250.0.9,nw_src=10.128.0.5,nw_dst=10.129.0.2')).toMatch(/^Dropped in table 10 \(VXLAN in\).*tun_src=10\.250\.0\.9/)
   })
 })
+
+describe('ovs-ofctl dump-groups', () => {
+  it('reads each group with its type and buckets (numbered in order) and says what it could not read', async () => {
+    const { parseDumpGroups } = await import('../../src-main/core/parse/ovs-groups')
+    const text = 'OFPST_GROUP_DESC reply (OF1.3) (xid=0x2):\n group_id=38,type=select,bucket=actions=output:5\n group_id=1,type=all,bucket=actions=load:0x5->NXM_NX_REG3[],output:3,bucket=actions=output:4\n group_id=37,type=select,selection_method=dp_hash,bucket=bucket_id:4,weight:100,actions=set_field:10.0.0.9->ip_src,output:5\n not a group\n'
+    const r = parseDumpGroups(text)
+    expect(r.records.map((g) => [g.id, g.type, g.buckets.map((b) => [b.id, b.actionsText])])).toEqual([
+      [38, 'select', [[0, 'output:5']]],
+      [1, 'all', [[0, 'load:0x5->NXM_NX_REG3[],output:3'], [1, 'output:4']]],
+      [37, 'select', [[4, 'set_field:10.0.0.9->ip_src,output:5']]]
+    ])
+    expect(r.records[2]!.buckets[0]!.weight).toBe(100)
+    expect(r.records[2]!.properties).toEqual({ selection_method: 'dp_hash' })
+    expect(r.diagnostics.map((d) => d.line)).toEqual([5])
+  })
+
+  it('without the groups a group action is not modelled; with them a missing group is OVS\'s warning', async () => {
+    const { parseDumpGroups } = await import('../../src-main/core/parse/ovs-groups')
+    const t = tables(['table=0, n_packets=0, n_bytes=0, priority=0 actions=group:9'])
+    expect(trace(t, pkt('in_port=1,ip')).unmodelled).toEqual([{ table: 0, action: 'group:9' }])
+    const groups = new Map(parseDumpGroups(' group_id=1,type=all,bucket=actions=output:3\n').records.map((g) => [g.id, g]))
+    expect(printTrace(trace(t, pkt('in_port=1,ip'), { groups }))).toContain(' >> output to nonexistent group 9')
+  })
+})

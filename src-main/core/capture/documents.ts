@@ -280,6 +280,17 @@ export function parsedDocument(p: ParsedOutput, earlier?: Earlier | null): Parse
       const before = earlier && earlier.parsed.parser === 'ovs-ofctl.dump-ports' && earlier.parsed.data ? earlier.parsed.data.records : null
       return portStats(p.data.records, before, earlier ? earlier.seconds : null)
     }
+    case 'ovs-ofctl.dump-groups': {
+      const groups = p.data.records
+      const rows = groups.flatMap((g) =>
+        (g.buckets.length ? g.buckets : [null]).map((b) => ({
+          line: g.line,
+          cells: [{ text: String(g.id) }, { text: g.type }, { text: b ? String(b.id) : '' }, { text: b?.weight === null || b === null ? '' : String(b.weight) }, { text: b ? b.actionsText : '(no buckets)', mono: true }]
+        }))
+      )
+      const table0 = table('Groups', [{ name: 'group', numeric: true }, { name: 'type' }, { name: 'bucket', numeric: true }, { name: 'weight', numeric: true }, { name: 'actions', mono: true }], rows)
+      return { summary: `${plural(groups.length, 'group')}, ${plural(groups.reduce((n, g) => n + g.buckets.length, 0), 'bucket')}`, blocks: [table0] }
+    }
     case 'ovs-ofctl.dump-ports-desc': {
       const f = p.data.features
       const facts: DocFacts = {

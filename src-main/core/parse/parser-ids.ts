@@ -5,6 +5,7 @@ export const parserIds = [
   'ovs-ofctl.diff-flows',
   'ovs-ofctl.dump-ports-desc',
   'ovs-ofctl.dump-ports',
+  'ovs-ofctl.dump-groups',
   'ovs-vsctl.show',
   'ovs-vsctl.list',
   'ovs-appctl.ofproto-trace',

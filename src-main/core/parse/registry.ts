@@ -1,3 +1,4 @@
+import { parseDumpGroups } from './ovs-groups'
 import { parseBrctlShow } from './brctl'
 import type { Diagnostic } from './diagnostics'
 import { parseIpAddr, parseIpRoute } from './ip'
@@ -33,6 +34,7 @@ export interface ParserOutputs {
   'ovs-ofctl.diff-flows': Data<typeof parseDiffFlows>
   'ovs-ofctl.dump-ports-desc': Data<typeof parsePortDesc>
   'ovs-ofctl.dump-ports': Data<typeof parseDumpPorts>
+  'ovs-ofctl.dump-groups': Data<typeof parseDumpGroups>
   'ovs-vsctl.show': Data<typeof parseVsctlShow>
   'ovs-vsctl.list': Data<typeof parseOvsdbList>
   'ovs-appctl.ofproto-trace': Data<typeof parseOfprotoTrace>
@@ -144,6 +146,7 @@ export function parserForCommand(command: string): ParserMatch | null {
       if (sub === 'diff-flows') return { id: 'ovs-ofctl.diff-flows', options: none }
       if (sub === 'dump-ports-desc' || sub === 'show') return { id: 'ovs-ofctl.dump-ports-desc', options: none }
       if (sub === 'dump-ports') return { id: 'ovs-ofctl.dump-ports', options: none }
+      if (sub === 'dump-groups') return { id: 'ovs-ofctl.dump-groups', options: none }
       return null
     }
     case 'ovs-vsctl': {
@@ -217,6 +220,7 @@ function run(id: ParserId, text: string, options: ParserOptions): ParsedOutput {
     case 'ovs-ofctl.diff-flows': return done(id, parseDiffFlows(text))
     case 'ovs-ofctl.dump-ports-desc': return done(id, parsePortDesc(text))
     case 'ovs-ofctl.dump-ports': return done(id, parseDumpPorts(text))
+    case 'ovs-ofctl.dump-groups': return done(id, parseDumpGroups(text))
     case 'ovs-vsctl.show': return done(id, parseVsctlShow(text))
     case 'ovs-vsctl.list': return done(id, parseOvsdbList(text, options))
     case 'ovs-appctl.ofproto-trace': return done(id, parseOfprotoTrace(text))

@@ -69,7 +69,7 @@ function tunnelBlock(s: PacketState): string {
   return [`tun_src=${ipText(s.get('tun_src') ?? 0n)}`, `tun_dst=${ipText(s.get('tun_dst') ?? 0n)}`, 'tun_ipv6_src=::', 'tun_ipv6_dst=::', 'tun_gbp_id=0', 'tun_gbp_flags=0', 'tun_tos=0', 'tun_ttl=0', 'tun_erspan_ver=0', 'gtpu_flags=0', 'gtpu_msgtype=0', 'tun_flags=0'].join(',')
 }
 
-const terminal = (t: TraceNode['type']) => t === 'action' || t === 'detail' || t === 'warn' || t === 'error'
+const terminal = (t: TraceNode['type']) => t === 'action' || t === 'detail' || t === 'warn' || t === 'error' || t === 'bucket'
 
 /** oftrace_node_print_details: a node is indented one level more unless it is the last of its list and not terminal. */
 export function printNodes(nodes: readonly TraceNode[], level = 0, out: string[] = []): string[] {

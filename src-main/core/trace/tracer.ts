@@ -15,8 +15,9 @@ import { applyFieldWrite, readSubfield, type PacketState } from '../flows/packet
 import { parseFieldRef } from '../flows/action-print'
 import { ctStateBits, fieldDef, fieldDefs } from '../flows/vocabulary'
 import { splitTopLevel } from '../parse/diagnostics'
+import type { OvsGroup } from '../parse/ovs-groups'
 
-export type TraceNodeType = 'table' | 'action' | 'detail' | 'warn' | 'error' | 'thaw'
+export type TraceNodeType = 'table' | 'action' | 'detail' | 'warn' | 'error' | 'thaw' | 'bucket'
 
 export interface TraceNode {
   type: TraceNodeType
@@ -54,6 +55,8 @@ export interface TracePass {
   outputs: TraceOutput[]
   /** ct(..., table=N) forks: the tables they resume in. */
   forks: number[]
+  /** Select groups met in this pass, every bucket a branch (not in ofproto/trace's text: the switch does not say which). */
+  branches: SelectBranch[]
   /** The last table looked up and the flow that matched there (the one that dropped it, when nothing was output). */
   last: { table: number; flow: Flow | null } | null
 }
@@ -74,6 +77,16 @@ export interface TraceOptions {
   tunnelPorts?: ReadonlySet<number>
   /** Port numbers the bridge has: output elsewhere is "Nonexistent output port". Unknown: every port exists. */
   ports?: ReadonlySet<number> | null
+  /** The bridge's groups (ovs-ofctl dump-groups); unknown: a group action is reported as not modelled. */
+  groups?: ReadonlyMap<number, OvsGroup> | null
+}
+
+/** A select group's buckets, each traced on its own copy of the packet: the switch picks one by hash. */
+export interface SelectBranch {
+  group: number
+  bucket: number
+  nodes: TraceNode[]
+  outputs: TraceOutput[]
 }
 
 /** OVS's limits (MAX_DEPTH, MAX_RESUBMITS) and the recirculations a trace follows. */
@@ -416,12 +429,62 @@ function runActions(ctx: Ctx, actions: readonly FlowAction[], flow: Flow | null)
         conntrack(ctx, a)
         break
       case 'other': {
+        if (a.name.toLowerCase() === 'group') {
+          group(ctx, a, flow)
+          break
+        }
         // Shorthands that are field writes (mod_dl_dst, set_tunnel, mod_nw_src…) are applied as such.
         const why = applyFieldWrite(ctx.state, a)
         if (why !== null || !writes.has(a.name.toLowerCase())) unmodelled(ctx, a)
         break
       }
     }
+  }
+}
+
+/**
+ * group:N. An all or indirect group runs every bucket (indirect: its one) on the packet as it came, each under a
+ * "bucket N" node, as OVS's xlate_group_bucket does. A select group is decided by a hash OVS's trace does not compute
+ * ("no live bucket"): that is what the trace says, and every bucket is traced as a branch beside it.
+ */
+function group(ctx: Ctx, a: FlowAction, flow: Flow | null): void {
+  const id = a.type === 'other' && a.arg !== null && /^\d+$/.test(a.arg) ? Number(a.arg) : null
+  const g = id === null ? undefined : ctx.opts.groups?.get(id)
+  if (!ctx.opts.groups || id === null) return unmodelled(ctx, a)
+  if (!g) {
+    node(ctx, 'warn', `output to nonexistent group ${id}`)
+    return
+  }
+  const runBucket = (b: OvsGroup['buckets'][number]) => {
+    const saved = new Map(ctx.state)
+    ctx.depth++
+    runActions(ctx, b.actions, flow)
+    ctx.depth--
+    // Each bucket sees the packet as the group got it.
+    ctx.state.clear()
+    for (const [k, v] of saved) ctx.state.set(k, v)
+  }
+  if (g.type === 'select') {
+    node(ctx, 'detail', 'no live bucket')
+    for (const b of g.buckets) {
+      const savedList = ctx.list
+      const savedOutputs = ctx.pass.outputs
+      const branch: SelectBranch = { group: g.id, bucket: b.id, nodes: [], outputs: [] }
+      ctx.list = branch.nodes
+      ctx.pass.outputs = branch.outputs
+      runBucket(b)
+      ctx.list = savedList
+      ctx.pass.outputs = savedOutputs
+      ctx.pass.branches.push(branch)
+    }
+    return
+  }
+  for (const b of g.type === 'indirect' ? g.buckets.slice(0, 1) : g.buckets) {
+    const n = node(ctx, 'bucket', `bucket ${b.id}`)
+    const saved = ctx.list
+    ctx.list = n.subs
+    runBucket(b)
+    ctx.list = saved
   }
 }
 
@@ -471,7 +534,7 @@ function simulateNat(nat: string, s: PacketState): boolean {
 }
 
 function newPass(recircId: number, state: PacketState): TracePass {
-  return { recircId, ctState: null, ctDefault: false, nat: null, resumeTable: null, start: new Map(state), end: state, nodes: [], outputs: [], forks: [], last: null }
+  return { recircId, ctState: null, ctDefault: false, nat: null, resumeTable: null, start: new Map(state), end: state, nodes: [], outputs: [], forks: [], branches: [], last: null }
 }
 
 /** Traces a packet through the tables from table 0, and each recirculation it forks, in the order OVS follows them. */

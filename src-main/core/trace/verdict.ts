@@ -4,7 +4,7 @@
 // from the caller (what the case knows); without them the words use numbers and addresses.
 import type { PacketState } from '../flows/packet'
 import { sdnTableById } from '../sdn/tables'
-import type { TracePass, TraceResult } from './tracer'
+import type { TraceOutput, TracePass, TraceResult } from './tracer'
 
 export interface TraceNames {
   /** A port's name or the pod behind it ("veth3 (pod proj-a/web-1)"). */
@@ -68,17 +68,23 @@ function missing(table: number, p: PacketState, names: TraceNames): string | nul
   }
 }
 
+function outputWords(o: TraceOutput, names: TraceNames): string {
+  if (o.tunnel) {
+    const dst = ipText(o.packet.get('tun_dst') ?? 0n)
+    return `sent over VXLAN to ${names.address?.(dst) ?? dst} with VNID ${hex(o.packet.get('tun_id') ?? 0n)}`
+  }
+  if (o.port === 2) return 'out through tun0 (port 2)'
+  return `delivered to ${names.port?.(o.port) ?? `port ${o.port}`}`
+}
+
 function passVerdict(p: TracePass, names: TraceNames): PassVerdict {
   const base = { recircId: p.recircId }
+  if (p.branches.length && !p.outputs.length) {
+    const words = p.branches.map((b) => `bucket ${b.bucket}: ${b.outputs.length ? b.outputs.map((o) => outputWords(o, names)).join('; ') : 'dropped'}`)
+    return { ...base, kind: p.branches.some((b) => b.outputs.some((o) => o.tunnel)) ? 'vxlan' : 'delivered', text: `select group ${p.branches[0]?.group}, the switch picks one bucket by hash: ${words.join(' | ')}`, table: p.last?.table ?? null, flowLine: p.last?.flow?.line ?? null }
+  }
   if (p.outputs.length) {
-    const words = p.outputs.map((o) => {
-      if (o.tunnel) {
-        const dst = ipText(o.packet.get('tun_dst') ?? 0n)
-        return `sent over VXLAN to ${names.address?.(dst) ?? dst} with VNID ${hex(o.packet.get('tun_id') ?? 0n)}`
-      }
-      if (o.port === 2) return 'out through tun0 (port 2)'
-      return `delivered to ${names.port?.(o.port) ?? `port ${o.port}`}`
-    })
+    const words = p.outputs.map((o) => outputWords(o, names))
     const first = p.outputs[0]
     const kind: VerdictKind = first?.tunnel ? 'vxlan' : first?.port === 2 ? 'tun0' : 'delivered'
     return { ...base, kind, text: `${words.join('; ')} (${tableName(first?.table ?? 0)})`, table: first?.table ?? null, flowLine: first?.flow.line ?? null }

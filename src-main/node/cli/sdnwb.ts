@@ -53,6 +53,8 @@ Options:
   --ct-next STATE             trace: the conntrack state of the next recirculation (repeat for each:
                               trk,est,rpl); without one OVS's default trk|new
   --batch FILE                trace: packets as JSON lines
+  --groups FILE               trace: the bridge's groups (ovs-ofctl dump-groups output); without it a group
+                              action is reported as not modelled
   --ports FILE                diff-flows, trace: port names (in_port=NAME, output:NAME) mapped to numbers from the
                               ovs-ofctl show / dump-ports-desc output in FILE
   --across-of-versions        diff-flows: an OpenFlow 1.0 dump equals the same flows dumped with -O OpenFlow13
@@ -139,7 +141,7 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
       args: [...argv],
       allowPositionals: true,
       strict: true,
-      options: { json: { type: 'boolean' }, host: { type: 'string' }, out: { type: 'string', short: 'o' }, ports: { type: 'string' }, format: { type: 'string' }, redact: { type: 'boolean' }, report: { type: 'string' }, flows: { type: 'string' }, 'ct-next': { type: 'string', multiple: true }, batch: { type: 'string' }, 'across-of-versions': { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'V' } }
+      options: { json: { type: 'boolean' }, host: { type: 'string' }, out: { type: 'string', short: 'o' }, ports: { type: 'string' }, format: { type: 'string' }, redact: { type: 'boolean' }, report: { type: 'string' }, flows: { type: 'string' }, groups: { type: 'string' }, 'ct-next': { type: 'string', multiple: true }, batch: { type: 'string' }, 'across-of-versions': { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'V' } }
     })
   } catch (err) {
     io.err(`sdnwb: ${(err as Error).message}\n\n${usage}\n`)
@@ -161,7 +163,7 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
   if (cmd === 'check' && rest.length === 1) return checkVerb(rest[0] as string, { host: v.host, json: v.json ?? false }, io)
   if (cmd === 'findings' && rest.length === 1) return findingsVerb(rest[0] as string, { json: v.json ?? false }, io)
   if (cmd === 'redact' && rest.length === 1) return redactVerb(rest[0] as string, { out: v.out, json: v.json ?? false }, io)
-  if (cmd === 'trace') return traceVerb(rest, { flows: v.flows, ports: v.ports, ctNext: v['ct-next'] ?? [], batch: v.batch, out: v.out, json: v.json ?? false }, io)
+  if (cmd === 'trace') return traceVerb(rest, { flows: v.flows, ports: v.ports, groups: v.groups, ctNext: v['ct-next'] ?? [], batch: v.batch, out: v.out, json: v.json ?? false }, io)
   if (cmd === 'report' && rest.length === 1) return reportVerb(rest[0] as string, { format: v.format, redact: v.redact ?? false, out: v.out, report: v.report, json: v.json ?? false }, io)
   io.err(`sdnwb: ${cmd === undefined ? 'no command given' : `unknown command or wrong arguments: ${p.join(' ')}`}\n\n${usage}\n`)
   return 1

@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseDumpFlows } from '../../core/parse/ovs-dump-flows'
 import { parsePortDesc } from '../../core/parse/ovs-ports'
+import { parseDumpGroups } from '../../core/parse/ovs-groups'
 import { printTrace } from '../../core/trace/print'
 import { FlowTables, packetFromFlow, trace, type TraceNode, type TraceOptions } from '../../core/trace/tracer'
 import { traceVerdict } from '../../core/trace/verdict'
@@ -14,7 +15,7 @@ import type { Io } from './case-verbs'
 
 interface Ports {
   numbers: Map<string, number>
-  opts: Pick<TraceOptions, 'ports' | 'tunnelPorts'>
+  opts: Pick<TraceOptions, 'ports' | 'tunnelPorts' | 'groups'>
 }
 
 function readPorts(file: string | undefined, io: Io): Ports | null {
@@ -70,7 +71,7 @@ function walk(nodes: readonly TraceNode[], out: { table: number; flowLine: numbe
   return out
 }
 
-export function traceVerb(flowArgs: readonly string[], o: { flows: string | undefined; ports: string | undefined; ctNext: readonly string[]; batch: string | undefined; out: string | undefined; json: boolean }, io: Io): number {
+export function traceVerb(flowArgs: readonly string[], o: { flows: string | undefined; ports: string | undefined; groups: string | undefined; ctNext: readonly string[]; batch: string | undefined; out: string | undefined; json: boolean }, io: Io): number {
   if (!o.flows) {
     io.err('sdnwb: trace needs --flows DUMP (the ovs-ofctl dump-flows output of the bridge)\n')
     return 1
@@ -90,6 +91,18 @@ export function traceVerb(flowArgs: readonly string[], o: { flows: string | unde
   }
   const ports = readPorts(o.ports, io)
   if (!ports) return 1
+  if (o.groups) {
+    let groupsText: string
+    try {
+      groupsText = readTextFile(o.groups)
+    } catch (err) {
+      io.err(`sdnwb: ${o.groups}: ${(err as Error).message}\n`)
+      return 1
+    }
+    const g = parseDumpGroups(groupsText)
+    for (const d of g.diagnostics.slice(0, 20)) io.err(`${o.groups}:${d.line}: ${d.severity}: ${d.message}\n`)
+    ports.opts.groups = new Map(g.records.map((x) => [x.id, x]))
+  }
   const tables = new FlowTables(dump.flows)
   if (o.batch) return batch(tables, ports, o.batch, o.out, o.json, io)
   if (flowArgs.length !== 1) {

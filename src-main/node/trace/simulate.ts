@@ -11,6 +11,7 @@ import { FlowTables, packetFromFlow, trace } from '../../core/trace/tracer'
 import { commandLine } from '../../core/shell/quote'
 import { hostPorts, withHostPortNumbers } from '../capture/flow-knowledge'
 import type { CaseDb } from '../store/case-db'
+import { groupsOf } from './trace-service'
 
 /** The packet and options of an `ovs-appctl ofproto/trace br0 FLOW [--ct-next S]...` command line, or null. */
 export function traceCommand(argv: readonly string[]): { bridge: string; flow: string; ctNext: string[] } | null {
@@ -46,7 +47,7 @@ export function simulatedTraceCapture(db: CaseDb, argv: readonly string[], hostN
   if (!dump) return null
   const flows = withHostPortNumbers(db, dump.hostName, parsedAs(parseCapture(dump.command, db.captures.text(dump.id), dump.parserId), 'ovs-ofctl.dump-flows')?.flows ?? [])
   const { packet, problems } = packetFromFlow(cmd.flow, new Map(hostPorts(db, dump.hostName).map((p) => [p.name, p.ofport])))
-  const text = problems.length ? `ovs-appctl: the packet cannot be traced: ${problems.join('; ')}\n` : printTrace(trace(new FlowTables(flows), packet, { ctNext: cmd.ctNext }), cmd.bridge, { simulatedDatapath: true })
+  const text = problems.length ? `ovs-appctl: the packet cannot be traced: ${problems.join('; ')}\n` : printTrace(trace(new FlowTables(flows), packet, { ctNext: cmd.ctNext, groups: groupsOf(db, dump.hostName) }), cmd.bridge, { simulatedDatapath: true })
   const command = commandLine(argv)
   const parsed = parseCapture(command, text, 'ovs-appctl.ofproto-trace')
   return {

@@ -13,6 +13,7 @@ import { sdnTableById } from '../../core/sdn/tables'
 import { printTrace } from '../../core/trace/print'
 import { FlowTables, packetFromFlow, trace, type TraceNode, type TraceResult } from '../../core/trace/tracer'
 import { traceVerdict } from '../../core/trace/verdict'
+import type { OvsGroup } from '../../core/parse/ovs-groups'
 import { flowKnowledgeOf, withHostPortNumbers } from '../capture/flow-knowledge'
 import { newestData } from '../capture/newest'
 import { AppError } from '../store/app-error'
@@ -23,6 +24,14 @@ interface Loaded {
   flows: readonly Flow[]
   tables: FlowTables
   knowledge: FlowKnowledge
+  /** The host's groups from its newest dump-groups capture, or null (a group action is then not modelled). */
+  groups: ReadonlyMap<number, OvsGroup> | null
+}
+
+/** The groups of a host's bridge, from its newest `ovs-ofctl dump-groups` capture. */
+export function groupsOf(db: CaseDb, hostName: string): ReadonlyMap<number, OvsGroup> | null {
+  const g = newestData(db, 'ovs-ofctl.dump-groups', (c) => sameHostName(c.hostName, hostName))
+  return g ? new Map(g.records.map((x) => [x.id, x])) : null
 }
 
 const isBr0Dump = (c: CaptureSummary) => c.parserId === 'ovs-ofctl.dump-flows' && c.status === 'ok' && /\bdump-flows\s+br0\b/.test(c.command)
@@ -54,7 +63,7 @@ export class TraceService {
     const parsed = parsedAs(parseCapture(capture.command, db.captures.text(captureId), capture.parserId), 'ovs-ofctl.dump-flows')
     const flows = withHostPortNumbers(db, capture.hostName, parsed?.flows ?? [])
     if (flows.length === 0) throw new AppError('invalid_input', `Capture #${captureId} holds no flows to trace through.`)
-    const loaded = { capture, flows, tables: new FlowTables(flows), knowledge: flowKnowledgeOf(db, capture) }
+    const loaded = { capture, flows, tables: new FlowTables(flows), knowledge: flowKnowledgeOf(db, capture), groups: groupsOf(db, capture.hostName) }
     if (this.cache.size >= 4) this.cache.delete(this.cache.keys().next().value as number)
     this.cache.set(captureId, loaded)
     return loaded
@@ -149,7 +158,7 @@ export class TraceService {
     const ports = new Map(l.knowledge.ports.map((p) => [p.name, p.ofport]))
     const { packet, problems } = packetFromFlow(flow, ports)
     if (problems.length) throw new AppError('invalid_input', `The packet cannot be traced: ${problems.join('; ')}.`)
-    const r = trace(l.tables, packet, { ctNext })
+    const r = trace(l.tables, packet, { ctNext, groups: l.groups })
     const names = this.names(l)
     const v = traceVerdict(r, names)
     const passes: TracePassView[] = r.passes.map((p, i) => ({ recircId: p.recircId, ctState: p.ctState, steps: this.steps(l, p.nodes), verdict: v.passes[i]?.text ?? '', kind: v.passes[i]?.kind ?? 'error' }))
@@ -230,6 +239,10 @@ export class TraceService {
           actions.push({ text: s.text, meaning: ex?.actions[ai]?.meaning ?? '', effects: [] })
           ai++
         } else if (s.type === 'detail' || s.type === 'warn' || s.type === 'error') actions.at(-1)?.effects.push(s.text)
+        else if (s.type === 'bucket') {
+          // A group's bucket: its actions under the group action, as effects.
+          actions.at(-1)?.effects.push(`${s.text}: ${s.subs.filter((x) => x.type === 'action').map((x) => x.text).join(', ')}`)
+        }
       }
       out.push({
         table: n.table,
@@ -243,6 +256,7 @@ export class TraceService {
       })
       // A table in tail position (goto_table, a last resubmit) continues the walk; one in the middle is nested.
       this.steps(l, n.subs, i === nodes.length - 1 ? depth : depth + 1, out)
+      for (const b of n.subs) if (b.type === 'bucket') this.steps(l, b.subs, depth + 1, out)
     })
     return out
   }
