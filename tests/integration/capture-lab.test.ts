@@ -258,7 +258,7 @@ describe('offline imports give what the live capture gave', () => {
     const imported = await h.call('captures.import', { path: archive })
     expect(imported.failed).toEqual([])
     const caps = (await h.call('captures.list', {})).filter((c) => imported.captureIds.includes(c.id))
-    expect(caps.length).toBe(12)
+    expect(caps.length).toBe(13)
     // The manifest names the node (its own host name), which is the case's host node1.
     expect(imported.preview.hostName).toBe('node1')
     expect(caps.every((c) => c.hostName === 'node1' && c.hostId === ids.node1)).toBe(true)
@@ -281,7 +281,7 @@ describe('offline imports give what the live capture gave', () => {
     const imported = await h.call('captures.import', { path: r.stdout.trim(), hostName: 'master1' })
     expect(imported.failed).toEqual([])
     const caps = (await h.call('captures.list', {})).filter((c) => imported.captureIds.includes(c.id))
-    const viaPods = ['ovs-vsctl-show', 'ovs-dump-flows', 'ovs-dump-ports-desc', 'ovs-dump-ports', 'ovs-list-interface', 'sdn-pod-log']
+    const viaPods = ['ovs-vsctl-show', 'ovs-dump-flows', 'ovs-dump-ports-desc', 'ovs-dump-ports', 'ovs-dump-groups', 'ovs-list-interface', 'sdn-pod-log']
     for (const node of ['node1', 'node2']) {
       const mine = caps.filter((c) => c.hostName === node)
       expect(mine.map((c) => c.commandId).sort(), node).toEqual([...viaPods].sort())

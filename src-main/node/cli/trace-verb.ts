@@ -18,15 +18,20 @@ interface Ports {
   opts: Pick<TraceOptions, 'ports' | 'tunnelPorts' | 'groups'>
 }
 
-function readPorts(file: string | undefined, io: Io): Ports | null {
-  if (!file) return { numbers: new Map(), opts: {} }
-  let text: string
+/** A file's text, or null after saying why it could not be read. */
+function readOrSay(file: string, io: Io): string | null {
   try {
-    text = readTextFile(file)
+    return readTextFile(file)
   } catch (err) {
     io.err(`sdnwb: ${file}: ${(err as Error).message}\n`)
     return null
   }
+}
+
+function readPorts(file: string | undefined, io: Io): Ports | null {
+  if (!file) return { numbers: new Map(), opts: {} }
+  const text = readOrSay(file, io)
+  if (text === null) return null
   const r = parsePortDesc(text)
   const numbered = r.records.flatMap((p) => (typeof p.ofport === 'number' ? [{ name: p.name, n: p.ofport }] : []))
   if (numbered.length === 0) {
@@ -76,13 +81,8 @@ export function traceVerb(flowArgs: readonly string[], o: { flows: string | unde
     io.err('sdnwb: trace needs --flows DUMP (the ovs-ofctl dump-flows output of the bridge)\n')
     return 1
   }
-  let dumpText: string
-  try {
-    dumpText = readTextFile(o.flows)
-  } catch (err) {
-    io.err(`sdnwb: ${o.flows}: ${(err as Error).message}\n`)
-    return 1
-  }
+  const dumpText = readOrSay(o.flows, io)
+  if (dumpText === null) return 1
   const dump = parseDumpFlows(dumpText)
   for (const d of dump.diagnostics.slice(0, 20)) io.err(`${o.flows}:${d.line}: ${d.severity}: ${d.message}\n`)
   if (dump.flows.length === 0) {
@@ -92,13 +92,8 @@ export function traceVerb(flowArgs: readonly string[], o: { flows: string | unde
   const ports = readPorts(o.ports, io)
   if (!ports) return 1
   if (o.groups) {
-    let groupsText: string
-    try {
-      groupsText = readTextFile(o.groups)
-    } catch (err) {
-      io.err(`sdnwb: ${o.groups}: ${(err as Error).message}\n`)
-      return 1
-    }
+    const groupsText = readOrSay(o.groups, io)
+    if (groupsText === null) return 1
     const g = parseDumpGroups(groupsText)
     for (const d of g.diagnostics.slice(0, 20)) io.err(`${o.groups}:${d.line}: ${d.severity}: ${d.message}\n`)
     ports.opts.groups = new Map(g.records.map((x) => [x.id, x]))
@@ -125,13 +120,8 @@ function batch(tables: FlowTables, ports: Ports, file: string, outDir: string | 
     io.err('sdnwb: --batch needs --out DIR, where each trace is written as <id>.txt\n')
     return 1
   }
-  let text: string
-  try {
-    text = readTextFile(file)
-  } catch (err) {
-    io.err(`sdnwb: ${file}: ${(err as Error).message}\n`)
-    return 1
-  }
+  const text = readOrSay(file, io)
+  if (text === null) return 1
   mkdirSync(outDir, { recursive: true })
   let failed = 0
   const results: unknown[] = []
