@@ -30,10 +30,21 @@ export interface TraceStepView {
   matchMeaning: string[]
 }
 
+/** A select group's bucket, traced on its own copy of the packet (the switch picks one bucket by hash). */
+export interface TraceBranchView {
+  group: number
+  bucket: number
+  actions: string[]
+  /** Where this bucket sends the packet, in words. */
+  result: string
+  steps: TraceStepView[]
+}
+
 export interface TracePassView {
   recircId: number
   ctState: string | null
   steps: TraceStepView[]
+  branches: TraceBranchView[]
   verdict: string
   kind: 'delivered' | 'tun0' | 'vxlan' | 'recirculated' | 'dropped' | 'unmodelled' | 'error'
 }

@@ -14,6 +14,8 @@ import { TraceService } from '../../src-main/node/trace/trace-service'
 import { addressesIn, findLeaks, pseudonymsOf } from '../helpers/leak-scanner'
 import { fill, key, noDiff, spec } from '../helpers/report-case'
 import { useTempCase } from '../helpers/temp-case'
+import { parseCapture } from '../../src-main/core/capture/parsed-view'
+import { newCapture } from '../helpers/captures'
 
 const c = useTempCase()
 describe('a report from the case', () => {
@@ -131,5 +133,30 @@ describe('a report from the case', () => {
     expect(m.filter((x) => x.kind === 'mac').length).toBeGreaterThan(0)
     expect(m.filter((x) => x.kind === 'ipv6')).toEqual([])
     for (const x of m) expect(x.original).not.toBe(x.pseudonym)
+  })
+})
+
+describe('the tracer on a case', () => {
+  it('reads the node\'s groups from its dump-groups capture: a select group\'s buckets are branches, each with where it sends the packet', () => {
+    fill(c.db)
+    const save = (command: string, stdout: string) => {
+      const p = parseCapture(command, stdout)!
+      return c.db.captures.save(newCapture({ hostName: 'node9', command, stdout, parse: { parserId: p.parser, records: p.records, diagnostics: p.diagnostics } }))!
+    }
+    const dump = save('ovs-ofctl -O OpenFlow13 dump-flows br0', 'OFPST_FLOW reply (OF1.3) (xid=0x2):\n cookie=0x0, duration=1s, table=0, n_packets=0, n_bytes=0, priority=0 actions=group:37\n')
+    // One service, as the backend holds it: a dump-groups capture that comes later is used.
+    const service = new TraceService(() => c.db)
+    const tracer = () => service.run({ captureId: dump.id, flow: 'in_port=3,ip,nw_src=10.129.0.2,nw_dst=8.8.8.8' })
+    expect(tracer().unmodelled).toEqual(['group:37 (table 0)'])
+    const groups = save('ovs-ofctl -O OpenFlow13 dump-groups br0', 'OFPST_GROUP_DESC reply (OF1.3) (xid=0x2):\n group_id=37,type=select,bucket=actions=set_field:10.200.0.2->tun_dst,output:1,bucket=actions=output:2\n')
+    expect(groups.parserId).toBe('ovs-ofctl.dump-groups')
+    const v = tracer()
+    expect(v.unmodelled).toEqual([])
+    expect(v.passes[0]!.branches.map((b) => [b.bucket, b.actions, b.result])).toEqual([
+      [0, ['set_field:10.200.0.2->tun_dst', 'output:1'], 'sent over VXLAN to node node2.lab.example.com (10.200.0.2) with VNID 0x0'],
+      [1, ['output:2'], 'out through tun0 (port 2)']
+    ])
+    expect(v.verdict).toMatch(/^Select group 37, the switch picks one bucket by hash: bucket 0: sent over VXLAN .* \| bucket 1: out through tun0/)
+    expect(v.text).toContain('    group:37\n     -> no live bucket')
   })
 })

@@ -68,7 +68,7 @@ function missing(table: number, p: PacketState, names: TraceNames): string | nul
   }
 }
 
-function outputWords(o: TraceOutput, names: TraceNames): string {
+export function outputWords(o: TraceOutput, names: TraceNames): string {
   if (o.tunnel) {
     const dst = ipText(o.packet.get('tun_dst') ?? 0n)
     return `sent over VXLAN to ${names.address?.(dst) ?? dst} with VNID ${hex(o.packet.get('tun_id') ?? 0n)}`

@@ -12,7 +12,7 @@ import { parseCapture } from '../../core/capture/parsed-view'
 import { sdnTableById } from '../../core/sdn/tables'
 import { printTrace } from '../../core/trace/print'
 import { FlowTables, packetFromFlow, trace, type TraceNode, type TraceResult } from '../../core/trace/tracer'
-import { traceVerdict } from '../../core/trace/verdict'
+import { outputWords, traceVerdict } from '../../core/trace/verdict'
 import type { OvsGroup } from '../../core/parse/ovs-groups'
 import { flowKnowledgeOf, withHostPortNumbers } from '../capture/flow-knowledge'
 import { newestData } from '../capture/newest'
@@ -24,8 +24,6 @@ interface Loaded {
   flows: readonly Flow[]
   tables: FlowTables
   knowledge: FlowKnowledge
-  /** The host's groups from its newest dump-groups capture, or null (a group action is then not modelled). */
-  groups: ReadonlyMap<number, OvsGroup> | null
 }
 
 /** The groups of a host's bridge, from its newest `ovs-ofctl dump-groups` capture. */
@@ -63,7 +61,7 @@ export class TraceService {
     const parsed = parsedAs(parseCapture(capture.command, db.captures.text(captureId), capture.parserId), 'ovs-ofctl.dump-flows')
     const flows = withHostPortNumbers(db, capture.hostName, parsed?.flows ?? [])
     if (flows.length === 0) throw new AppError('invalid_input', `Capture #${captureId} holds no flows to trace through.`)
-    const loaded = { capture, flows, tables: new FlowTables(flows), knowledge: flowKnowledgeOf(db, capture), groups: groupsOf(db, capture.hostName) }
+    const loaded = { capture, flows, tables: new FlowTables(flows), knowledge: flowKnowledgeOf(db, capture) }
     if (this.cache.size >= 4) this.cache.delete(this.cache.keys().next().value as number)
     this.cache.set(captureId, loaded)
     return loaded
@@ -158,10 +156,24 @@ export class TraceService {
     const ports = new Map(l.knowledge.ports.map((p) => [p.name, p.ofport]))
     const { packet, problems } = packetFromFlow(flow, ports)
     if (problems.length) throw new AppError('invalid_input', `The packet cannot be traced: ${problems.join('; ')}.`)
-    const r = trace(l.tables, packet, { ctNext, groups: l.groups })
+    // Groups are read each time (a dump-groups capture may have come after the dump was loaded).
+    const r = trace(l.tables, packet, { ctNext, groups: groupsOf(db, l.capture.hostName) })
     const names = this.names(l)
     const v = traceVerdict(r, names)
-    const passes: TracePassView[] = r.passes.map((p, i) => ({ recircId: p.recircId, ctState: p.ctState, steps: this.steps(l, p.nodes), verdict: v.passes[i]?.text ?? '', kind: v.passes[i]?.kind ?? 'error' }))
+    const passes: TracePassView[] = r.passes.map((p, i) => ({
+      recircId: p.recircId,
+      ctState: p.ctState,
+      steps: this.steps(l, p.nodes),
+      branches: p.branches.map((b) => ({
+        group: b.group,
+        bucket: b.bucket,
+        actions: b.nodes.filter((n) => n.type === 'action').map((n) => n.text),
+        result: b.outputs.length ? b.outputs.map((o) => outputWords(o, names)).join('; ') : 'dropped',
+        steps: this.steps(l, b.nodes)
+      })),
+      verdict: v.passes[i]?.text ?? '',
+      kind: v.passes[i]?.kind ?? 'error'
+    }))
     let continued: TraceRunView | null = null
     const out = r.passes.flatMap((p) => p.outputs).find((o) => o.tunnel)
     if (out && hop === 0) continued = this.continueOver(db, l, out.packet, ctNext)
