@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseDumpFlows } from '../../src-main/core/parse/ovs-dump-flows'
+import { ipv4ToNumber, numberToIPv4 } from '../../src-main/core/net/address'
 import type { Flow } from '../../src-main/core/flows/flow'
 import { printTrace } from '../../src-main/core/trace/print'
 import { FlowTables, packetFromFlow, trace } from '../../src-main/core/trace/tracer'
@@ -66,8 +67,7 @@ function rng(s: number): () => number {
   }
 }
 
-const ipOf = (n: number) => `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`
-const numOf = (ip: string) => ip.split('.').reduce((n, o) => n * 256 + Number(o), 0)
+const numOf = (ip: string) => ipv4ToNumber(ip) ?? 0
 const field = (f: Flow, name: string) => new RegExp(`(?:^|,)${name}=([^,]+)`).exec(f.matchCanon)?.[1] ?? null
 
 interface Packet {
@@ -88,7 +88,7 @@ function packets(flows: readonly Flow[], n: number, r: () => number): Packet[] {
   const inSubnet = (cidr: string) => {
     const [a, len] = cidr.split('/')
     const size = 2 ** (32 - Number(len ?? 32))
-    return ipOf(numOf(a as string) + 2 + Math.floor(r() * Math.max(1, size - 3)))
+    return numberToIPv4(numOf(a as string) + 2 + Math.floor(r() * Math.max(1, size - 3)))
   }
   const port = () => 1024 + Math.floor(r() * 60000)
   const makers: [string, () => Packet | null][] = [

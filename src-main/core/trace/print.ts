@@ -3,6 +3,7 @@
 // recirculation its banner (the ct_state it resumes with, the NAT it simulates) and its own walk. The datapath
 // lines (Megaflow, Datapath actions) are the switch's and are not printed: they are said to be left out.
 import { fieldDef, fieldDefs, type FieldDef } from '../flows/vocabulary'
+import { numberToIPv4 } from '../net/address'
 import { ones, printMatch, type MaskedValue, type OvsMatch } from '../flows/masked'
 import type { PacketState } from '../flows/packet'
 import type { TraceNode, TracePass, TraceResult } from './tracer'
@@ -55,10 +56,7 @@ export function formatFlow(s: PacketState): string {
   return text
 }
 
-const ipText = (n: bigint) => {
-  const v = Number(n)
-  return `${v >>> 24}.${(v >>> 16) & 255}.${(v >>> 8) & 255}.${v & 255}`
-}
+const ipText = (n: bigint) => numberToIPv4(Number(n))
 
 /**
  * The tunnel fields flow_format prints once a tunnel destination is set (flow_wildcards_init_for_packet): every
@@ -97,10 +95,7 @@ export function printNodes(nodes: readonly TraceNode[], level = 0, out: string[]
 const sameState = (a: PacketState, b: PacketState) => a.size === b.size && [...a].every(([k, v]) => b.get(k) === v)
 
 function ipFlow(s: PacketState): string {
-  const ip = (k: string) => {
-    const n = Number(s.get(k) ?? 0n)
-    return `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`
-  }
+  const ip = (k: string) => ipText(s.get(k) ?? 0n)
   return `nw_src=${ip('nw_src')},tp_src=${s.get('tp_src') ?? 0n},nw_dst=${ip('nw_dst')},tp_dst=${s.get('tp_dst') ?? 0n}`
 }
 

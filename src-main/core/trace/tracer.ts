@@ -15,6 +15,7 @@ import { applyFieldWrite, readSubfield, type PacketState } from '../flows/packet
 import { parseFieldRef } from '../flows/action-print'
 import { ctStateBits, fieldDef, fieldDefs } from '../flows/vocabulary'
 import { splitTopLevel } from '../parse/diagnostics'
+import { ipv4ToNumber } from '../net/address'
 import type { OvsGroup } from '../parse/ovs-groups'
 
 export type TraceNodeType = 'table' | 'action' | 'detail' | 'warn' | 'error' | 'thaw' | 'bucket'
@@ -527,8 +528,9 @@ function conntrack(ctx: Ctx, a: Extract<FlowAction, { type: 'ct' }>): void {
 function simulateNat(nat: string, s: PacketState): boolean {
   const m = /^nat\((src|dst)=([0-9.]+)(?:-[0-9.]+)?(?::(\d+)(?:-\d+)?)?/.exec(nat)
   if (!m) return false
-  const ip = (m[2] as string).split('.').reduce((n, o) => n * 256n + BigInt(Number(o)), 0n)
-  s.set(m[1] === 'src' ? 'nw_src' : 'nw_dst', ip)
+  const ip = ipv4ToNumber(m[2] as string)
+  if (ip === null) return false
+  s.set(m[1] === 'src' ? 'nw_src' : 'nw_dst', BigInt(ip))
   if (m[3]) s.set(m[1] === 'src' ? 'tp_src' : 'tp_dst', BigInt(m[3]))
   return true
 }

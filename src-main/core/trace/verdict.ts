@@ -3,6 +3,7 @@
 // and when a table's default drop caught it, which flow that table lacks for it. Names of ports, pods and nodes come
 // from the caller (what the case knows); without them the words use numbers and addresses.
 import type { PacketState } from '../flows/packet'
+import { numberToIPv4 } from '../net/address'
 import { sdnTableById } from '../sdn/tables'
 import type { TraceOutput, TracePass, TraceResult } from './tracer'
 
@@ -26,10 +27,7 @@ export interface PassVerdict {
   flowLine: number | null
 }
 
-const ipText = (n: bigint) => {
-  const v = Number(n)
-  return `${v >>> 24}.${(v >>> 16) & 255}.${(v >>> 8) & 255}.${v & 255}`
-}
+const ipText = (n: bigint) => numberToIPv4(Number(n))
 const hex = (n: bigint) => `0x${n.toString(16)}`
 
 const tableName = (t: number) => {

@@ -17,7 +17,8 @@ import { liveCapture } from '../capture/live-capture'
 import { sameHostName, sameHostRecord } from '../../core/hosts/identity'
 import { orderByUsefulness } from '../capture/node-check'
 import { inputSuggestions } from './input-suggestions'
-import { dumpForTrace, simulatedTraceCapture, traceCommand } from '../trace/simulate'
+import { simulatedTraceCapture, traceCommand } from '../trace/simulate'
+import { dumpForTrace } from '../trace/case-dumps'
 
 export type RunbookMethod = Extract<keyof Handlers, `runbooks.${string}` | `runs.${string}` | `findings.${string}`>
 

@@ -1,17 +1,15 @@
 // An offline runbook step that reads an ofproto/trace, on a case without a saved trace of that packet: the offline
 // tracer runs the step's packet through the node's newest saved br0 dump, and the result is kept as a capture
 // marked simulated (its origin names the dump), so the step is checked — and its evidence read — like a real trace.
-import type { CaptureSummary } from '../../contract'
 import type { NewCapture } from '../store/capture-store'
 import { parseCapture } from '../../core/capture/parsed-view'
-import { sameHostName } from '../../core/hosts/identity'
 import { parsedAs } from '../../core/parse/registry'
 import { printTrace } from '../../core/trace/print'
 import { FlowTables, packetFromFlow, trace } from '../../core/trace/tracer'
 import { commandLine } from '../../core/shell/quote'
 import { hostPorts, withHostPortNumbers } from '../capture/flow-knowledge'
 import type { CaseDb } from '../store/case-db'
-import { groupsOf } from './trace-service'
+import { dumpForTrace, groupsOf } from './case-dumps'
 
 /** The packet and options of an `ovs-appctl ofproto/trace br0 FLOW [--ct-next S]...` command line, or null. */
 export function traceCommand(argv: readonly string[]): { bridge: string; flow: string; ctNext: string[] } | null {
@@ -28,16 +26,6 @@ export function traceCommand(argv: readonly string[]): { bridge: string; flow: s
   return { bridge: words[0] as string, flow: words[1] as string, ctNext }
 }
 
-/** The newest br0 dump of the host, which a simulated trace reads. */
-export function dumpForTrace(db: CaseDb, hostName: string | null, bridge: string): CaptureSummary | null {
-  if (hostName === null) return null
-  return (
-    db.captures
-      .list()
-      .filter((c) => c.parserId === 'ovs-ofctl.dump-flows' && c.status === 'ok' && new RegExp(`\\bdump-flows\\s+${bridge}\\b`).test(c.command) && sameHostName(c.hostName, hostName))
-      .sort((a, b) => b.startedAt.localeCompare(a.startedAt))[0] ?? null
-  )
-}
 
 /** The simulated trace of the step's command as a capture to save, or null when the case has no dump to trace on. */
 export function simulatedTraceCapture(db: CaseDb, argv: readonly string[], hostName: string | null, title: string, commandId: string): NewCapture | null {

@@ -6,14 +6,14 @@ import type { CaptureSummary, ReachabilityView, TraceEndpoint, TracePassView, Tr
 import { explainFlow, type FlowKnowledge } from '../../core/flows/explain'
 import type { Flow } from '../../core/flows/flow'
 import { sameHostName } from '../../core/hosts/identity'
-import { cidrContains, ipv4ToNumber, parseIPv4Cidr } from '../../core/net/address'
+import { cidrContains, ipv4ToNumber, numberToIPv4, parseIPv4Cidr } from '../../core/net/address'
+import { dumpForTrace, groupsOf } from './case-dumps'
 import { parsedAs } from '../../core/parse/registry'
 import { parseCapture } from '../../core/capture/parsed-view'
 import { sdnTableById } from '../../core/sdn/tables'
 import { printTrace } from '../../core/trace/print'
-import { FlowTables, packetFromFlow, trace, type TraceNode, type TraceResult } from '../../core/trace/tracer'
+import { FlowTables, packetFromFlow, trace, type TraceNode } from '../../core/trace/tracer'
 import { outputWords, traceVerdict } from '../../core/trace/verdict'
-import type { OvsGroup } from '../../core/parse/ovs-groups'
 import { flowKnowledgeOf, withHostPortNumbers } from '../capture/flow-knowledge'
 import { newestData } from '../capture/newest'
 import { AppError } from '../store/app-error'
@@ -26,13 +26,7 @@ interface Loaded {
   knowledge: FlowKnowledge
 }
 
-/** The groups of a host's bridge, from its newest `ovs-ofctl dump-groups` capture. */
-export function groupsOf(db: CaseDb, hostName: string): ReadonlyMap<number, OvsGroup> | null {
-  const g = newestData(db, 'ovs-ofctl.dump-groups', (c) => sameHostName(c.hostName, hostName))
-  return g ? new Map(g.records.map((x) => [x.id, x])) : null
-}
 
-const isBr0Dump = (c: CaptureSummary) => c.parserId === 'ovs-ofctl.dump-flows' && c.status === 'ok' && /\bdump-flows\s+br0\b/.test(c.command)
 const macOf = (ip: string) => ip.split('.').map((o) => Number(o).toString(16).padStart(2, '0')).join(':')
 const field = (f: Flow, name: string) => new RegExp(`(?:^|,)${name}=([^,]+)`).exec(f.matchCanon)?.[1] ?? null
 
@@ -124,7 +118,7 @@ export class TraceService {
     const own = k.nodes.find((n) => sameHostName(n.name, l.capture.hostName))
     const gatewayOf = (subnet: string | null) => {
       const c = subnet ? parseIPv4Cidr(subnet) : null
-      return c ? [c.network >>> 24, (c.network >>> 16) & 255, (c.network >>> 8) & 255, (c.network & 255) + 1].join('.') : null
+      return c ? numberToIPv4(c.network + 1) : null
     }
     let src: string
     if (from.kind === 'pod' && local.has(from.ip)) src = `in_port=${local.get(from.ip)},dl_src=0a:58:${macOf(from.ip)}`
@@ -194,17 +188,11 @@ export class TraceService {
 
   /** A packet sent over VXLAN, as it arrives on the node whose HostIP is its tun_dst, traced on that node's newest br0 dump. */
   private continueOver(db: CaseDb, l: Loaded, p: Map<string, bigint>, ctNext: string[]): TraceRunView | null {
-    const ip = (n: bigint | undefined) => {
-      const v = Number(n ?? 0n)
-      return `${v >>> 24}.${(v >>> 16) & 255}.${(v >>> 8) & 255}.${v & 255}`
-    }
+    const ip = (n: bigint | undefined) => numberToIPv4(Number(n ?? 0n))
     const dst = ip(p.get('tun_dst'))
     const node = l.knowledge.nodes.find((n) => n.hostIP === dst)
     if (!node) return null
-    const dump = db.captures
-      .list()
-      .filter((c) => isBr0Dump(c) && sameHostName(c.hostName, node.name))
-      .sort((a, b) => b.startedAt.localeCompare(a.startedAt))[0]
+    const dump = dumpForTrace(db, node.name, 'br0')
     if (!dump) return null
     const own = l.knowledge.nodes.find((n) => sameHostName(n.name, l.capture.hostName))
     const proto = Number(p.get('nw_proto') ?? 0n)
@@ -308,9 +296,4 @@ export class TraceService {
     }))
     return { captureId, node: l.capture.hostName, rows: out, columns, failing, tookMs: Math.round(performance.now() - started) }
   }
-}
-
-/** The result of a trace as ofproto/trace text, with the OpenFlow outputs where its datapath line would be (a simulated capture). */
-export function simulatedTraceText(r: TraceResult): string {
-  return printTrace(r, 'br0', { simulatedDatapath: true })
 }

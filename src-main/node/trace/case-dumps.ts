@@ -1,0 +1,23 @@
+// The saved outputs the tracer reads for a node: its newest dump of a bridge, and its groups.
+import type { CaptureSummary } from '../../contract'
+import { sameHostName } from '../../core/hosts/identity'
+import type { OvsGroup } from '../../core/parse/ovs-groups'
+import { newestData } from '../capture/newest'
+import type { CaseDb } from '../store/case-db'
+
+/** The newest br0 dump of the host, which a simulated trace reads. */
+export function dumpForTrace(db: CaseDb, hostName: string | null, bridge: string): CaptureSummary | null {
+  if (hostName === null) return null
+  return (
+    db.captures
+      .list()
+      .filter((c) => c.parserId === 'ovs-ofctl.dump-flows' && c.status === 'ok' && new RegExp(`\\bdump-flows\\s+${bridge.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`).test(c.command) && sameHostName(c.hostName, hostName))
+      .sort((a, b) => b.startedAt.localeCompare(a.startedAt))[0] ?? null
+  )
+}
+
+/** The groups of a host's bridge, from its newest `ovs-ofctl dump-groups` capture. */
+export function groupsOf(db: CaseDb, hostName: string): ReadonlyMap<number, OvsGroup> | null {
+  const g = newestData(db, 'ovs-ofctl.dump-groups', (c) => sameHostName(c.hostName, hostName))
+  return g ? new Map(g.records.map((x) => [x.id, x])) : null
+}
