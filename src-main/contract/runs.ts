@@ -43,6 +43,11 @@ export type NextStepView =
       candidates: CaptureSummary[]
       /** Offline, a trace step without a saved trace of its packet: the dump the offline tracer simulates it on. */
       simulatedOn: CaptureSummary | null
+      /**
+       * Offline, a step whose command has no saved output but whose checks the nodes' saved br0 dumps answer (where a
+       * pod runs, a node's subnet and HostIP): the dumps it is answered from; empty otherwise.
+       */
+      answeredFrom: CaptureSummary[]
       /** Why it cannot run now (no such host in the case, no capture offline…), or null. */
       problem: string | null
     }

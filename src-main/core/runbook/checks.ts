@@ -16,8 +16,8 @@ export interface CheckResult {
   pass: boolean
   /** Which data decided, in words. */
   reason: string
-  /** Lines of the output that support the result. */
-  evidence: { line: number; text: string }[]
+  /** Lines of the output that support the result; of another capture than the step's when `captureId` says so. */
+  evidence: { line: number; text: string; captureId?: number }[]
   /** Values learned (a pod's node and IP, a HostSubnet's HostIP…), for later steps. */
   facts: Record<string, string>
 }

@@ -5,7 +5,7 @@ import type { Severity } from '../sdn/evidence'
 import { evaluateCheck, type CheckResult, type StepEvidence } from './checks'
 import { isDnsName, isIPv4, isIPv6, parseIPv4Cidr } from '../net/address'
 import { renderRunbookKind, runbookKind } from '../findings/catalog'
-import { placeholder, type CheckParam, type FindingSpec, type Outcome, type Runbook, type RunbookInputType, type RunbookStep, type StepWhere } from './model'
+import { placeholder, type CheckParam, type CheckSpec, type FindingSpec, type Outcome, type Runbook, type RunbookInputType, type RunbookStep, type StepWhere } from './model'
 import { readOnlyProblem } from '../shell/read-only'
 
 /** `decided`: a decide step compared facts ("same node?"); its `choice` is yes or no, neither a failure. */
@@ -232,41 +232,59 @@ function advance(rb: Runbook, state: RunState, record: StepRecord, outcome: Outc
   return { ...state, history, findings, current: next === 'done' ? null : next }
 }
 
+/** Evaluates one check whose params have their placeholders filled in (evaluateCheck on a step's output, or another source). */
+export type CheckEvaluator = (c: CheckSpec, params: Record<string, CheckParam>) => CheckResult
+
+/**
+ * The current step's checks, in order, each with the facts of the ones before it; the first failing check stops
+ * (its own fail outcome, else the step's). Pure: nothing is applied.
+ */
+export function runChecks(rb: Runbook, state: RunState, evaluate: CheckEvaluator): { results: CheckResult[]; facts: Record<string, string>; failed: { outcome: Outcome | undefined } | null } {
+  const results: CheckResult[] = []
+  const facts: Record<string, string> = {}
+  if (state.current === null) return { results, facts, failed: null }
+  const s = step(rb, state.current)
+  for (const c of s.checks) {
+    const values = { ...knownValues(state), ...facts }
+    const { params } = filledParams(c.params, values)
+    const r = evaluate({ ...c, expect: fill(c.expect, values).text }, params)
+    results.push(r)
+    Object.assign(facts, r.facts)
+    if (!r.pass) return { results, facts, failed: { outcome: c.fail ?? s.fail } }
+  }
+  return { results, facts, failed: null }
+}
+
 /**
  * Applies the output of the current step: every check in order, facts gathered; the first failing check
  * decides (its own fail outcome, else the step's); all passing take the pass outcome.
  */
 export function applyEvidence(rb: Runbook, state: RunState, ev: StepEvidence | null, at: string, argv: string[] = [], target: ResolvedTarget | null = null): RunState {
+  const evidence: StepEvidence = ev ?? { exitCode: null, text: '', parsed: null, captureId: null }
+  return applyChecks(rb, state, (c, params) => evaluateCheck(c, params, evidence), { captureIds: ev?.captureId != null ? [ev.captureId] : [], note: null, at, argv, target })
+}
+
+/**
+ * Applies the current step with its checks answered by `evaluate` (a step's output, or the case's saved dumps for
+ * a step whose command the case has no output of), the captures that answered them and a note saying how.
+ */
+export function applyChecks(rb: Runbook, state: RunState, evaluate: CheckEvaluator, how: { captureIds: number[]; note: string | null; at: string; argv?: string[]; target?: ResolvedTarget | null }): RunState {
   if (state.current === null) return state
   const s = step(rb, state.current)
-  const results: CheckResult[] = []
-  const facts: Record<string, string> = {}
-  let failed: { outcome: Outcome | undefined } | null = null
-  const evidence: StepEvidence = ev ?? { exitCode: null, text: '', parsed: null, captureId: null }
-  for (const c of s.checks) {
-    const values = { ...knownValues(state), ...facts }
-    const { params } = filledParams(c.params, values)
-    const r = evaluateCheck({ ...c, expect: fill(c.expect, values).text }, params, evidence)
-    results.push(r)
-    Object.assign(facts, r.facts)
-    if (!r.pass) {
-      failed = { outcome: c.fail ?? s.fail }
-      break
-    }
-  }
+  const { results, facts, failed } = runChecks(rb, state, evaluate)
   const decide = s.where.kind === 'decide'
   const record: StepRecord = {
     stepId: s.id,
     title: fill(s.title, knownValues(state)).text,
     result: decide ? 'decided' : failed ? 'fail' : 'pass',
-    argv: s.command ? argv : null,
-    target,
+    argv: s.command ? (how.argv ?? []) : null,
+    target: how.target ?? null,
     checks: results,
     choice: decide ? (failed ? 'no' : 'yes') : null,
-    note: null,
-    captureIds: ev?.captureId != null ? [ev.captureId] : [],
+    note: how.note,
+    captureIds: how.captureIds,
     facts,
-    at
+    at: how.at
   }
   return advance(rb, state, record, failed ? failed.outcome : s.pass, results)
 }

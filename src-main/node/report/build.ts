@@ -229,8 +229,9 @@ export function buildReport(db: CaseDb, spec: ReportSpec, opts: BuildOptions): R
     if (!runsById.has(id)) continue
     const { run, state } = db.runs.get(id)
     const steps = state.history.map((s) => {
-      const hits = [...new Set(s.checks.flatMap((c) => c.evidence.map((e) => e.line)))]
-      const evidence = s.captureIds.map((cid, i) => book.capture(cid, s.title, i === 0 ? hits : [])).filter((x): x is number => x !== null)
+      // A check's lines are of the step's first capture, or of the one they name (a step answered from several dumps).
+      const linesOf = (cid: number, i: number) => [...new Set(s.checks.flatMap((c) => c.evidence.filter((e) => (e.captureId === undefined ? i === 0 : e.captureId === cid)).map((e) => e.line)))]
+      const evidence = s.captureIds.map((cid, i) => book.capture(cid, s.title, linesOf(cid, i))).filter((x): x is number => x !== null)
       timeline.push({ at: s.at, host: s.target && (s.target.kind === 'node' || s.target.kind === 'ovs') ? s.target.node : null, what: `${run.title}: ${s.title} (${s.result})` })
       return {
         title: s.title,

@@ -2,6 +2,7 @@ import type { InputSuggestions } from '../../contract'
 import { newestData as newest } from '../capture/newest'
 import type { CaseDb } from '../store/case-db'
 import type { FilterContext } from '../../core/flows/filter'
+import { caseTopology } from '../capture/flow-knowledge'
 
 const cap = 500
 
@@ -18,12 +19,14 @@ export function inputSuggestions(db: CaseDb): InputSuggestions {
   const netns = newest(db, 'oc.get.netnamespaces')?.records ?? []
   const services = newest(db, 'oc.get.services')?.records ?? []
   const cluster = newest(db, 'oc.get.clusternetwork')?.records ?? []
+  // Without a pod list, the pods the nodes' saved dumps know, by IP (what a dumps-only case can run a runbook with).
+  const dumpPods = pods.length ? [] : caseTopology(db).pods.map((p) => p.ip)
   return {
     node: uniq([...hosts.filter((h) => h.role !== 'master').map((h) => h.name), ...subnets.map((s) => s.host), ...pods.map((p) => p.node)]),
     hostname: uniq(hosts.map((h) => h.name)),
-    pod: uniq(pods.map((p) => p.name)),
+    pod: uniq([...pods.map((p) => p.name), ...dumpPods]),
     namespace: uniq([...pods.map((p) => p.namespace), ...netns.map((n) => n.name), ...services.map((s) => s.namespace)]),
-    ip: uniq([...pods.map((p) => p.ip), ...subnets.map((s) => s.hostIP), ...services.map((s) => s.clusterIP)]),
+    ip: uniq([...pods.map((p) => p.ip), ...dumpPods, ...subnets.map((s) => s.hostIP), ...services.map((s) => s.clusterIP)]),
     cidr: uniq([...cluster.flatMap((c) => c.networks.map((n) => n.cidr)), ...subnets.map((s) => s.subnet), ...cluster.map((c) => c.serviceNetwork)]),
     port: [],
     url: [],

@@ -4,7 +4,7 @@ import { podLookupArgv, podOfNode, type SdnPod } from '../../core/capture/captur
 import { parseCapture, parserFor } from '../../core/capture/parsed-view'
 import { parseOutput, parsedAs, innerCommand } from '../../core/parse/registry'
 import { shellWords } from '../../core/parse/shell-words'
-import { applyAnswer, applyEvidence, applySkip, nextAction, startRun, stepBack, type ResolvedTarget, type RunState } from '../../core/runbook/engine'
+import { applyAnswer, applyChecks, applyEvidence, applySkip, nextAction, startRun, stepBack, type ResolvedTarget, type RunState } from '../../core/runbook/engine'
 import type { Runbook, RunbookStep } from '../../core/runbook/model'
 import { commandLine } from '../../core/shell/quote'
 import type { Handlers } from '../backend/dispatcher'
@@ -19,6 +19,8 @@ import { orderByUsefulness } from '../capture/node-check'
 import { inputSuggestions } from './input-suggestions'
 import { simulatedTraceCapture, traceCommand } from '../trace/simulate'
 import { dumpForTrace } from '../trace/case-dumps'
+import { stepFromDumps } from '../../core/runbook/from-dumps'
+import { caseTopology } from '../capture/flow-knowledge'
 
 export type RunbookMethod = Extract<keyof Handlers, `runbooks.${string}` | `runs.${string}` | `findings.${string}`>
 
@@ -121,7 +123,16 @@ export class RunbookService {
     // Offline, a trace with no saved trace of that packet is simulated on the node's saved dump.
     const trace = traceCommand(a.argv)
     const simulatedOn = mode === 'offline' && candidates.length === 0 && trace ? dumpForTrace(db, p.aboutHost, trace.bridge) : null
-    const problem = mode === 'offline' ? (candidates.length || simulatedOn ? null : `No capture of \`${commandLine(a.argv)}\`${p.aboutHost ? ` from ${p.aboutHost}` : ''} in this case. Import one, paste the output, or mark the step as not checkable.`) : p.problem
+    // Offline, where a pod runs or a node's subnet can be read from the saved dumps when the oc output is missing.
+    const fromDumps = mode === 'offline' && candidates.length === 0 && !trace && a.step.checks.some((c) => c.type === 'pod' || c.type === 'hostsubnet') ? stepFromDumps(rb, state, caseTopology(db)) : null
+    const answeredFrom = fromDumps && 'evaluate' in fromDumps ? fromDumps.captureIds.map((id) => db.captures.get(id)) : []
+    const missing = `No capture of \`${commandLine(a.argv)}\`${p.aboutHost ? ` from ${p.aboutHost}` : ''} in this case.`
+    const problem =
+      mode === 'offline'
+        ? candidates.length || simulatedOn || answeredFrom.length
+          ? null
+          : `${missing}${fromDumps && 'problem' in fromDumps ? ` The saved br0 dumps do not answer it: ${fromDumps.problem}.` : ''} Import one, paste the output, or mark the step as not checkable.`
+        : p.problem
     return {
       kind: 'run',
       stepId: a.step.id,
@@ -129,6 +140,7 @@ export class RunbookService {
       why: a.step.why,
       whereText: p.whereText,
       simulatedOn,
+      answeredFrom,
       hostName: mode === 'offline' ? p.aboutHost : (p.host?.name ?? p.aboutHost),
       command: commandLine(p.argv),
       mutating: a.mutating,
@@ -177,6 +189,12 @@ export class RunbookService {
         if (saved) {
           this.ctx.emit('captures.changed', { caseId: db.summary().id })
           return this.useCapture(runId, saved.id)
+        }
+        const fromDumps = stepFromDumps(rb, state, caseTopology(db))
+        if ('evaluate' in fromDumps) {
+          const cited = fromDumps.captureIds.map((id) => db.captures.get(id)).map((c) => `${c.hostName} (capture #${c.id})`).join(', ')
+          const note = `Answered from the saved br0 dumps of ${cited}: the case has no capture of \`${commandLine(a.argv)}\`.`
+          return this.save(db, runId, rb, applyChecks(rb, state, fromDumps.evaluate, { captureIds: fromDumps.captureIds, note, at: now(), argv: a.argv, target: a.target }))
         }
         throw new AppError('not_found', (this.next(db, runId, rb, state, mode, ovsVia) as { problem: string | null }).problem ?? 'No capture for this step.')
       }

@@ -3,17 +3,13 @@ import type { CaptureSummary } from '../../contract'
 import { sameHostName } from '../../core/hosts/identity'
 import type { OvsGroup } from '../../core/parse/ovs-groups'
 import { newestData } from '../capture/newest'
+import { newestBridgeDumps } from '../capture/flow-knowledge'
 import type { CaseDb } from '../store/case-db'
 
-/** The newest br0 dump of the host, which a simulated trace reads. */
+/** The newest complete dump of the host's bridge (not one filtered to a table), which a trace reads. */
 export function dumpForTrace(db: CaseDb, hostName: string | null, bridge: string): CaptureSummary | null {
   if (hostName === null) return null
-  return (
-    db.captures
-      .list()
-      .filter((c) => c.parserId === 'ovs-ofctl.dump-flows' && c.status === 'ok' && new RegExp(`\\bdump-flows\\s+${bridge.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`).test(c.command) && sameHostName(c.hostName, hostName))
-      .sort((a, b) => b.startedAt.localeCompare(a.startedAt))[0] ?? null
-  )
+  return newestBridgeDumps(db, bridge).find((c) => sameHostName(c.hostName, hostName)) ?? null
 }
 
 /** The groups of a host's bridge, from its newest `ovs-ofctl dump-groups` capture. */

@@ -14,7 +14,7 @@ import { sdnTableById } from '../../core/sdn/tables'
 import { printTrace } from '../../core/trace/print'
 import { FlowTables, packetFromFlow, trace, type TraceNode } from '../../core/trace/tracer'
 import { outputWords, traceVerdict } from '../../core/trace/verdict'
-import { flowKnowledgeOf, withHostPortNumbers } from '../capture/flow-knowledge'
+import { caseTopology, flowKnowledgeOf, withHostPortNumbers } from '../capture/flow-knowledge'
 import { newestData } from '../capture/newest'
 import { AppError } from '../store/app-error'
 import type { CaseDb } from '../store/case-db'
@@ -87,8 +87,15 @@ export class TraceService {
       const ns = p.namespace ? `${p.namespace}/` : ''
       out.push({ id: `pod:${ns}${p.name}`, kind: 'pod', label: `${ns}${p.name} (${p.ip}${p.node ? ` on ${p.node}` : ''})`, ip: p.ip, node: p.node, local: local.has(p.ip), ports: [] })
     }
-    // Pods the flows know but no pod list names.
-    for (const [ip, port] of local) if (!seen.has(ip)) out.push({ id: `pod:${ip}`, kind: 'pod', label: `port ${port} (${ip})`, ip, node: l.capture.hostName, local: true, ports: [] })
+    // Pods the flows know but no pod list names: this node's, then those of the other nodes' saved dumps.
+    for (const [ip, port] of local) if (!seen.has(ip)) {
+      seen.add(ip)
+      out.push({ id: `pod:${ip}`, kind: 'pod', label: `${ip} (port ${port} on ${l.capture.hostName})`, ip, node: l.capture.hostName, local: true, ports: [] })
+    }
+    for (const p of caseTopology(db).pods) if (!seen.has(p.ip) && !sameHostName(p.node, l.capture.hostName)) {
+      seen.add(p.ip)
+      out.push({ id: `pod:${p.ip}`, kind: 'pod', label: `${p.ip} (${p.ofport !== null ? `port ${p.ofport} ` : ''}on ${p.node})`, ip: p.ip, node: p.node, local: false, ports: [] })
+    }
     for (const s of services) {
       if (!s.clusterIP || !/^\d+\.\d+\.\d+\.\d+$/.test(s.clusterIP)) continue
       const ns = s.namespace ? `${s.namespace}/` : ''
@@ -126,8 +133,10 @@ export class TraceService {
       // From another node: over VXLAN, from that node's HostIP, with the source project's VNID.
       const node = k.nodes.find((n) => from.node !== null && sameHostName(n.name, from.node))
       if (!node?.hostIP) throw new AppError('not_found', `${from.label} is on ${from.node ?? 'an unknown node'}, whose HostSubnet the case does not hold: the VXLAN source is not known. Import oc get hostsubnets.`)
-      const ns = from.id.startsWith('pod:') ? from.id.slice(4).split('/')[0] : undefined
-      const vnid = from.kind === 'pod' ? (k.projects.find((p) => p.name === ns)?.netid ?? 0) : 0
+      // The source project's VNID: its NetNamespace, else what the source node's dump loads for the pod.
+      const ns = from.id.startsWith('pod:') && from.id.includes('/') ? from.id.slice(4).split('/')[0] : undefined
+      const fromDump = () => caseTopology(this.requireCase()).pods.find((p) => p.ip === from.ip && from.node !== null && sameHostName(p.node, from.node))?.vnid
+      const vnid = from.kind === 'pod' ? (k.projects.find((p) => p.name === ns)?.netid ?? fromDump() ?? 0) : 0
       src = `in_port=1,tun_src=${node.hostIP},tun_dst=0.0.0.0,tun_id=0x${vnid.toString(16)}`
     } else src = 'in_port=2'
     const srcIp = from.kind === 'node' ? (gatewayOf((from.local ? own : k.nodes.find((n) => from.node !== null && sameHostName(n.name, from.node)))?.subnet ?? null) ?? from.ip) : from.ip
