@@ -71,6 +71,18 @@ describe('the offline tracer', () => {
   })
 })
 
+describe('a packet as ofproto/trace reads it', () => {
+  it('is read strictly: tp_src is TCP\'s port (UDP and SCTP name theirs), an unknown field or a mask is refused', () => {
+    expect(packetFromFlow('in_port=3,tcp,tp_src=5,tp_dst=80').problems).toEqual([])
+    expect(packetFromFlow('in_port=3,udp,udp_src=5,udp_dst=53').problems).toEqual([])
+    expect(packetFromFlow('in_port=3,sctp,sctp_dst=9').problems).toEqual([])
+    expect(packetFromFlow('in_port=3,udp,tp_src=5').problems).toEqual(['tp_src: prerequisites not met (tp_src needs tcp; for UDP write udp_src/udp_dst)'])
+    expect(packetFromFlow('in_port=3,ip,udp_dst=53').problems).toEqual(['udp_dst: prerequisites not met (udp_dst needs udp)'])
+    expect(packetFromFlow('in_port=3,ip,nw_dst=10.0.0.0/8').problems).toEqual(['nw_dst: a packet has values, not masks'])
+    expect(packetFromFlow('in_port=3,ip,bogus=1').problems).toEqual(['bogus=1: not a field'])
+  })
+})
+
 describe('ovs-ofctl dump-groups', () => {
   it('reads each group with its type and buckets (numbered in order) and says what it could not read', async () => {
     const { parseDumpGroups } = await import('../../src-main/core/parse/ovs-groups')

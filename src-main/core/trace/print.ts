@@ -51,8 +51,9 @@ export function formatFlow(s: PacketState): string {
     const block = tunnelBlock(s)
     text = /(^|,)in_port=/.test(text) ? text.replace(/(^|,)in_port=/, (x, c: string) => `${c}${block},in_port=`) : text.replace(/(^|,)vlan_tci=/, (x, c: string) => `${c}${block},vlan_tci=`)
   }
-  // A recirculated packet's flow names its packet type ("eth") before the protocol, as match_format does then.
-  if ((s.get('recirc_id') ?? 0n) !== 0n) text = text.replace(/^((?:recirc_id|ct_state|ct_zone|ct_mark)=[^,]*,)*/, (p) => `${p}eth,`)
+  // A recirculated packet's flow names its packet type ("eth") before the protocol, as match_format does then:
+  // after the metadata it prints first (pkt_mark, recirc_id, dp_hash, skb_priority, the conntrack fields).
+  if ((s.get('recirc_id') ?? 0n) !== 0n) text = text.replace(/^((?:pkt_mark|recirc_id|dp_hash|conj_id|skb_priority|actset_output|ct_state|ct_zone|ct_mark|ct_label|ct_nw_src|ct_ipv6_src|ct_nw_dst|ct_ipv6_dst|ct_nw_proto|ct_tp_src|ct_tp_dst)=[^,]*,)*/, (p) => `${p}eth,`)
   return text
 }
 

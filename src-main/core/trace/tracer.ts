@@ -250,6 +250,12 @@ export function packetFromFlow(text: string, portNumbers: ReadonlyMap<string, nu
   }
   const m = readMatch(items)
   problems.push(...m.problems, ...m.unknown.map((u) => `${u}: not a field`))
+  // ofproto/trace reads a packet strictly (parse_ofp_exact_flow): tp_src is tcp_src, so it needs TCP; udp_src UDP.
+  for (const item of items) {
+    const name = item.split('=')[0]?.trim().toLowerCase() ?? ''
+    const want = /^(?:tp|tcp)_(?:src|dst)$/.test(name) ? 6 : /^udp_(?:src|dst)$/.test(name) ? 17 : /^sctp_(?:src|dst)$/.test(name) ? 132 : null
+    if (want !== null && m.nwProto !== want) problems.push(`${name}: prerequisites not met (${name} needs ${want === 6 ? 'tcp' : want === 17 ? 'udp' : 'sctp'}${want === 6 ? '; for UDP write udp_src/udp_dst' : ''})`)
+  }
   if (m.dlType !== null) packet.set('dl_type', BigInt(m.dlType))
   if (m.nwProto !== null) packet.set('nw_proto', BigInt(m.nwProto))
   for (const [slot, v] of m.fields) {

@@ -121,7 +121,9 @@ export class TraceService {
     const local = this.localPorts(l)
     const svc = to.kind === 'service' ? (to.ports.find((p) => port === undefined || p.port === port) ?? to.ports[0]) : undefined
     const proto = protocol ?? svc?.protocol ?? 'tcp'
-    const l4 = proto === 'tcp' || proto === 'udp' || proto === 'sctp' ? `,tp_src=40000,tp_dst=${port ?? svc?.port ?? 80}` : ''
+    // As ofproto/trace reads a packet: tp_src is TCP's; UDP and SCTP ports have their own names.
+    const l4name = proto === 'tcp' ? 'tp' : proto
+    const l4 = proto === 'tcp' || proto === 'udp' || proto === 'sctp' ? `,${l4name}_src=40000,${l4name}_dst=${port ?? svc?.port ?? 80}` : ''
     const own = k.nodes.find((n) => sameHostName(n.name, l.capture.hostName))
     const gatewayOf = (subnet: string | null) => {
       const c = subnet ? parseIPv4Cidr(subnet) : null
@@ -205,8 +207,9 @@ export class TraceService {
     if (!dump) return null
     const own = l.knowledge.nodes.find((n) => sameHostName(n.name, l.capture.hostName))
     const proto = Number(p.get('nw_proto') ?? 0n)
-    const l4 = proto === 6 || proto === 17 ? `,tp_src=${p.get('tp_src') ?? 0n},tp_dst=${p.get('tp_dst') ?? 0n}` : ''
-    const word = (p.get('dl_type') ?? 0n) === 0x806n ? 'arp' : proto === 6 ? 'tcp' : proto === 17 ? 'udp' : proto === 1 ? 'icmp' : 'ip'
+    const l4name = proto === 6 ? 'tp' : proto === 17 ? 'udp' : 'sctp'
+    const l4 = proto === 6 || proto === 17 || proto === 132 ? `,${l4name}_src=${p.get('tp_src') ?? 0n},${l4name}_dst=${p.get('tp_dst') ?? 0n}` : ''
+    const word = (p.get('dl_type') ?? 0n) === 0x806n ? 'arp' : proto === 6 ? 'tcp' : proto === 17 ? 'udp' : proto === 132 ? 'sctp' : proto === 1 ? 'icmp' : 'ip'
     const flow = `in_port=1,tun_src=${own?.hostIP ?? '0.0.0.0'},tun_id=0x${(p.get('tun_id') ?? 0n).toString(16)},${word},nw_src=${ip(p.get('nw_src'))},nw_dst=${ip(p.get('nw_dst'))}${l4}`
     return this.traceOn(db, this.load(db, dump.id), flow, ctNext, 1)
   }
