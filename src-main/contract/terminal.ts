@@ -8,11 +8,13 @@ import { carriedText } from './wire'
  * backend stops reading the SSH channel while more than `highWaterBytes` sent to the UI are not yet
  * acknowledged, and reads again below `lowWaterBytes`. The UI acknowledges a frame once xterm.js has parsed
  * it (its `write` callback), so what waits unparsed in the page stays near the high mark (xterm.js drops
- * data past 50 MB pending). While the channel is not read, ssh2 stops opening the SSH window, so sshd and
+ * data past 50 MB pending). While the channel is not read, its SSH window is not opened again, so sshd and
  * the remote program wait too. The marks are a trade: each acknowledgement is a round trip, and with
  * 256 KB / 64 KB marks and 64 KB frames the page waited on them (a `cat` at 7 MB/s where 1 MB / 256 KB and
- * 128 KB frames gave 8–11 on the lab); what is in flight when Ctrl-C comes (these bytes plus ssh2's 2 MiB
- * window and stream buffer) is what the page still has to show before the prompt.
+ * 128 KB frames gave 8–11 on the lab); what is in flight when Ctrl-C comes (these bytes plus the SSH window,
+ * 512 KiB for a shell: node/ssh/channel-window.ts, where ssh2 alone keeps 2 MiB) is what the page still has to
+ * show before the prompt. Taking the window down from 2 MiB halved Ctrl-C to prompt on the lab (p95 about
+ * 1 s to about 0.4 s) at the same cat throughput; 512 KB / 128 KB marks did not lower it further.
  */
 export const terminalFlow = {
   highWaterBytes: 1024 * 1024,

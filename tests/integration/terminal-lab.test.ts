@@ -8,6 +8,7 @@ import type { Caller } from '../../src-main/node/backend/dispatcher'
 import { CaseDb } from '../../src-main/node/store/case-db'
 import { labUser, startLab, stopLab, type Lab } from '../lab/lab'
 import { SshHarness } from '../helpers/ssh-harness'
+import { shellWindowBytes } from '../../src-main/node/ssh/channel-window'
 import { tempDir } from '../helpers/tmp'
 
 let t: ReturnType<typeof tempDir>
@@ -192,6 +193,41 @@ describe('terminals on the lab', () => {
     const rec = list.find((r) => r.id === term.transcriptId)
     expect(rec?.endedAt).not.toBeNull()
     expect(rec?.endReason).toBe('the workbench window closed')
+  }, 60_000)
+
+  it('a paused shell channel: sshd stops within the shell\'s SSH window (512 KiB, not ssh2\'s 2 MiB), and goes on when read again', async () => {
+    let delivered = 0
+    let ended = false
+    const shell = await h.backend.ssh.shell(ids.node1 as number, { cols: 80, rows: 24 }, { data: (d) => void (delivered += d.length), end: () => void (ended = true) })
+    expect(shell.windowState.takenOver).toBe(true)
+    shell.write('yes sdnwb-window-test\r')
+    const until = async (pred: () => boolean, ms: number) => {
+      const end = Date.now() + ms
+      while (!pred()) {
+        if (Date.now() > end) throw new Error('timed out')
+        await new Promise((r) => setTimeout(r, 10))
+      }
+    }
+    // Past the 2 MiB ssh2 grants when the channel opens: from there on the window is the shell's own.
+    await until(() => delivered > 4 * 1024 * 1024, 30_000)
+    shell.pause()
+    const atPause = shell.windowState.received
+    await new Promise((r) => setTimeout(r, 1000))
+    const held = shell.windowState
+    // What ssh2 received after the pause (counted by ssh2 itself, CHANNEL_DATA by CHANNEL_DATA): at most the window.
+    expect(held.received - atPause).toBeLessThanOrEqual(shellWindowBytes)
+    expect(held.received - atPause).toBeGreaterThan(0)
+    await new Promise((r) => setTimeout(r, 500))
+    // sshd has stopped: nothing more arrives, and what came after the pause is at most the window (and a packet).
+    expect(shell.windowState.received).toBe(held.received)
+    expect(held.mayStillSend).toBeLessThanOrEqual(shellWindowBytes)
+    const before = delivered
+    shell.resume()
+    await until(() => delivered > before + 2 * shellWindowBytes, 30_000)
+    expect(delivered).toBeLessThanOrEqual(shell.windowState.received)
+    shell.write('\x03')
+    shell.close()
+    await until(() => ended, 10_000)
   }, 60_000)
 
   it('flow control: a client that stops acknowledging pauses the channel, and the output is recorded byte for byte', async () => {

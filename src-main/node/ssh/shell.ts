@@ -2,6 +2,7 @@ import type { ClientChannel } from 'ssh2'
 import type { SshHostConfig } from './host-config'
 import type { Session } from './sessions'
 import { describeNetError, SshFailure } from './ssh-errors'
+import { ChannelWindow } from './channel-window'
 
 export interface ShellOptions {
   cols: number
@@ -24,14 +25,15 @@ export interface ShellHandlers {
 }
 
 /**
- * An interactive shell with a PTY on a logged-in session. Reading can be paused: ssh2 then stops
- * opening the channel's window, so sshd and the remote program wait too (this is the terminal's flow control).
+ * An interactive shell with a PTY on a logged-in session. Reading can be paused: the channel's window is then not
+ * opened again, so sshd and the remote program wait too (this is the terminal's flow control).
  */
 export class ShellChannel {
   private ended = false
   private exitCode: number | null = null
   private signal: string | null = null
   private failure: SshFailure | null = null
+  private readonly window: ChannelWindow
 
   private constructor(
     private readonly channel: ClientChannel,
@@ -44,8 +46,15 @@ export class ShellChannel {
       this.finish()
     }
     session.running.add(onDrop)
-    channel.on('data', (d: Buffer) => handlers.data(d))
-    channel.stderr.on('data', (d: Buffer) => handlers.data(d))
+    this.window = new ChannelWindow(channel)
+    channel.on('data', (d: Buffer) => {
+      handlers.data(d)
+      this.window.update()
+    })
+    channel.stderr.on('data', (d: Buffer) => {
+      handlers.data(d)
+      this.window.update()
+    })
     channel.on('exit', (code: number | null, sig?: string) => {
       this.exitCode = typeof code === 'number' ? code : null
       this.signal = sig ?? null
@@ -72,6 +81,11 @@ export class ShellChannel {
     }
   }
 
+  /** The SSH window of this channel: taken over (channel-window.ts) or ssh2's own, and its counts. */
+  get windowState(): { takenOver: boolean; received: number; mayStillSend: number } {
+    return { takenOver: this.window.active, ...this.window.counts }
+  }
+
   get isEnded(): boolean {
     return this.ended
   }
@@ -84,13 +98,15 @@ export class ShellChannel {
     if (!this.ended) this.channel.setWindow(rows, cols, 0, 0)
   }
 
-  /** Stops reading: the remote side stops once the SSH window (2 MiB in ssh2) is used up. */
+  /** Stops reading: the remote side stops once the SSH window (channel-window.ts: 512 KiB) is used up. */
   pause(): void {
+    this.window.pause()
     this.channel.pause()
   }
 
   resume(): void {
     this.channel.resume()
+    this.window.resume()
   }
 
   close(): void {
