@@ -87,7 +87,7 @@ describe('pod-to-pod offline on a case holding only the dumps', () => {
     state = applyChecks(rb, state, located.evaluate, { captureIds: located.captureIds, note: 'from dumps', at: 't1' })
     const rec = state.history[0]!
     expect(rec.result).toBe('pass')
-    expect(rec.checks[0]?.reason).toMatch(/^10\.128\.0\.2 has port 3 on node1's br0 \(VNID 11259375\), by its saved dump; whether the pod is Running is not known without a pod list$/)
+    expect(rec.checks[0]?.reason).toMatch(/^10\.128\.0\.2 has port 3 on node1's br0 \(VNID 11259375, 0xabcdef in its flows\), by its saved dump; whether the pod is Running is not known without a pod list$/)
     expect(rec.checks[0]?.evidence[0]).toEqual({ line: expect.any(Number), text: expect.stringMatching(/^node1: table=20, .*nw_src=10\.128\.0\.2/), captureId: 10 })
     expect(rec.checks[1]?.evidence[0]?.captureId).toBe(11)
     expect(knownValues(state)).toMatchObject({ srcNode: 'node1', srcIP: src.ip, dstNode: 'node2', dstIP: dst.ip, srcNamespace: 'proj-a' })

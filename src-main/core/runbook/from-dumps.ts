@@ -37,7 +37,7 @@ export function checkFromDumps(c: CheckSpec, params: Record<string, CheckParam>,
         // Not the runbook's "is Running": what the dumps can tell.
         expect: `${name} has flows on a node's br0`,
         pass: true,
-        reason: `${name} has ${port} on ${hit.node}'s br0${hit.vnid !== null ? ` (VNID ${hit.vnid})` : ''}, by its saved dump; whether the pod is Running is not known without a pod list`,
+        reason: `${name} has ${port} on ${hit.node}'s br0${hit.vnid !== null ? ` (VNID ${hit.vnid}, 0x${hit.vnid.toString(16)} in its flows)` : ''}, by its saved dump; whether the pod is Running is not known without a pod list`,
         evidence: hit.from.slice(0, 3).map(cite),
         facts: { [`${as}Node`]: hit.node, [`${as}IP`]: name, [`${as}Namespace`]: ns }
       }
