@@ -11,10 +11,10 @@ import { carriedText } from './wire'
  * data past 50 MB pending). While the channel is not read, its SSH window is not opened again, so sshd and
  * the remote program wait too. The marks are a trade: each acknowledgement is a round trip, and with
  * 256 KB / 64 KB marks and 64 KB frames the page waited on them (a `cat` at 7 MB/s where 1 MB / 256 KB and
- * 128 KB frames gave 8–11 on the lab); what is in flight when Ctrl-C comes (these bytes plus the SSH window,
- * 512 KiB for a shell: node/ssh/channel-window.ts, where ssh2 alone keeps 2 MiB) is what the page still has to
- * show before the prompt. Taking the window down from 2 MiB halved Ctrl-C to prompt on the lab (p95 about
- * 1 s to about 0.4 s) at the same cat throughput; 512 KB / 128 KB marks did not lower it further.
+ * 128 KB frames gave 8–11 on the lab); what is in flight when Ctrl-C comes (these bytes plus the SSH window:
+ * node/ssh/channel-window.ts, 256 KiB while the terminal holds the output back, where ssh2 alone keeps 2 MiB) is
+ * what the page still has to show before the prompt. That window took Ctrl-C to prompt on the lab from a p95 of
+ * about 1 s to about 0.3 s at the same cat throughput; 512 KB / 128 KB marks did not lower it further.
  */
 export const terminalFlow = {
   highWaterBytes: 1024 * 1024,

@@ -1,14 +1,22 @@
-// A smaller SSH receive window for an interactive shell. ssh2 grants every channel a fixed 2 MiB window and tops it
-// up whenever half is used (lib/Channel.js, MAX_WINDOW; not configurable), so a paused shell still has up to 2 MiB on
-// its way: after Ctrl-C during `yes`, the prompt waits behind those bytes (at 15 MB/s into xterm.js, 140 ms). This
-// takes the window of one channel over: ssh2 is told the window never runs low (so it never grants more), and the
-// channel is granted `window` bytes at most, topped up while it is read and not at all while it is paused — the
-// remote sshd then stops within `window` bytes of a pause. It uses ssh2's channel fields (incoming.window,
-// outgoing.id) and its protocol's channelWindowAdjust; where a version of ssh2 lacks them, ssh2's own window stays.
+// The SSH receive window of an interactive shell, sized by what holds the output back. ssh2 grants every channel a
+// fixed 2 MiB window and tops it up whenever half is used (lib/Channel.js, MAX_WINDOW; not configurable), so a shell
+// paused because the page cannot draw faster still has up to 2 MiB on its way: after Ctrl-C during `yes`, the prompt
+// waits behind those bytes (at 8 MB/s into xterm.js, a quarter of a second). A window that small for every shell
+// would slow a shell over a long link, though (a window per round trip: 256 KiB at 50 ms is 5 MB/s). So the window
+// is ssh2's 2 MiB while the shell's output flows freely (the link is what limits it), and 256 KiB while the terminal
+// is holding it back (it was paused in the last second: the page is what limits it, and a bigger window only delays
+// Ctrl-C). It takes the channel's window over: ssh2 is told the window never runs low (so it never grants more), and
+// the channel is granted up to the window, topped up while read and not at all while paused. It uses ssh2's channel
+// fields (incoming.window, outgoing.id) and its protocol's channelWindowAdjust; where a version of ssh2 lacks them,
+// ssh2's own window stays.
 import type { ClientChannel } from 'ssh2'
 
-/** The bytes a shell channel may have on the way: enough for the round trip through a jump host at full speed. */
-export const shellWindowBytes = 512 * 1024
+/** The window while the terminal holds the output back: the most that arrives after a pause. */
+export const shellWindowBytes = 256 * 1024
+/** The window while output flows freely: ssh2's and OpenSSH's own. */
+export const freeWindowBytes = 2 * 1024 * 1024
+/** A pause this recent means the terminal, not the link, is what limits the output. */
+const heldForMs = 1000
 
 /** ssh2's view of the window once taken over: so large it never tops it up itself. */
 const never = 2 ** 52
@@ -32,14 +40,20 @@ export class ChannelWindow {
   private remote = 0
   private seen = never
   private paused = false
+  private pausedAt = -Infinity
   readonly active: boolean
 
-  constructor(private readonly channel: ClientChannel, private readonly window = shellWindowBytes) {
+  constructor(private readonly channel: ClientChannel, private readonly now: () => number = () => performance.now()) {
     this.active = hasInternals(channel)
     if (!hasInternals(channel)) return
     this.remote = channel.incoming.window
     channel.incoming.window = never
     this.seen = never
+  }
+
+  /** The window now: small while the terminal holds the output back, ssh2's otherwise. */
+  get size(): number {
+    return this.paused || this.now() - this.pausedAt < heldForMs ? shellWindowBytes : freeWindowBytes
   }
 
   /** After output came (ssh2 counts every CHANNEL_DATA down from `never`): grants more when half the window is used. */
@@ -48,11 +62,23 @@ export class ChannelWindow {
     if (!hasInternals(c)) return
     this.remote -= this.seen - c.incoming.window
     this.seen = c.incoming.window
-    if (this.paused || c.outgoing.state === 'closed' || this.remote > this.window / 2) return
-    const amount = this.window - this.remote
+    const size = this.size
+    if (this.paused || c.outgoing.state === 'closed' || this.remote > size / 2) return
+    const amount = size - this.remote
     if (amount <= 0) return
     this.remote += amount
     c._client._protocol.channelWindowAdjust(c.outgoing.id, amount)
+  }
+
+  pause(): void {
+    this.paused = true
+    this.pausedAt = this.now()
+  }
+
+  resume(): void {
+    this.paused = false
+    this.pausedAt = this.now()
+    this.update()
   }
 
   /** What the remote side sent since the takeover (received by ssh2, read or not), and what it may still send. */
@@ -60,14 +86,5 @@ export class ChannelWindow {
     const c = this.channel
     if (!hasInternals(c)) return { received: 0, mayStillSend: 0 }
     return { received: never - c.incoming.window, mayStillSend: this.remote - (this.seen - c.incoming.window) }
-  }
-
-  pause(): void {
-    this.paused = true
-  }
-
-  resume(): void {
-    this.paused = false
-    this.update()
   }
 }

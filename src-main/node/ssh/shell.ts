@@ -98,7 +98,7 @@ export class ShellChannel {
     if (!this.ended) this.channel.setWindow(rows, cols, 0, 0)
   }
 
-  /** Stops reading: the remote side stops once the SSH window (channel-window.ts: 512 KiB) is used up. */
+  /** Stops reading: the remote side stops once the SSH window (channel-window.ts) is used up. */
   pause(): void {
     this.window.pause()
     this.channel.pause()
