@@ -96,6 +96,8 @@ describe('the flow diff view', () => {
     await page.getByTestId('compare-with').selectOption(String(captureIds.node2))
     await page.getByTestId('compare-go').click()
     await expect.poll(() => page.getByTestId('flow-diff').textContent()).toMatch(/node vs node/)
+    // The rows come a frame after the header (a slow machine showed the header with none yet).
+    await expect.poll(() => page.locator('[data-testid=diff-row]').count()).toBeGreaterThan(0)
     const all = await page.locator('[data-testid=diff-row]').count()
     await page.getByTestId('diff-hide-per-node').check()
     await expect.poll(() => page.locator('[data-testid=diff-row]').count()).toBeLessThan(all)

@@ -16,6 +16,16 @@ import { fill, key, noDiff, spec } from '../helpers/report-case'
 import { useTempCase } from '../helpers/temp-case'
 import { parseCapture } from '../../src-main/core/capture/parsed-view'
 import { newCapture } from '../helpers/captures'
+import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { ReportSpec } from '../../src-main/contract'
+import { defaultReportSpec } from '../../src-main/node/report/build'
+import { parseOutput, parsedAs } from '../../src-main/core/parse/registry'
+import { applyChecks, startRun } from '../../src-main/core/runbook/engine'
+import { stepFromDumps } from '../../src-main/core/runbook/from-dumps'
+import { dumpTopology } from '../../src-main/core/sdn/dump-topology'
+import { parseRunbookYaml } from '../../src-main/node/runbook/runbook-library'
+import { labFlows, labPlan } from '../lab/flows'
 
 const c = useTempCase()
 describe('a report from the case', () => {
@@ -158,5 +168,35 @@ describe('the tracer on a case', () => {
     ])
     expect(v.verdict).toMatch(/^Select group 37, the switch picks one bucket by hash: bucket 0: sent over VXLAN .* \| bucket 1: out through tun0/)
     expect(v.text).toContain('    group:37\n     -> no live bucket')
+  })
+})
+
+describe('a runbook step answered from several dumps, in the report', () => {
+  it('cites each dump\'s own lines as its evidence, not the first capture\'s', () => {
+    const plan = labPlan(2)
+    const ids = plan.map((n, i) => {
+      const text = labFlows(n, plan)
+      const command = 'ovs-ofctl -O OpenFlow13 dump-flows br0'
+      const p = parseCapture(command, text, null)
+      return c.db.captures.save(newCapture({ hostName: n.name, command, stdout: text, startedAt: `2026-12-01T09:0${i}:00Z`, source: 'imported', parse: p ? { parserId: p.parser, records: p.records, diagnostics: p.diagnostics } : null })).id
+    })
+    const topology = dumpTopology(plan.map((n, i) => ({ node: n.name, captureId: ids[i]!, flows: parsedAs(parseOutput('ovs-ofctl.dump-flows', labFlows(n, plan)), 'ovs-ofctl.dump-flows')!.flows })))
+    const rb = parseRunbookYaml(readFileSync(resolve(__dirname, '../../resources/runbooks/pod-to-pod.yaml'), 'utf8'))
+    if (!('runbook' in rb)) throw new Error('pod-to-pod.yaml does not load')
+    const started = startRun(rb.runbook, { srcPod: plan[0]!.pods[0]!.ip, srcNamespace: 'proj-a', dstPod: plan[1]!.pods[0]!.ip, dstNamespace: 'proj-a' })
+    if (!('state' in started)) throw new Error('the run does not start')
+    const answer = stepFromDumps(rb.runbook, started.state, topology)
+    if (!('evaluate' in answer)) throw new Error(answer.problem)
+    const state = applyChecks(rb.runbook, started.state, answer.evaluate, { captureIds: answer.captureIds, note: 'from the dumps', at: '2026-12-01T09:05:00Z' })
+    const run = c.db.runs.create({ runbookId: 'pod-to-pod', version: rb.runbook.version, title: rb.runbook.title, mode: 'offline', ovsVia: 'host', state })
+    const doc = buildReport(c.db, ReportSpec.parse({ ...defaultReportSpec(c.db), runIds: [run.id], findingIds: [], captures: [] }), { redaction: null, diff: noDiff })
+    const step = doc.runs[0]!.steps[0]!
+    expect(step.evidence).toHaveLength(2)
+    const cited = state.history[0]!.checks.flatMap((ch) => ch.evidence)
+    for (const [i, ref] of step.evidence.entries()) {
+      const ev = doc.evidence.find((e) => e.ref === ref)!
+      expect(ev.captureId).toBe(ids[i])
+      expect(ev.lines.filter((l) => l.hit).map((l) => l.n)).toEqual(cited.filter((e) => e.captureId === ids[i]).map((e) => e.line).sort((a, b) => a - b))
+    }
   })
 })
