@@ -11,6 +11,7 @@ import { checkFromDumps, stepFromDumps } from '../../src-main/core/runbook/from-
 import { dumpTopology, nodeOfAddress, type NodeDump } from '../../src-main/core/sdn/dump-topology'
 import { parseRunbookYaml } from '../../src-main/node/runbook/runbook-library'
 import { labFlows, labPlan } from '../lab/flows'
+import { sample } from '../helpers/samples'
 
 const flowsOf = (text: string): Flow[] => parsedAs(parseOutput('ovs-ofctl.dump-flows', text), 'ovs-ofctl.dump-flows')?.flows ?? []
 const plan = labPlan(3)
@@ -53,6 +54,15 @@ describe('the cluster from the nodes\' saved br0 dumps', () => {
     const bare = dumpTopology(dumps((n, l) => fault(n, l) || (n === 'node2' && /table=100, priority=200/.test(l)), plan.slice(0, 2)))
     expect(bare.nodes[1]?.hostIP).toBeNull()
     expect(bare.nodes[1]?.subnet).toBe('10.128.2.0/23')
+  })
+
+  it('reads 4.x\'s tables too (rule version 13: routing moved to table 31), from openshift-sdn\'s own expected flows', () => {
+    const t = dumpTopology([{ node: 'n', captureId: 1, flows: flowsOf(sample('public/sdn-ovscontroller-test-expectedflows-master-v13.txt')) }])
+    expect(t.nodes.map((n) => [n.subnet, n.gateway])).toEqual([['10.128.0.0/23', '10.128.0.1']])
+    expect(t.clusterNetworks).toEqual(['10.128.0.0/14'])
+    expect(t.serviceNetwork).toBe('172.30.0.0/16')
+    expect(t.pods.map((p) => [p.ip, p.ofport, p.vnid])).toEqual([['10.128.0.2', 3, 42]])
+    expect(t.remote.map((r) => [r.subnet, r.hostIP])).toEqual([['10.128.2.0/23', '10.0.123.45']])
   })
 
   it('never throws on flows that are not openshift-sdn\'s, and learns nothing from them', () => {

@@ -1,7 +1,8 @@
 // What the nodes' saved br0 dumps alone say about the cluster, for a case that holds no `oc get` output (a customer
 // sent only `ovs-ofctl dump-flows br0` of a few nodes). openshift-sdn writes its view of the cluster into the tables
 // (guide/sdn-flows.md, section 2), so a node's dump names:
-// - its own HostSubnet: table 30 `ip,nw_dst={ls} actions=goto_table:70`, and its gateway `ip,nw_dst={gw} output:2`;
+// - its own HostSubnet: table 30 (31 in 4.x) `ip,nw_dst={ls} actions=goto_table:70`, and its gateway
+//   `ip,nw_dst={gw} output:2`;
 // - its own HostIP: table 100 `tcp,nw_dst={nodeIP},tp_dst=53 actions=output:2` (the DNS bypass of 3.11);
 // - every other node's subnet and HostIP: table 90 `ip,nw_dst=<subnet> … set_field:<HostIP>->tun_dst` (cookie: the
 //   HostSubnet's), and the HostIPs VXLAN is accepted from (table 10 `tun_src=`);
@@ -95,7 +96,8 @@ export function dumpTopology(dumps: readonly NodeDump[]): DumpTopology {
       // ct_state flows (networkpolicy's replies) repeat the subnet; the plain one says it.
       if (item(f, 'ct_state') !== null) continue
       const dst = item(f, 'nw_dst')
-      if (f.table === 30 && f.protocol === 'ip') {
+      // The routing table: 30 in 3.x, 31 from rule version 10 on (4.x's table 30 only goes on to it).
+      if ((f.table === 30 || f.table === 31) && f.protocol === 'ip') {
         if (goesTo(f, 70) && isCidr(dst) && node.subnet === null) {
           node.subnet = dst
           node.subnetFrom = ref(d, f)
