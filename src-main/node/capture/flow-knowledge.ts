@@ -84,7 +84,8 @@ const cache = new WeakMap<CaseDb, { key: string; topology: DumpTopology }>()
 
 export function caseTopology(db: CaseDb): DumpTopology {
   const dumps = newestBridgeDumps(db)
-  const key = dumps.map((d) => d.id).join(',')
+  // The port names of a --names dump resolve through the host's port captures: a capture added or removed reads again.
+  const key = `${dumps.map((d) => d.id).join(',')}/${db.captures.list().length}`
   const hit = cache.get(db)
   if (hit && hit.key === key) return hit.topology
   const topology = dumpTopology(

@@ -1,7 +1,7 @@
 import type { CaptureStatus, ExecResult } from '../../contract'
 import { parseCapture } from '../../core/capture/parsed-view'
 import type { ParsedOutput } from '../../core/parse/registry'
-import type { NewCapture } from '../store/capture-store'
+import { parseOf, type NewCapture } from '../store/capture-store'
 
 export function statusOf(r: ExecResult): CaptureStatus {
   if (r.error) return r.error.kind === 'cancelled' ? 'cancelled' : 'error'
@@ -26,7 +26,7 @@ export function liveCapture(r: ExecResult, who: Pick<NewCapture, 'runId' | 'host
     stdout: r.stdout,
     stderr: r.stderr,
     truncated: r.truncated,
-    parse: parsed ? { parserId: parsed.parser, records: parsed.records, diagnostics: parsed.diagnostics } : null
+    parse: parseOf(parsed)
   }
   return { row, parsed }
 }

@@ -12,6 +12,7 @@ import type { Logger } from '../log'
 import type { SshManager } from '../ssh/ssh-manager'
 import { AppError } from '../store/app-error'
 import type { CaseDb } from '../store/case-db'
+import { parseOf } from '../store/capture-store'
 import type { RunbookLibrary } from './runbook-library'
 import { liveCapture } from '../capture/live-capture'
 import { sameHostName, sameHostRecord } from '../../core/hosts/identity'
@@ -253,7 +254,7 @@ export class RunbookService {
       runId: null, hostId: null, hostName: 'workstation', viaHostName: null, commandId: `runbook:${rb.id}:${step.id}`, title,
       command: commandLine(argv), source: 'live', origin: null, startedAt, durationMs: Date.now() - t0,
       status: r.error ? 'error' : r.code === 0 ? 'ok' : 'failed', exitCode: r.code, signal: null, errorKind: r.error ? 'other' : null, error: r.error,
-      stdout: text, stderr: '', truncated: false, parse: parsed ? { parserId: parsed.parser, records: parsed.records, diagnostics: parsed.diagnostics } : null
+      stdout: text, stderr: '', truncated: false, parse: parseOf(parsed)
     })
     this.ctx.emit('captures.changed', { caseId: db.summary().id })
     if (r.error) throw new AppError('unavailable', `${r.error}. Run the command yourself and paste its output.`)
@@ -309,7 +310,7 @@ export class RunbookService {
           runId: null, hostId: null, hostName: p.aboutHost ?? 'workstation', viaHostName: null, commandId: `runbook:${rb.id}:${a.step.id}`, title: a.title,
           command, source: 'imported', origin: `pasted into run ${runId}`, startedAt: now(), durationMs: null, status: exitCode === 0 ? 'ok' : 'failed',
           exitCode, signal: null, errorKind: null, error: null, stdout: text, stderr: '', truncated: false,
-          parse: parsed ? { parserId: parsed.parser, records: parsed.records, diagnostics: parsed.diagnostics } : null
+          parse: parseOf(parsed)
         })
         this.ctx.emit('captures.changed', { caseId: db.summary().id })
         return this.save(db, runId, rb, applyEvidence(rb, state, { exitCode, text, parsed, captureId: saved.id }, now(), a.argv, a.target))

@@ -12,6 +12,11 @@ export type NewCapture = Omit<CaptureSummary, 'id' | 'stdoutBytes' | 'stdoutLine
   parse: { parserId: string | null; records: number; diagnostics: CaptureDiagnostic[] } | null
 }
 
+/** What a capture keeps of its parse (the parser, how many records, its diagnostics), or null when none read it. */
+export function parseOf(parsed: { parser: string; records: number; diagnostics: CaptureDiagnostic[] } | null): NewCapture['parse'] {
+  return parsed ? { parserId: parsed.parser, records: parsed.records, diagnostics: parsed.diagnostics } : null
+}
+
 interface CaptureRow {
   id: number
   run_id: number | null

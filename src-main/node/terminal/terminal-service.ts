@@ -11,6 +11,7 @@ import type { SshManager } from '../ssh/ssh-manager'
 import { describeNetError } from '../ssh/ssh-errors'
 import { AppError } from '../store/app-error'
 import type { CaseDb } from '../store/case-db'
+import { parseOf } from '../store/capture-store'
 import { asciicast, plainTranscript, decodeEvents } from './transcript-export'
 import { TerminalRecorder } from './recorder'
 import { shellHook } from './shell-hook'
@@ -451,7 +452,7 @@ export class TerminalService {
       stdout: text,
       stderr: '',
       truncated: false,
-      parse: parsed ? { parserId: parsed.parser, records: parsed.records, diagnostics: parsed.diagnostics } : null
+      parse: parseOf(parsed)
     })
     this.ctx.emit('captures.changed', { caseId: db.summary().id })
     return saved

@@ -1,7 +1,7 @@
 // An offline runbook step that reads an ofproto/trace, on a case without a saved trace of that packet: the offline
 // tracer runs the step's packet through the node's newest saved br0 dump, and the result is kept as a capture
 // marked simulated (its origin names the dump), so the step is checked — and its evidence read — like a real trace.
-import type { NewCapture } from '../store/capture-store'
+import { parseOf, type NewCapture } from '../store/capture-store'
 import { parseCapture } from '../../core/capture/parsed-view'
 import { parsedAs } from '../../core/parse/registry'
 import { printTrace } from '../../core/trace/print'
@@ -58,6 +58,6 @@ export function simulatedTraceCapture(db: CaseDb, argv: readonly string[], hostN
     stdout: text,
     stderr: '',
     truncated: false,
-    parse: parsed ? { parserId: parsed.parser, records: parsed.records, diagnostics: parsed.diagnostics } : null
+    parse: parseOf(parsed)
   }
 }

@@ -14,7 +14,7 @@ import {
 } from '../../../core/capture/import-map'
 import { parseCapture, parserFor } from '../../../core/capture/parsed-view'
 import { AppError } from '../../store/app-error'
-import type { CaptureStore } from '../../store/capture-store'
+import { parseOf, type CaptureStore } from '../../store/capture-store'
 import { openBundle, type Bundle } from './bundle'
 import { decodeText } from '../../text'
 
@@ -295,7 +295,7 @@ export async function importCaptures(store: CaptureStore, resolveHostId: (name: 
     // The parser of the preview (the engineer may have chosen another, or none: text only).
     const parsed = stdout.length > 0 && !tooBigToParse && it.parserId !== null && !opts.cancelled?.() ? parseCapture(command, stdout, it.parserId) : null
     const parse = parsed
-      ? { parserId: parsed.parser, records: parsed.records, diagnostics: parsed.diagnostics }
+      ? parseOf(parsed)
       : tooBigToParse
         ? { parserId: null, records: 0, diagnostics: [notParsed(data.length)] }
         : null
