@@ -57,3 +57,18 @@ describe('the action table', () => {
     expect(canonicalActions(parseActions('strip_vlan,mod_vlan_vid:4').actions, { context: actionContextOf('dl_vlan=5') })).toBe('pop_vlan,push_vlan:0x8100,set_field:4100->vlan_vid')
   })
 })
+
+describe('ct with a nat the switch prints inside exec', () => {
+  it('reads it as the ct\'s NAT (not an unknown action) and prints it back where the switch does', () => {
+    // ovs-ofctl dump-flows prints `ct(commit,exec(set_field:1->ct_mark),nat(src=10.0.0.1))` this way (format_CT).
+    const text = 'ct(commit,exec(set_field:0x1->ct_mark,nat(src=10.0.0.1)))'
+    const r = parseActions(text)
+    expect(r.problems).toEqual([])
+    const ct = r.actions[0]
+    expect(ct).toMatchObject({ type: 'ct', commit: true, nat: 'nat(src=10.0.0.1)', natFirst: false })
+    expect(ct?.type === 'ct' ? ct.exec.map((a) => a.type) : []).toEqual(['set_field'])
+    expect(canonicalActions(r.actions)).toBe(text)
+    // Written first, it is printed before exec.
+    expect(canonicalActions(parseActions('ct(commit,nat(src=10.0.0.1),exec(set_field:0x1->ct_mark))').actions)).toBe('ct(commit,nat(src=10.0.0.1),exec(set_field:0x1->ct_mark))')
+  })
+})

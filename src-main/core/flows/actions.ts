@@ -161,7 +161,15 @@ function parseOne(text: string, problems: string[]): FlowAction {
         else if (p === 'nat' || p.startsWith('nat(')) {
           a.nat = p
           a.natFirst = a.exec.length === 0
-        } else if (p.startsWith('exec(') && p.endsWith(')')) a.exec = splitTopLevel(p.slice(5, -1)).filter((x) => x.trim()).map((x) => parseOne(x, problems))
+        } else if (p.startsWith('exec(') && p.endsWith(')')) {
+          // The switch prints a nat that is not the first nested action inside exec(...) (format_CT): the ct's NAT.
+          for (const x of splitTopLevel(p.slice(5, -1)).map((y) => y.trim()).filter(Boolean)) {
+            if (x === 'nat' || x.startsWith('nat(')) {
+              a.nat = x
+              a.natFirst = false
+            } else a.exec.push(parseOne(x, problems))
+          }
+        }
         else a.other.push(p)
       }
       return a
