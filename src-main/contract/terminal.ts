@@ -5,20 +5,28 @@ import { carriedText } from './wire'
 
 /**
  * Terminal flow control, end to end (after xterm.js's flow-control guide and VS Code's terminal): the
- * backend stops reading the SSH channel while more than `highWaterBytes` sent to the UI are not yet
- * acknowledged, and reads again below `lowWaterBytes`. The UI acknowledges a frame once xterm.js has parsed
- * it (its `write` callback), so what waits unparsed in the page stays near the high mark (xterm.js drops
- * data past 50 MB pending). While the channel is not read, its SSH window is not opened again, so sshd and
- * the remote program wait too. The marks are a trade: each acknowledgement is a round trip, and with
- * 256 KB / 64 KB marks and 64 KB frames the page waited on them (a `cat` at 7 MB/s where 1 MB / 256 KB and
- * 128 KB frames gave 8–11 on the lab); what is in flight when Ctrl-C comes (these bytes plus the SSH window:
- * node/ssh/channel-window.ts, 256 KiB while the terminal holds the output back, where ssh2 alone keeps 2 MiB) is
- * what the page still has to show before the prompt. That window took Ctrl-C to prompt on the lab from a p95 of
- * about 1 s to about 0.3 s at the same cat throughput; 512 KB / 128 KB marks did not lower it further.
+ * backend stops reading the SSH channel while more than a high mark of bytes sent to the UI are not yet
+ * acknowledged, and reads again below a low mark. The UI acknowledges output once xterm.js has parsed it (its
+ * `write` callback), so what waits unparsed in the page stays near the high mark (xterm.js drops data past
+ * 50 MB pending). While the channel is not read, its SSH window is not opened again, so sshd and the remote
+ * program wait too (node/ssh/channel-window.ts: 256 KiB while the terminal holds the output back, where ssh2
+ * alone keeps 2 MiB). What is in flight when Ctrl-C comes is what the page still has to parse before the prompt,
+ * so the high mark follows the page's measured speed (core/terminal/flow-window.ts): about `drainTargetMs` of its
+ * work, never under `highWaterBytes` (each acknowledgement is a round trip: with 256 KB marks the page waited on
+ * them) nor over `maxHighWaterBytes`. On the lab a fixed 1 MB mark gave a `cat` 10–11 MB/s with Ctrl-C to prompt
+ * under 300 ms; a fixed 4 MB mark 14 MB/s but 1.3 s to the prompt during `yes` (two bytes a line: the page parses
+ * it many times slower per byte).
  */
 export const terminalFlow = {
+  /** The high mark to begin with, and its floor. The low mark is a quarter of the high mark. */
   highWaterBytes: 1024 * 1024,
-  lowWaterBytes: 256 * 1024,
+  maxHighWaterBytes: 8 * 1024 * 1024,
+  /** The high mark is this many ms of the page's parsing at its measured speed. */
+  drainTargetMs: 120,
+  /** Weight of the newest pause in the moving average of the page's speed. */
+  rateWeight: 0.3,
+  /** After this long without output the page's speed is measured afresh (from the fixed mark). */
+  quietMs: 250,
   /** Output is sent in frames of at most this many bytes. */
   maxFrameBytes: 128 * 1024
 } as const

@@ -1,13 +1,16 @@
 // `npm run bench:terminal [-- --mb 200 --tries 20]` (root, starts its own lab): a terminal in the real UI
 // (Chromium, browser mode) to node1 through the jump host. Prints, one per line: cat throughput, Ctrl-C to
 // prompt during `yes` (p95), the page's heap growth during the cat, whether the recorded output's SHA-256 is
-// the file's, and transcript search over the recorded lines.
+// the file's, and transcript search over the recorded lines. The page is driven over the DevTools protocol
+// directly, not through Playwright, whose Network instrumentation copies every WebSocket frame to the driver
+// (tests/helpers/cdp-page.ts): the figures are those of the browser a user has.
 import { createHash } from 'node:crypto'
 import { writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import type { TranscriptCommand } from '../../src-main/contract'
 import { CaseDb } from '../../src-main/node/store/case-db'
-import { openLabUi } from '../helpers/lab-ui'
+import { openCdpPage } from '../helpers/cdp-page'
+import { openLabServe } from '../helpers/lab-ui'
 
 // --profile FILE: the page's CPU profile during the cat (.cpuprofile, for DevTools), and its top functions printed.
 const { values } = parseArgs({ options: { mb: { type: 'string', default: '200' }, tries: { type: 'string', default: '20' }, profile: { type: 'string' } } })
@@ -20,8 +23,9 @@ function pct(xs: number[], p: number): number {
 }
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
-const ui = await openLabUi({ prefix: 'sdnwb-bench-term-', caseName: 'terminal bench', height: 900 })
-const { page, ws } = ui
+const ui = await openLabServe({ prefix: 'sdnwb-bench-term-', caseName: 'terminal bench' })
+const { ws } = ui
+const page = await openCdpPage(ui.serve.url, { width: 1400, height: 900 })
 try {
   const hosts = await ws.call('hosts.list', {})
   const node1 = hosts.find((h) => h.name === 'node1')
@@ -39,10 +43,14 @@ try {
   const want = sumLine?.split(' ')[0]
   console.log(`generated ${(size / 1e6).toFixed(1)} MB on node1 (sha256 ${want?.slice(0, 12)}…)`)
 
-  await page.getByTestId('nav-hosts').click()
-  await page.locator('tr[data-host="node1"]').getByTestId('host-terminal').click()
-  await page.getByText('Shell integration: on').waitFor({ timeout: 30_000 })
-  await page.locator('[data-testid="xterm-host"]:visible').click()
+  const open = `document.querySelector('tr[data-host="node1"] [data-testid="host-terminal"]')`
+  await page.waitFor(`document.querySelector('[data-testid="nav-hosts"]')`, 30_000)
+  await page.evaluate(`document.querySelector('[data-testid="nav-hosts"]').click()`)
+  await page.waitFor(open, 30_000)
+  await page.evaluate(`${open}.click()`)
+  await page.waitFor(`document.body.innerText.includes('Shell integration: on')`, 30_000)
+  // The terminal on screen takes the keys (xterm.js's hidden textarea, as a click on it would focus).
+  await page.evaluate(`document.querySelector('[data-testid="terminal-pane"]:not(.hidden) textarea').focus()`)
   const terminals = await ws.call('transcripts.list', {})
   const transcriptId = terminals[0]?.id as number
   const commands = async () => (await ws.call('transcripts.get', { transcriptId })).commands
@@ -59,7 +67,7 @@ try {
   }
 
   // The page's JS heap, sampled through the DevTools protocol during the cat.
-  const cdp = await page.context().newCDPSession(page)
+  const cdp = page
   await cdp.send('HeapProfiler.collectGarbage')
   const heap = async () => ((await cdp.send('Runtime.getHeapUsage')) as { usedSize: number }).usedSize
   const heap0 = await heap()
@@ -72,17 +80,18 @@ try {
     }
   })()
   const metrics = async () => Object.fromEntries(((await cdp.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] }).metrics.map((m) => [m.name, m.value]))
-  await cdp.send('Performance.enable')
-  const m0 = await metrics()
+  let m0: Record<string, number> = {}
   if (values.profile) {
+    await cdp.send('Performance.enable')
+    m0 = await metrics()
     await cdp.send('Profiler.enable')
     await cdp.send('Profiler.setSamplingInterval', { interval: 500 })
     await cdp.send('Profiler.start')
   }
   // The PTY's LF-to-CRLF turned off for the cat, so the recorded bytes are the file's own.
-  await page.keyboard.type(`stty -onlcr; cat ${file}; stty onlcr`)
+  await page.insertText(`stty -onlcr; cat ${file}; stty onlcr`)
   const pressed = Date.now()
-  await page.keyboard.press('Enter')
+  await page.press('Enter')
   const cat = await waitCommand((c) => c.commandLine.startsWith('stty -onlcr; cat'), 600_000, 500)
   const wall = Date.now() - pressed
   sampling = false
@@ -111,17 +120,18 @@ try {
   const latencies: number[] = []
   for (let i = 0; i < tries; i++) {
     const before = (await commands()).length
-    await page.keyboard.type('yes')
-    await page.keyboard.press('Enter')
+    await page.insertText('yes')
+    await page.press('Enter')
     await sleep(400)
     const t0 = Date.now()
-    await page.keyboard.press('Control+C')
+    await page.press('Control+C')
     const seen = new Set((await commands()).slice(0, before).map((c) => c.id))
     const yes = await waitCommand((c) => c.commandLine === 'yes' && !seen.has(c.id), 30_000)
     latencies.push(Date.parse(yes.endedAt) - t0)
     await sleep(100)
   }
   console.log(`Ctrl-C during yes to prompt: p95 ${pct(latencies, 95)} ms, median ${pct(latencies, 50)} ms over ${tries} tries`)
+  console.log(`  each try, sorted (ms): ${[...latencies].sort((a, b) => a - b).join(' ')}`)
 
   // The recorded output of the cat, from the case file itself.
   const path = (await ws.call('app.info', {})).openCase?.path as string
@@ -141,5 +151,6 @@ try {
   }
   console.log(`transcript search over ${(lines / 1e6).toFixed(2)}M recorded lines: median ${pct(times, 50)} ms (${found} line found)`)
 } finally {
+  await page.close()
   await ui.close()
 }

@@ -22,13 +22,21 @@ export interface LabUi {
   close(): Promise<void>
 }
 
-export async function openLabUi(opts: { prefix: string; caseName: string; height: number; beforeServe?: (lab: Lab) => void }): Promise<LabUi> {
+/** The lab, `npm run serve` on it and a case holding its hosts, without a browser. */
+export interface LabServe {
+  dir: string
+  lab: Lab
+  serve: ServeProcess
+  ws: WsClient
+  close(): Promise<void>
+}
+
+export async function openLabServe(opts: { prefix: string; caseName: string; beforeServe?: (lab: Lab) => void }): Promise<LabServe> {
   const t = tempDir(opts.prefix)
   chmodSync(t.dir, 0o755)
-  const parts: Partial<LabUi> = { dir: t.dir, pageErrors: [] }
+  const parts: Partial<LabServe> = { dir: t.dir }
   const close = async () => {
     parts.ws?.close()
-    await parts.browser?.close()
     await parts.serve?.stop()
     if (parts.lab) stopLab(parts.lab)
     t.cleanup()
@@ -40,10 +48,25 @@ export async function openLabUi(opts: { prefix: string; caseName: string; height
     const ws = (parts.ws = await WsClient.connect(parts.serve.url))
     await ws.call('case.create', { name: opts.caseName })
     await addLabHosts((m, i) => ws.call(m, i), parts.lab)
+  } catch (err) {
+    await close()
+    throw err
+  }
+  return { ...(parts as Omit<LabServe, 'close'>), close }
+}
+
+export async function openLabUi(opts: { prefix: string; caseName: string; height: number; beforeServe?: (lab: Lab) => void }): Promise<LabUi> {
+  const base = await openLabServe(opts)
+  const parts: Partial<LabUi> = { ...base, pageErrors: [] }
+  const close = async () => {
+    await parts.browser?.close()
+    await base.close()
+  }
+  try {
     parts.browser = await launchChromium()
     parts.page = await parts.browser.newPage({ viewport: { width: 1400, height: opts.height } })
     parts.page.on('pageerror', (e) => parts.pageErrors?.push(e.message))
-    await parts.page.goto(parts.serve.url)
+    await parts.page.goto(base.serve.url)
   } catch (err) {
     await close()
     throw err

@@ -231,6 +231,14 @@ describe('terminals on the lab', () => {
     expect(second.after).toBeGreaterThan(0)
     expect(second.after).toBeLessThanOrEqual(shellWindowBytes)
     expect(second.mayStillSend).toBeLessThanOrEqual(shellWindowBytes)
+    // A terminal whose page parses fast holds back a bigger window (its low mark): after a pause, at most that.
+    shell.holdWindow(1024 * 1024)
+    shell.resume()
+    const third = delivered
+    await until(() => delivered > third + 4 * 1024 * 1024, 30_000)
+    const big = await pauseAndSettle()
+    expect(big.after).toBeGreaterThan(shellWindowBytes)
+    expect(big.after).toBeLessThanOrEqual(1024 * 1024)
     shell.resume()
     const again = delivered
     await until(() => delivered > again + 2 * shellWindowBytes, 30_000)

@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest'
 import { EchoGate, type GateEvent } from '../../src-main/core/terminal/echo-gate'
 import { PlainTextStream, screenText } from '../../src-main/core/terminal/plain-text'
 import { ShellCommandTracker, ShellMarkScanner } from '../../src-main/node/terminal/shell-marks'
+import { FlowWindow } from '../../src-main/core/terminal/flow-window'
+import { terminalFlow } from '../../src-main/contract'
+import { WritePacer, floodIntervalMs, type PacerClock } from '../../src-renderer/src/lib/write-pacer'
 
 const inputs = (evs: GateEvent[]) => evs.filter((e) => e.kind === 'input').map((e) => (e.kind === 'input' ? e.text : ''))
 
@@ -155,5 +158,153 @@ describe('the echo gate around a prompt', () => {
     // The next command typed is recorded as usual.
     g.input('ls', 3)
     expect(g.output('ls', 4)).toEqual([{ kind: 'input', text: 'ls', at: 3 }])
+  })
+})
+
+describe('the flow window (the high mark follows the page)', () => {
+  const MB = 1024 * 1024
+  const frame = terminalFlow.maxFrameBytes
+  /** Output as fast as the window allows for `ms`, the page acknowledging a frame at a time at `mbPerS`. */
+  const flood = (w: FlowWindow, from: number, ms: number, mbPerS: number) => {
+    let now = from
+    const perFrame = frame / ((mbPerS * MB) / 1000)
+    while (now < from + ms) {
+      while (!w.paused) w.sent(frame, now)
+      now += perFrame
+      w.acked(frame, now)
+    }
+    return now
+  }
+  const send = (w: FlowWindow, bytes: number, at: number) => {
+    let paused = false
+    for (let sent = 0; sent < bytes; sent += frame) paused = w.sent(frame, at) || paused
+    return paused
+  }
+
+  it('starts at the fixed mark, pauses past it and resumes below a quarter of it', () => {
+    const w = new FlowWindow()
+    expect(w.high).toBe(terminalFlow.highWaterBytes)
+    expect(send(w, terminalFlow.highWaterBytes, 0)).toBe(false)
+    expect(w.sent(1, 0)).toBe(true)
+    expect(w.paused).toBe(true)
+    expect(w.acked(w.unacked - w.low, 10)).toBe(false)
+    expect(w.acked(1, 10)).toBe(true)
+    expect(w.paused).toBe(false)
+    // Acknowledging more than was sent never makes the count negative.
+    w.acked(10 * MB, 11)
+    expect(w.unacked).toBe(0)
+  })
+
+  it('a fast page earns a window of about drainTargetMs of its work, a slow one stays at the floor, never past the ceiling', () => {
+    for (const [mbPerS, want] of [
+      [30, 30 * MB * (terminalFlow.drainTargetMs / 1000)],
+      [3, terminalFlow.highWaterBytes],
+      [100, terminalFlow.maxHighWaterBytes]
+    ] as const) {
+      const w = new FlowWindow()
+      flood(w, 0, 5000, mbPerS)
+      expect(Math.abs(w.high - want) / want).toBeLessThan(0.05)
+      expect(w.low).toBe(Math.floor(w.high / 4))
+    }
+  })
+
+  it('after a quiet spell the next output starts from the fixed mark again (a `yes` after a `cat`)', () => {
+    const w = new FlowWindow()
+    let now = flood(w, 0, 3000, 40)
+    expect(w.high).toBeGreaterThan(2 * terminalFlow.highWaterBytes)
+    // The page catches up.
+    w.acked(w.unacked, now)
+    // Output that goes on with short gaps keeps the measure.
+    w.sent(100, now + terminalFlow.quietMs / 2)
+    expect(w.high).toBeGreaterThan(2 * terminalFlow.highWaterBytes)
+    w.acked(100, now + terminalFlow.quietMs / 2)
+    w.sent(100, now + 2 * terminalFlow.quietMs)
+    expect(w.high).toBe(terminalFlow.highWaterBytes)
+    expect(w.rate).toBeNull()
+  })
+})
+
+describe('the write pacer (a render per slice during a flood)', () => {
+  class FakeClock implements PacerClock {
+    t = 0
+    private timers: { at: number; fn: () => void; id: number }[] = []
+    private next = 1
+    now() {
+      return this.t
+    }
+    setTimeout(fn: () => void, ms: number) {
+      const id = this.next++
+      this.timers.push({ at: this.t + ms, fn, id })
+      return id
+    }
+    clearTimeout(h: unknown) {
+      this.timers = this.timers.filter((x) => x.id !== h)
+    }
+    advance(ms: number) {
+      const end = this.t + ms
+      for (;;) {
+        this.timers.sort((a, b) => a.at - b.at)
+        const first = this.timers[0]
+        if (!first || first.at > end) break
+        this.timers.shift()
+        this.t = first.at
+        first.fn()
+      }
+      this.t = end
+    }
+  }
+  const setup = () => {
+    const clock = new FakeClock()
+    const writes: { at: number; data: string; last: boolean }[] = []
+    const acks: number[] = []
+    const pending: (() => void)[] = []
+    const pacer = new WritePacer(
+      (data, parsed) => {
+        writes.push({ at: clock.now(), data: new TextDecoder().decode(data), last: parsed !== undefined })
+        if (parsed) pending.push(parsed)
+      },
+      (bytes) => acks.push(bytes),
+      clock
+    )
+    const bytes = (s: string) => new TextEncoder().encode(s)
+    return { clock, writes, acks, pending, pacer, bytes }
+  }
+
+  it('writes at once while quiet; during a flood at most one batch per interval, in order, acknowledged once parsed', () => {
+    const { clock, writes, acks, pending, pacer, bytes } = setup()
+    pacer.push(bytes('a'), 1)
+    expect(writes.map((w) => w.data)).toEqual(['a'])
+    // A flood: a frame every 5 ms for 200 ms.
+    let sent = 'a'
+    for (let i = 0; i < 40; i++) {
+      clock.advance(5)
+      const s = String.fromCharCode(98 + (i % 20))
+      sent += s
+      pacer.push(bytes(s), 1)
+    }
+    clock.advance(floodIntervalMs)
+    expect(writes.map((w) => w.data).join('')).toBe(sent)
+    const batches = writes.filter((w) => w.last)
+    // One batch per interval, never two closer than it.
+    for (let i = 1; i < batches.length; i++) expect((batches[i] as { at: number }).at - (batches[i - 1] as { at: number }).at).toBeGreaterThanOrEqual(floodIntervalMs)
+    expect(batches.length).toBeLessThanOrEqual(Math.ceil(250 / floodIntervalMs) + 1)
+    expect(acks).toEqual([])
+    for (const p of pending) p()
+    expect(acks.reduce((a, b) => a + b, 0)).toBe(41)
+    // Quiet again: the next key's echo is written at once.
+    clock.advance(1000)
+    const n = writes.length
+    pacer.push(bytes('z'), 1)
+    expect(writes.length).toBe(n + 1)
+  })
+
+  it('writes nothing after it is disposed', () => {
+    const { clock, writes, pacer, bytes } = setup()
+    pacer.push(bytes('a'), 1)
+    pacer.push(bytes('b'), 1)
+    pacer.dispose()
+    clock.advance(1000)
+    pacer.push(bytes('c'), 1)
+    expect(writes.map((w) => w.data)).toEqual(['a'])
   })
 })

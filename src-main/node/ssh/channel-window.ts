@@ -5,13 +5,15 @@
 // would slow a shell over a long link, though (a window per round trip: 256 KiB at 50 ms is 5 MB/s). So the window
 // is ssh2's 2 MiB while the shell's output flows freely (the link is what limits it), and 256 KiB while the terminal
 // is holding it back (it was paused in the last second: the page is what limits it, and a bigger window only delays
-// Ctrl-C). It takes the channel's window over: ssh2 is told the window never runs low (so it never grants more), and
+// Ctrl-C). How much the terminal lets arrive after a pause is its to say (`hold`: the terminal's low mark, about
+// 30 ms of the page's parsing, never under 256 KiB nor over 2 MiB): a page that parses 25 MB/s is not held to a
+// window per round trip of 256 KiB. It takes the channel's window over: ssh2 is told the window never runs low (so it never grants more), and
 // the channel is granted up to the window, topped up while read and not at all while paused. It uses ssh2's channel
 // fields (incoming.window, outgoing.id) and its protocol's channelWindowAdjust; where a version of ssh2 lacks them,
 // ssh2's own window stays.
 import type { ClientChannel } from 'ssh2'
 
-/** The window while the terminal holds the output back: the most that arrives after a pause. */
+/** The least window while the terminal holds the output back: the most that arrives after a pause of a slow page. */
 export const shellWindowBytes = 256 * 1024
 /** The window while output flows freely: ssh2's and OpenSSH's own. */
 export const freeWindowBytes = 2 * 1024 * 1024
@@ -41,6 +43,7 @@ export class ChannelWindow {
   private seen = never
   private paused = false
   private pausedAt = -Infinity
+  private held = shellWindowBytes
   readonly active: boolean
 
   constructor(private readonly channel: ClientChannel, private readonly now: () => number = () => performance.now()) {
@@ -53,7 +56,12 @@ export class ChannelWindow {
 
   /** The window now: small while the terminal holds the output back, ssh2's otherwise. */
   get size(): number {
-    return this.paused || this.now() - this.pausedAt < heldForMs ? shellWindowBytes : freeWindowBytes
+    return this.paused || this.now() - this.pausedAt < heldForMs ? this.held : freeWindowBytes
+  }
+
+  /** The window while the terminal holds the output back (clamped to [shellWindowBytes, freeWindowBytes]). */
+  hold(bytes: number): void {
+    this.held = Math.round(Math.min(freeWindowBytes, Math.max(shellWindowBytes, bytes)))
   }
 
   /** After output came (ssh2 counts every CHANNEL_DATA down from `never`): grants more when half the window is used. */

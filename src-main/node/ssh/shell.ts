@@ -109,6 +109,11 @@ export class ShellChannel {
     this.window.resume()
   }
 
+  /** How much may arrive after a pause (channel-window.ts): the terminal's low mark. */
+  holdWindow(bytes: number): void {
+    this.window.hold(bytes)
+  }
+
   close(): void {
     if (this.ended) return
     this.channel.close()

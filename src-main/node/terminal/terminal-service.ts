@@ -2,6 +2,7 @@ import { StringDecoder } from 'node:string_decoder'
 import { terminalFlow, type CaptureSummary, type Host, type EventName, type EventPayloads, type TerminalInfo } from '../../contract'
 import { parseCapture } from '../../core/capture/parsed-view'
 import { EchoGate } from '../../core/terminal/echo-gate'
+import { FlowWindow } from '../../core/terminal/flow-window'
 import { sameHostName } from '../../core/hosts/identity'
 import { screenText } from '../../core/terminal/plain-text'
 import type { Caller, Handlers } from '../backend/dispatcher'
@@ -45,9 +46,8 @@ interface Terminal {
   gate: EchoGate
   marks: ShellMarkScanner
   commands: ShellCommandTracker
-  /** Bytes sent to the client and not yet acknowledged. */
-  unacked: number
-  paused: boolean
+  /** Bytes sent to the client and not yet acknowledged, and whether the channel is paused for them. */
+  flow: FlowWindow
   /** Output not yet sent, as received. */
   frame: Buffer[]
   frameBytes: number
@@ -166,9 +166,9 @@ export class TerminalService {
       },
       'terminal.ack': ({ terminalId, bytes }, caller) => {
         const t = this.own(caller, terminalId)
-        t.unacked = Math.max(0, t.unacked - bytes)
-        if (t.paused && t.unacked < terminalFlow.lowWaterBytes) {
-          t.paused = false
+        if (t.flow.acked(bytes, Date.now())) {
+          // What may arrive after the next pause follows the page's speed too: its low mark (~30 ms of its work).
+          t.shell?.holdWindow(t.flow.low)
           t.shell?.resume()
         }
         return null
@@ -320,11 +320,7 @@ export class TerminalService {
     if (t.info.shellIntegration === 'installing' && !t.hookTyped) this.scheduleHook(t)
     t.frame.push(chunk)
     t.frameBytes += chunk.length
-    t.unacked += chunk.length
-    if (!t.paused && t.unacked > terminalFlow.highWaterBytes) {
-      t.paused = true
-      t.shell?.pause()
-    }
+    if (t.flow.sent(chunk.length, now)) t.shell?.pause()
     if (t.frameBytes >= terminalFlow.maxFrameBytes) this.sendFrame(t)
     else if (!t.frameQueued) {
       t.frameQueued = true
@@ -467,8 +463,7 @@ function fresh() {
     gate: new EchoGate(),
     marks: new ShellMarkScanner(),
     commands: new ShellCommandTracker(),
-    unacked: 0,
-    paused: false,
+    flow: new FlowWindow(),
     frame: [],
     frameBytes: 0,
     frameQueued: false,
