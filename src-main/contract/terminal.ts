@@ -11,15 +11,17 @@ import { carriedText } from './wire'
  * 50 MB pending). While the channel is not read, its SSH window is not opened again, so sshd and the remote
  * program wait too (node/ssh/channel-window.ts: 256 KiB while the terminal holds the output back, where ssh2
  * alone keeps 2 MiB). What is in flight when Ctrl-C comes is what the page still has to parse before the prompt,
- * so the high mark follows the page's measured speed (core/terminal/flow-window.ts): about `drainTargetMs` of its
- * work, never under `highWaterBytes` (each acknowledgement is a round trip: with 256 KB marks the page waited on
- * them) nor over `maxHighWaterBytes`. On the lab a fixed 1 MB mark gave a `cat` 10–11 MB/s with Ctrl-C to prompt
+ * so the high mark follows the page's measured speed (core/terminal/flow-window.ts; the page says how long it was
+ * busy with what it acknowledges): about `drainTargetMs` of its work, from `highWaterBytes` until it is measured, within [`minHighWaterBytes`, `maxHighWaterBytes`] (each
+ * acknowledgement is a round trip: with fixed 256 KB marks a fast page waited on them). On the lab a fixed 1 MB mark gave a `cat` 10–11 MB/s with Ctrl-C to prompt
  * under 300 ms; a fixed 4 MB mark 14 MB/s but 1.3 s to the prompt during `yes` (two bytes a line: the page parses
  * it many times slower per byte).
  */
 export const terminalFlow = {
-  /** The high mark to begin with, and its floor. The low mark is a quarter of the high mark. */
+  /** The high mark to begin with (until the page's speed is measured). The low mark is a quarter of the high mark. */
   highWaterBytes: 1024 * 1024,
+  /** The floor of the high mark: a slow page (`yes`: 3–4 MB/s on the lab) gets about drainTargetMs of its work. */
+  minHighWaterBytes: 256 * 1024,
   maxHighWaterBytes: 8 * 1024 * 1024,
   /** The high mark is this many ms of the page's parsing at its measured speed. */
   drainTargetMs: 120,
@@ -134,7 +136,8 @@ export const terminalMethods = {
   'terminal.input': { input: z.object({ terminalId: TerminalId, data: TerminalInput }).strict() },
   'terminal.resize': { input: z.object({ terminalId: TerminalId, cols: Cols, rows: Rows }).strict() },
   /** xterm.js parsed this many bytes of the terminal's output. */
-  'terminal.ack': { input: z.object({ terminalId: TerminalId, bytes: z.number().int().min(0).max(1 << 30) }).strict() },
+  /** `busyMs`: how long xterm.js was busy with these bytes (from when it began them to their callback). */
+  'terminal.ack': { input: z.object({ terminalId: TerminalId, bytes: z.number().int().min(0).max(1 << 30), busyMs: z.number().min(0).max(3_600_000).optional() }).strict() },
   'terminal.setBroadcast': { input: z.object({ terminalId: TerminalId, on: z.boolean() }).strict() },
   /** A new shell in the same tab after the connection dropped or the shell ended. */
   'terminal.reconnect': { input: z.object({ terminalId: TerminalId }).strict() },

@@ -11,6 +11,8 @@ import type { TranscriptCommand } from '../../src-main/contract'
 import { CaseDb } from '../../src-main/node/store/case-db'
 import { openCdpPage } from '../helpers/cdp-page'
 import { openLabServe } from '../helpers/lab-ui'
+import { xtermCeiling } from './xterm-ceiling'
+import Database from 'better-sqlite3'
 
 // --profile FILE: the page's CPU profile during the cat (.cpuprofile, for DevTools), and its top functions printed.
 const { values } = parseArgs({ options: { mb: { type: 'string', default: '200' }, tries: { type: 'string', default: '20' }, profile: { type: 'string' } } })
@@ -25,7 +27,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 const ui = await openLabServe({ prefix: 'sdnwb-bench-term-', caseName: 'terminal bench' })
 const { ws } = ui
-const page = await openCdpPage(ui.serve.url, { width: 1400, height: 900 })
+const viewport = { width: 1400, height: 900 }
+const page = await openCdpPage(ui.serve.url, viewport)
 try {
   const hosts = await ws.call('hosts.list', {})
   const node1 = hosts.find((h) => h.name === 'node1')
@@ -140,6 +143,11 @@ try {
   const got = createHash('sha256').update(bytes).digest('hex')
   const lines = db.transcripts.get(transcriptId).lines
   db.close()
+  // The terminal's size on the page (the fit addon's, recorded as the last resize).
+  const sql = new Database(path, { readonly: true })
+  const resized = sql.prepare("SELECT data FROM terminal_events WHERE session_id = ? AND kind = 'r' ORDER BY id DESC LIMIT 1").pluck().get(transcriptId) as Buffer | undefined
+  sql.close()
+  const [cols, rows] = (resized?.toString() ?? '120x32').split('x').map(Number) as [number, number]
   console.log(`recorded output of the cat: ${got === want ? 'byte-identical' : 'DIFFERENT'} (sha256 ${got.slice(0, 12)}…, ${bytes.length} bytes of ${size})`)
 
   const times: number[] = []
@@ -150,6 +158,8 @@ try {
     found = r.hits.reduce((n, h) => n + h.lines.length, 0)
   }
   console.log(`transcript search over ${(lines / 1e6).toFixed(2)}M recorded lines: median ${pct(times, 50)} ms (${found} line found)`)
+  const ceiling = await xtermCeiling({ cols, rows, mb: 100, viewport })
+  console.log(`the ceiling, xterm.js alone at ${cols}x${rows} fed over a loopback WebSocket (no SSH, no backend, no workbench UI): ${ceiling.toFixed(1)} MB/s`)
 } finally {
   await page.close()
   await ui.close()

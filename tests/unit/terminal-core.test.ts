@@ -164,14 +164,14 @@ describe('the echo gate around a prompt', () => {
 describe('the flow window (the high mark follows the page)', () => {
   const MB = 1024 * 1024
   const frame = terminalFlow.maxFrameBytes
-  /** Output as fast as the window allows for `ms`, the page acknowledging a frame at a time at `mbPerS`. */
+  /** Output as fast as the window allows for `ms`, the page acknowledging four frames at a time at `mbPerS`. */
   const flood = (w: FlowWindow, from: number, ms: number, mbPerS: number) => {
     let now = from
-    const perFrame = frame / ((mbPerS * MB) / 1000)
+    const perBatch = (4 * frame) / ((mbPerS * MB) / 1000)
     while (now < from + ms) {
       while (!w.paused) w.sent(frame, now)
-      now += perFrame
-      w.acked(frame, now)
+      now += perBatch
+      w.acked(4 * frame, perBatch)
     }
     return now
   }
@@ -187,18 +187,23 @@ describe('the flow window (the high mark follows the page)', () => {
     expect(send(w, terminalFlow.highWaterBytes, 0)).toBe(false)
     expect(w.sent(1, 0)).toBe(true)
     expect(w.paused).toBe(true)
-    expect(w.acked(w.unacked - w.low, 10)).toBe(false)
-    expect(w.acked(1, 10)).toBe(true)
+    expect(w.acked(w.unacked - w.low)).toBe(false)
+    expect(w.acked(1)).toBe(true)
     expect(w.paused).toBe(false)
+    // Without the page's timing (or with batches too small to time) the mark stays where it is.
+    w.acked(frame / 2, 50)
+    w.acked(frame, 1)
+    expect(w.high).toBe(terminalFlow.highWaterBytes)
     // Acknowledging more than was sent never makes the count negative.
-    w.acked(10 * MB, 11)
+    w.acked(10 * MB)
     expect(w.unacked).toBe(0)
   })
 
   it('a fast page earns a window of about drainTargetMs of its work, a slow one stays at the floor, never past the ceiling', () => {
     for (const [mbPerS, want] of [
       [30, 30 * MB * (terminalFlow.drainTargetMs / 1000)],
-      [3, terminalFlow.highWaterBytes],
+      [3, 3 * MB * (terminalFlow.drainTargetMs / 1000)],
+      [1, terminalFlow.minHighWaterBytes],
       [100, terminalFlow.maxHighWaterBytes]
     ] as const) {
       const w = new FlowWindow()
@@ -213,11 +218,11 @@ describe('the flow window (the high mark follows the page)', () => {
     let now = flood(w, 0, 3000, 40)
     expect(w.high).toBeGreaterThan(2 * terminalFlow.highWaterBytes)
     // The page catches up.
-    w.acked(w.unacked, now)
+    w.acked(w.unacked)
     // Output that goes on with short gaps keeps the measure.
     w.sent(100, now + terminalFlow.quietMs / 2)
     expect(w.high).toBeGreaterThan(2 * terminalFlow.highWaterBytes)
-    w.acked(100, now + terminalFlow.quietMs / 2)
+    w.acked(100)
     w.sent(100, now + 2 * terminalFlow.quietMs)
     expect(w.high).toBe(terminalFlow.highWaterBytes)
     expect(w.rate).toBeNull()
@@ -257,17 +262,21 @@ describe('the write pacer (a render per slice during a flood)', () => {
     const clock = new FakeClock()
     const writes: { at: number; data: string; last: boolean }[] = []
     const acks: number[] = []
+    const busy: number[] = []
     const pending: (() => void)[] = []
     const pacer = new WritePacer(
       (data, parsed) => {
         writes.push({ at: clock.now(), data: new TextDecoder().decode(data), last: parsed !== undefined })
         if (parsed) pending.push(parsed)
       },
-      (bytes) => acks.push(bytes),
+      (bytes, busyMs) => {
+        acks.push(bytes)
+        busy.push(busyMs)
+      },
       clock
     )
     const bytes = (s: string) => new TextEncoder().encode(s)
-    return { clock, writes, acks, pending, pacer, bytes }
+    return { clock, writes, acks, busy, pending, pacer, bytes }
   }
 
   it('writes at once while quiet; during a flood at most one batch per interval, in order, acknowledged once parsed', () => {
@@ -296,6 +305,25 @@ describe('the write pacer (a render per slice during a flood)', () => {
     const n = writes.length
     pacer.push(bytes('z'), 1)
     expect(writes.length).toBe(n + 1)
+  })
+
+  it('times each batch from when xterm.js began it: its write when idle, else the end of the batch before', () => {
+    const { clock, busy, pending, pacer, bytes } = setup()
+    pacer.push(bytes('a'), 1)
+    clock.advance(floodIntervalMs)
+    pacer.push(bytes('b'), 1)
+    // 'a' takes 80 ms: 'b' (written at 50) is begun at 80 and done at 110.
+    clock.advance(30)
+    ;(pending.shift() as () => void)()
+    clock.advance(30)
+    ;(pending.shift() as () => void)()
+    expect(busy).toEqual([80, 30])
+    // Idle again: the next batch is timed from its own write.
+    clock.advance(500)
+    pacer.push(bytes('c'), 1)
+    clock.advance(7)
+    ;(pending.shift() as () => void)()
+    expect(busy).toEqual([80, 30, 7])
   })
 
   it('writes nothing after it is disposed', () => {

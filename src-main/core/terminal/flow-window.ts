@@ -4,23 +4,23 @@ import { terminalFlow } from '../../contract/terminal'
  * How much of a terminal's output may be sent to the page and not yet parsed there (the backend's side of the
  * flow control; see `terminalFlow`). The marks are sized in time, not bytes: what is in flight when Ctrl-C comes
  * is what the page must still parse before it shows the prompt, and the page parses a line-per-two-bytes `yes`
- * many times slower per byte than 100-column text. So the backend measures how fast the page drains its backlog —
- * the bytes acknowledged while the channel was paused (the page then has at least the low mark to parse, so the
- * acknowledgements come at its own speed) over the pause's length — and keeps the high mark at that rate times
- * `drainTargetMs`, within [`highWaterBytes`, `maxHighWaterBytes`]; the low mark is a quarter of it. A fast
- * page gets a window that spans the acknowledgement round trip; a slow one never more than the fixed mark.
- * After `quietMs` without output the measure is dropped: the next command's output (a `yes` after a `cat`) is
- * another kind of text, and starts from the fixed mark again.
+ * many times slower per byte than 100-column text. The page says, with each acknowledgement, how long xterm.js was
+ * busy with those bytes (from when it began them — their write, or the end of the batch before — to their
+ * callback, renders between included); the backend keeps a moving average of that speed and the high mark at it
+ * times `drainTargetMs`, within [`minHighWaterBytes`, `maxHighWaterBytes`] (`highWaterBytes` until measured); the
+ * low mark is a quarter of it. A fast page gets a window that spans the acknowledgement round trip; a slow one
+ * about `drainTargetMs` of its work, so Ctrl-C finds little in flight. (Timing
+ * the backend's own pauses instead overstated the speed: a batch the page had begun before the pause is
+ * acknowledged at once, whole.) After `quietMs` without output the measure is dropped: the next command's output
+ * (a `yes` after a `cat`) is another kind of text, and starts from the fixed mark again.
  */
 export class FlowWindow {
   /** Bytes sent and not yet acknowledged. */
   unacked = 0
   paused = false
   high: number = terminalFlow.highWaterBytes
-  /** The page's drain rate in bytes per ms (a moving average), or null before a pause measured it. */
+  /** The page's parsing speed in bytes per ms (a moving average), or null before it was measured. */
   rate: number | null = null
-  private pausedAt = 0
-  private drained = 0
   private lastSent = Number.NEGATIVE_INFINITY
 
   get low(): number {
@@ -37,26 +37,20 @@ export class FlowWindow {
     this.unacked += bytes
     if (this.paused || this.unacked <= this.high) return false
     this.paused = true
-    this.pausedAt = now
-    this.drained = 0
     return true
   }
 
-  /** The page acknowledged `bytes`: true when the channel may be read again. */
-  acked(bytes: number, now: number): boolean {
-    const n = Math.min(bytes, this.unacked)
-    this.unacked -= n
-    if (!this.paused) return false
-    this.drained += n
-    if (this.unacked >= this.low) return false
-    this.paused = false
-    const ms = now - this.pausedAt
-    // A pause shorter than a few ms says nothing of the page's speed (timer granularity).
-    if (ms >= 5 && this.drained > 0) {
-      const sample = this.drained / ms
+  /** The page acknowledged `bytes`, busy with them `busyMs`: true when the channel may be read again. */
+  acked(bytes: number, busyMs?: number): boolean {
+    this.unacked -= Math.min(bytes, this.unacked)
+    // A batch too small or too quick to time says nothing of the page's speed (timer granularity).
+    if (busyMs !== undefined && busyMs >= 2 && bytes >= terminalFlow.maxFrameBytes) {
+      const sample = bytes / busyMs
       this.rate = this.rate === null ? sample : this.rate * (1 - terminalFlow.rateWeight) + sample * terminalFlow.rateWeight
-      this.high = Math.round(Math.min(terminalFlow.maxHighWaterBytes, Math.max(terminalFlow.highWaterBytes, this.rate * terminalFlow.drainTargetMs)))
+      this.high = Math.round(Math.min(terminalFlow.maxHighWaterBytes, Math.max(terminalFlow.minHighWaterBytes, this.rate * terminalFlow.drainTargetMs)))
     }
+    if (!this.paused || this.unacked >= this.low) return false
+    this.paused = false
     return true
   }
 }

@@ -164,9 +164,9 @@ export class TerminalService {
         t.recorder?.resize(cols, rows, Date.now())
         return null
       },
-      'terminal.ack': ({ terminalId, bytes }, caller) => {
+      'terminal.ack': ({ terminalId, bytes, busyMs }, caller) => {
         const t = this.own(caller, terminalId)
-        if (t.flow.acked(bytes, Date.now())) {
+        if (t.flow.acked(bytes, busyMs)) {
           // What may arrive after the next pause follows the page's speed too: its low mark (~30 ms of its work).
           t.shell?.holdWindow(t.flow.low)
           t.shell?.resume()

@@ -8,7 +8,9 @@
  * frame that comes within `floodIntervalMs` of the last write waits, with whatever else comes, and they are
  * written together when that interval is up — one render per interval during a flood, and a big slice parsed
  * before it. Nothing is dropped or reordered; the backend's flow control still bounds what waits here (its high
- * mark). `done` of a batch runs once xterm.js parsed all of it, with the batch's byte count (the acknowledgement).
+ * mark). `done` of a batch runs once xterm.js parsed all of it, with the batch's byte count (the acknowledgement)
+ * and how long xterm.js was busy with it: from its write, or from the end of the batch before it when that one was
+ * still being parsed, to its callback (the backend sizes its window by that speed: core/terminal/flow-window.ts).
  */
 export interface PacerClock {
   now(): number
@@ -25,10 +27,14 @@ export class WritePacer {
   private lastWrite = Number.NEGATIVE_INFINITY
   private timer: unknown = null
   private disposed = false
+  /** When xterm.js finished the newest batch written (or null while one is still being parsed). */
+  private idleSince: number | null = 0
+  /** Batches written and not yet parsed, oldest first: each is told when it was begun. */
+  private pendingStarts: ((at: number) => void)[] = []
 
   constructor(
     private readonly write: (data: Uint8Array, parsed?: () => void) => void,
-    private readonly done: (bytes: number) => void,
+    private readonly done: (bytes: number, busyMs: number) => void,
     private readonly clock: PacerClock = { now: () => performance.now(), setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as number) },
     private readonly intervalMs = floodIntervalMs
   ) {}
@@ -56,9 +62,22 @@ export class WritePacer {
     const bytes = this.bytes
     this.parts = []
     this.bytes = 0
-    this.lastWrite = this.clock.now()
+    const now = this.clock.now()
+    this.lastWrite = now
+    // xterm.js parses batches in order: this one is begun now if xterm.js is idle, else when the one before ends.
+    let begun: number | null = this.idleSince === null ? null : now
+    this.idleSince = null
+    this.pendingStarts.push((at) => (begun ??= at))
+    const parsed = () => {
+      const at = this.clock.now()
+      this.pendingStarts.shift()
+      const next = this.pendingStarts[0]
+      if (next) next(at)
+      else this.idleSince = at
+      this.done(bytes, at - (begun ?? at))
+    }
     // Consecutive writes in one task are parsed together by xterm.js; the last one's callback means all of them.
-    for (let i = 0; i < parts.length; i++) this.write(parts[i] as Uint8Array, i === parts.length - 1 ? () => this.done(bytes) : undefined)
+    for (let i = 0; i < parts.length; i++) this.write(parts[i] as Uint8Array, i === parts.length - 1 ? parsed : undefined)
   }
 
   dispose(): void {
@@ -66,6 +85,7 @@ export class WritePacer {
     this.timer = null
     this.parts = []
     this.bytes = 0
+    this.pendingStarts = []
     this.disposed = true
   }
 }
