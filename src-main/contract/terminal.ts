@@ -11,7 +11,7 @@ import { carriedText } from './wire'
  * 50 MB pending). While the channel is not read, its SSH window is not opened again, so sshd and the remote
  * program wait too (node/ssh/channel-window.ts: 256 KiB while the terminal holds the output back, where ssh2
  * alone keeps 2 MiB). What is in flight when Ctrl-C comes is what the page still has to parse before the prompt,
- * so the high mark follows the page's measured speed (core/terminal/flow-window.ts; the page says how long it was
+ * so the high mark follows the page's measured speed (node/terminal/flow-window.ts; the page says how long it was
  * busy with what it acknowledges): about `drainTargetMs` of its work, from `highWaterBytes` until it is measured, within [`minHighWaterBytes`, `maxHighWaterBytes`] (each
  * acknowledgement is a round trip: with fixed 256 KB marks a fast page waited on them). On the lab a fixed 1 MB mark gave a `cat` 10–11 MB/s with Ctrl-C to prompt
  * under 300 ms; a fixed 4 MB mark 14 MB/s but 1.3 s to the prompt during `yes` (two bytes a line: the page parses

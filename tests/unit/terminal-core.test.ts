@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { EchoGate, type GateEvent } from '../../src-main/core/terminal/echo-gate'
 import { PlainTextStream, screenText } from '../../src-main/core/terminal/plain-text'
 import { ShellCommandTracker, ShellMarkScanner } from '../../src-main/node/terminal/shell-marks'
-import { FlowWindow } from '../../src-main/core/terminal/flow-window'
+import { FlowWindow } from '../../src-main/node/terminal/flow-window'
 import { terminalFlow } from '../../src-main/contract'
 import { WritePacer, floodIntervalMs, type PacerClock } from '../../src-renderer/src/lib/write-pacer'
 

@@ -1,4 +1,4 @@
-import { terminalFlow } from '../../contract/terminal'
+import { terminalFlow } from '../../contract'
 
 /**
  * How much of a terminal's output may be sent to the page and not yet parsed there (the backend's side of the
