@@ -226,6 +226,12 @@ describe('the flow window (the high mark follows the page)', () => {
     w.sent(100, now + 2 * terminalFlow.quietMs)
     expect(w.high).toBe(terminalFlow.highWaterBytes)
     expect(w.rate).toBeNull()
+    // A new command (its mark) starts afresh too, however soon it comes.
+    now = flood(w, now + 2 * terminalFlow.quietMs, 3000, 40)
+    w.acked(w.unacked)
+    expect(w.high).toBeGreaterThan(2 * terminalFlow.highWaterBytes)
+    w.restart()
+    expect(w.high).toBe(terminalFlow.highWaterBytes)
   })
 })
 

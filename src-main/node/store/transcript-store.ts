@@ -112,17 +112,20 @@ export class TranscriptStore {
   }
 
   /**
-   * Indexes stored chunks not yet in the full-text index, oldest first, up to about `budgetChars` of text;
-   * returns how many characters are still waiting. Indexing costs more than receiving (a line of random
-   * base64 is one long token), so it runs when the terminals are quiet, and before a search.
+   * Indexes stored chunks not yet in the full-text index, oldest first, up to about `budgetChars` of text (in
+   * transactions of at most that much); returns how many chunks are still waiting (counted on the partial index:
+   * summing their lengths read every waiting chunk's text, 200 MB after a big `cat`, on every call). Indexing
+   * costs more than receiving (a line of random base64 is one long token), so it runs when the terminals are
+   * quiet, in short slices, and before a search.
    */
   indexPending(budgetChars: number): number {
-    const pick = this.db.prepare('SELECT id, text FROM terminal_chunks WHERE indexed = 0 ORDER BY id LIMIT 64')
+    const rowsPerSlice = Math.max(1, Math.min(64, Math.ceil(budgetChars / (16 * 1024))))
+    const pick = this.db.prepare('SELECT id, text FROM terminal_chunks WHERE indexed = 0 ORDER BY id LIMIT ?')
     const fts = this.db.prepare('INSERT INTO terminal_fts (rowid, body) VALUES (?, ?)')
     const done = this.db.prepare('UPDATE terminal_chunks SET indexed = 1 WHERE id = ?')
     let spent = 0
     while (spent < budgetChars) {
-      const rows = pick.all() as { id: number; text: string }[]
+      const rows = pick.all(rowsPerSlice) as { id: number; text: string }[]
       if (rows.length === 0) return 0
       this.db.transaction(() => {
         for (const r of rows) {
@@ -132,7 +135,7 @@ export class TranscriptStore {
         }
       })()
     }
-    return (this.db.prepare('SELECT ifnull(sum(length(text)), 0) AS n FROM terminal_chunks WHERE indexed = 0').get() as { n: number }).n
+    return (this.db.prepare('SELECT count(*) AS n FROM terminal_chunks WHERE indexed = 0').get() as { n: number }).n
   }
 
   finish(id: number, endedAt: string, reason: string): void {
