@@ -12,10 +12,11 @@ import { carriedText } from './wire'
  * program wait too (node/ssh/channel-window.ts: 256 KiB while the terminal holds the output back, where ssh2
  * alone keeps 2 MiB). What is in flight when Ctrl-C comes is what the page still has to parse before the prompt,
  * so the high mark follows the page's measured speed (node/terminal/flow-window.ts; the page says how long it was
- * busy with what it acknowledges): about `drainTargetMs` of its work, from `highWaterBytes` until it is measured, within [`minHighWaterBytes`, `maxHighWaterBytes`] (each
- * acknowledgement is a round trip: with fixed 256 KB marks a fast page waited on them). On the lab a fixed 1 MB mark gave a `cat` 10–11 MB/s with Ctrl-C to prompt
- * under 300 ms; a fixed 4 MB mark 14 MB/s but 1.3 s to the prompt during `yes` (two bytes a line: the page parses
- * it many times slower per byte).
+ * busy with what it acknowledges): about `drainTargetMs` of its work, `highWaterBytes` until it is measured, within
+ * [`minHighWaterBytes`, `maxHighWaterBytes`] (each acknowledgement is a round trip: with fixed 256 KB marks a fast
+ * page waited on them). On the lab a fixed 1 MB mark gave a `cat` 10–11 MB/s with Ctrl-C to prompt under 300 ms; a
+ * fixed 4 MB mark 14 MB/s but 1.3 s to the prompt during `yes` (two bytes a line: the page parses it many times
+ * slower per byte).
  */
 export const terminalFlow = {
   /** The high mark to begin with (until the page's speed is measured). The low mark is a quarter of the high mark. */
@@ -25,9 +26,9 @@ export const terminalFlow = {
   maxHighWaterBytes: 8 * 1024 * 1024,
   /** The high mark is this many ms of the page's parsing at its measured speed. */
   drainTargetMs: 120,
-  /** Weight of the newest pause in the moving average of the page's speed. */
+  /** Weight of the newest acknowledged batch in the moving average of the page's speed. */
   rateWeight: 0.3,
-  /** After this long without output the page's speed is measured afresh (from the fixed mark). */
+  /** After this long without output (or at a new command's mark) the page's speed is measured afresh. */
   quietMs: 250,
   /** Output is sent in frames of at most this many bytes. */
   maxFrameBytes: 128 * 1024

@@ -238,18 +238,14 @@ describe('the flow window (the high mark follows the page)', () => {
 describe('the write pacer (a render per slice during a flood)', () => {
   class FakeClock implements PacerClock {
     t = 0
-    private timers: { at: number; fn: () => void; id: number }[] = []
-    private next = 1
+    private timers: { at: number; fn: () => void }[] = []
     now() {
       return this.t
     }
-    setTimeout(fn: () => void, ms: number) {
-      const id = this.next++
-      this.timers.push({ at: this.t + ms, fn, id })
-      return id
-    }
-    clearTimeout(h: unknown) {
-      this.timers = this.timers.filter((x) => x.id !== h)
+    schedule(fn: () => void, ms: number) {
+      const timer = { at: this.t + ms, fn }
+      this.timers.push(timer)
+      return () => void (this.timers = this.timers.filter((x) => x !== timer))
     }
     advance(ms: number) {
       const end = this.t + ms
