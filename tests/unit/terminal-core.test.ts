@@ -4,7 +4,8 @@ import { PlainTextStream, screenText } from '../../src-main/core/terminal/plain-
 import { ShellCommandTracker, ShellMarkScanner } from '../../src-main/node/terminal/shell-marks'
 import { FlowWindow } from '../../src-main/node/terminal/flow-window'
 import { terminalFlow } from '../../src-main/contract'
-import { WritePacer, floodIntervalMs, type PacerClock } from '../../src-renderer/src/lib/write-pacer'
+import { WritePacer, floodBytes, floodIntervalMs, type PacerClock } from '../../src-renderer/src/lib/write-pacer'
+import { FrameGovernor, type FrameClock } from '../../src-renderer/src/lib/frame-governor'
 
 const inputs = (evs: GateEvent[]) => evs.filter((e) => e.kind === 'input').map((e) => (e.kind === 'input' ? e.text : ''))
 
@@ -235,37 +236,39 @@ describe('the flow window (the high mark follows the page)', () => {
   })
 })
 
-describe('the write pacer (a render per slice during a flood)', () => {
-  class FakeClock implements PacerClock {
-    t = 0
-    private timers: { at: number; fn: () => void }[] = []
-    now() {
-      return this.t
-    }
-    schedule(fn: () => void, ms: number) {
-      const timer = { at: this.t + ms, fn }
-      this.timers.push(timer)
-      return () => void (this.timers = this.timers.filter((x) => x !== timer))
-    }
-    advance(ms: number) {
-      const end = this.t + ms
-      for (;;) {
-        this.timers.sort((a, b) => a.at - b.at)
-        const first = this.timers[0]
-        if (!first || first.at > end) break
-        this.timers.shift()
-        this.t = first.at
-        first.fn()
-      }
-      this.t = end
-    }
+class FakeClock implements PacerClock {
+  t = 0
+  private timers: { at: number; fn: () => void }[] = []
+  now() {
+    return this.t
   }
+  schedule(fn: () => void, ms: number) {
+    const timer = { at: this.t + ms, fn }
+    this.timers.push(timer)
+    return () => void (this.timers = this.timers.filter((x) => x !== timer))
+  }
+  advance(ms: number) {
+    const end = this.t + ms
+    for (;;) {
+      this.timers.sort((a, b) => a.at - b.at)
+      const first = this.timers[0]
+      if (!first || first.at > end) break
+      this.timers.shift()
+      this.t = first.at
+      first.fn()
+    }
+    this.t = end
+  }
+}
+
+describe('the write pacer (a render per slice during a flood)', () => {
   const setup = () => {
     const clock = new FakeClock()
     const writes: { at: number; data: string; last: boolean }[] = []
     const acks: number[] = []
     const busy: number[] = []
     const pending: (() => void)[] = []
+    const floods: boolean[] = []
     const pacer = new WritePacer(
       (data, parsed) => {
         writes.push({ at: clock.now(), data: new TextDecoder().decode(data), last: parsed !== undefined })
@@ -275,10 +278,10 @@ describe('the write pacer (a render per slice during a flood)', () => {
         acks.push(bytes)
         busy.push(busyMs)
       },
-      clock
+      { clock, flooding: (on) => floods.push(on) }
     )
     const bytes = (s: string) => new TextEncoder().encode(s)
-    return { clock, writes, acks, busy, pending, pacer, bytes }
+    return { clock, writes, acks, busy, pending, pacer, bytes, floods }
   }
 
   it('writes at once while quiet; during a flood at most one batch per interval, in order, acknowledged once parsed', () => {
@@ -336,5 +339,146 @@ describe('the write pacer (a render per slice during a flood)', () => {
     clock.advance(1000)
     pacer.push(bytes('c'), 1)
     expect(writes.map((w) => w.data)).toEqual(['a'])
+  })
+
+  it('is flooded from a big batch until a small one, or until all is parsed and nothing came for an interval', () => {
+    const { clock, pending, pacer, floods } = setup()
+    const parseAll = () => {
+      while (pending.length > 0) (pending.shift() as () => void)()
+    }
+    const big = new Uint8Array(floodBytes)
+    pacer.push(new Uint8Array(10), 10)
+    parseAll()
+    expect(floods).toEqual([])
+    clock.advance(1000)
+    // A frame the size of a flood batch written at once (the terminal was quiet) already counts.
+    pacer.push(big, big.length)
+    expect(floods).toEqual([true])
+    expect(pacer.flooding).toBe(true)
+    // Parsed, and more comes within the interval: still flooded.
+    parseAll()
+    clock.advance(floodIntervalMs - 10)
+    pacer.push(big, big.length)
+    clock.advance(20)
+    expect(floods).toEqual([true])
+    // A small batch ends it; a big one begins it again.
+    clock.advance(5)
+    pacer.push(new Uint8Array(100), 100)
+    clock.advance(floodIntervalMs)
+    expect(floods).toEqual([true, false])
+    clock.advance(floodIntervalMs)
+    pacer.push(big, big.length)
+    expect(floods).toEqual([true, false, true])
+    // Not over while xterm.js still parses, however long; over an interval after all is parsed and nothing came.
+    clock.advance(10 * floodIntervalMs)
+    expect(pacer.flooding).toBe(true)
+    parseAll()
+    clock.advance(floodIntervalMs - 1)
+    expect(pacer.flooding).toBe(true)
+    clock.advance(1)
+    expect(floods).toEqual([true, false, true, false])
+    // A flood cut short by closing the tab ends too.
+    pacer.push(big, big.length)
+    pacer.dispose()
+    expect(floods).toEqual([true, false, true, false, true, false])
+  })
+})
+
+describe('the frame governor (an adaptive frame rate during a flood)', () => {
+  class FrameFake extends FakeClock implements FrameClock {
+    frames: ((ts: number) => void)[] = []
+    errors: unknown[] = []
+    frame(fn: (ts: number) => void) {
+      this.frames.push(fn)
+    }
+    report(err: unknown) {
+      this.errors.push(err)
+    }
+    /** The browser draws a frame: what was asked for runs. */
+    draw() {
+      const fs = this.frames
+      this.frames = []
+      for (const f of fs) f(this.t)
+    }
+  }
+  const ran: string[] = []
+  const cb = (name: string) => () => void ran.push(name)
+
+  it('while nothing floods, asks the browser for its next frame and runs every callback asked before it, in order', () => {
+    const clock = new FrameFake()
+    const g = new FrameGovernor(clock, 100)
+    ran.length = 0
+    g.requestAnimationFrame(cb('a'))
+    const b = g.requestAnimationFrame(cb('b'))
+    g.requestAnimationFrame(cb('c'))
+    g.cancelAnimationFrame(b)
+    expect(clock.frames.length).toBe(1)
+    clock.draw()
+    expect(ran).toEqual(['a', 'c'])
+    // Asked for from inside a frame: the next frame, not this one; and at the browser's rate (no limit).
+    g.requestAnimationFrame(() => {
+      ran.push('d')
+      g.requestAnimationFrame(cb('e'))
+    })
+    clock.advance(16)
+    clock.draw()
+    expect(ran).toEqual(['a', 'c', 'd'])
+    clock.advance(16)
+    expect(clock.frames.length).toBe(1)
+    clock.draw()
+    expect(ran).toEqual(['a', 'c', 'd', 'e'])
+  })
+
+  it('during a flood keeps frames at least the gap apart, and lets the waiting one run as soon as the last flood ends', () => {
+    const clock = new FrameFake()
+    const g = new FrameGovernor(clock, 100)
+    const one = {}
+    const two = {}
+    g.flooding(one, true)
+    g.flooding(two, true)
+    const times: number[] = []
+    const loop = () => {
+      times.push(clock.now())
+      g.requestAnimationFrame(loop)
+    }
+    g.requestAnimationFrame(loop)
+    // The browser would draw every 16 ms.
+    for (let i = 0; i < 40; i++) {
+      clock.advance(16)
+      clock.draw()
+    }
+    expect(times.length).toBeGreaterThanOrEqual(5)
+    for (let i = 1; i < times.length; i++) expect((times[i] as number) - (times[i - 1] as number)).toBeGreaterThanOrEqual(100)
+    expect(g.limited).toBe(true)
+    // One terminal is quiet again, the other still floods: still limited.
+    // (the last frame ran at 576, the next may at 676)
+    const n = times.length
+    clock.advance(10)
+    clock.draw()
+    g.flooding(one, false)
+    clock.advance(10)
+    clock.draw()
+    expect(times.length).toBe(n)
+    // The last one is quiet: the waiting frame runs at the browser's next frame, not at the end of the gap.
+    g.flooding(two, false)
+    expect(clock.frames.length).toBe(1)
+    clock.draw()
+    expect(times.length).toBe(n + 1)
+    clock.advance(16)
+    clock.draw()
+    expect(times.length).toBe(n + 2)
+  })
+
+  it('reports a callback that throws and still runs the others', () => {
+    const clock = new FrameFake()
+    const g = new FrameGovernor(clock, 100)
+    ran.length = 0
+    g.requestAnimationFrame(() => {
+      throw new Error('boom')
+    })
+    g.requestAnimationFrame(cb('after'))
+    clock.draw()
+    expect(ran).toEqual(['after'])
+    expect(String(clock.errors[0])).toContain('boom')
   })
 })

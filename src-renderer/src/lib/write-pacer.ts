@@ -29,6 +29,15 @@ const pageClock: PacerClock = {
 
 /** Renders per second during a flood are at most 1000 / this (about 20). */
 export const floodIntervalMs = 50
+/** A batch this big is a flood (~1.3 MB/s at one batch per interval; a screen of 111×53 is ~6 KB, typing a few bytes). */
+export const floodBytes = 64 * 1024
+
+export interface PacerOptions {
+  clock?: PacerClock
+  intervalMs?: number
+  /** The terminal began (true) or stopped (false) being flooded. */
+  flooding?: (on: boolean) => void
+}
 
 export class WritePacer {
   private parts: Uint8Array[] = []
@@ -38,18 +47,33 @@ export class WritePacer {
   private disposed = false
   /** Batches written and not yet parsed, oldest first (none: xterm.js is idle): each is told when it was begun. */
   private pendingStarts: ((at: number) => void)[] = []
+  private readonly clock: PacerClock
+  private readonly intervalMs: number
+  private readonly onFlooding: (on: boolean) => void
+  private flooded = false
+  private cancelQuiet: (() => void) | null = null
 
   constructor(
     private readonly write: (data: Uint8Array, parsed?: () => void) => void,
     private readonly done: (bytes: number, busyMs: number) => void,
-    private readonly clock: PacerClock = pageClock,
-    private readonly intervalMs = floodIntervalMs
-  ) {}
+    opts: PacerOptions = {}
+  ) {
+    this.clock = opts.clock ?? pageClock
+    this.intervalMs = opts.intervalMs ?? floodIntervalMs
+    this.onFlooding = opts.flooding ?? (() => {})
+  }
+
+  /** Whether the terminal is flooded now (its last batch was big, and output goes on). */
+  get flooding(): boolean {
+    return this.flooded
+  }
 
   push(data: Uint8Array, bytes: number): void {
     if (this.disposed) return
     this.parts.push(data)
     this.bytes += bytes
+    this.cancelQuiet?.()
+    this.cancelQuiet = null
     if (this.cancel !== null) return
     const wait = this.lastWrite + this.intervalMs - this.clock.now()
     if (wait <= 0) this.flush()
@@ -66,6 +90,7 @@ export class WritePacer {
     this.bytes = 0
     const now = this.clock.now()
     this.lastWrite = now
+    this.setFlooded(bytes >= floodBytes)
     // xterm.js parses batches in order: this one is begun now if xterm.js is idle, else when the one before ends.
     let begun: number | null = this.pendingStarts.length === 0 ? now : null
     this.pendingStarts.push((at) => (begun ??= at))
@@ -74,14 +99,31 @@ export class WritePacer {
       this.pendingStarts.shift()
       this.pendingStarts[0]?.(at)
       this.done(bytes, at - (begun ?? at))
+      // All parsed and nothing waiting: the flood is over unless more comes within the interval.
+      if (this.flooded && this.pendingStarts.length === 0 && this.parts.length === 0 && !this.disposed) {
+        this.cancelQuiet?.()
+        this.cancelQuiet = this.clock.schedule(() => {
+          this.cancelQuiet = null
+          this.setFlooded(false)
+        }, this.intervalMs)
+      }
     }
     // Consecutive writes in one task are parsed together by xterm.js; the last one's callback means all of them.
     parts.forEach((p, i) => this.write(p, i === parts.length - 1 ? parsed : undefined))
   }
 
+  private setFlooded(on: boolean): void {
+    if (on === this.flooded) return
+    this.flooded = on
+    this.onFlooding(on)
+  }
+
   dispose(): void {
     this.cancel?.()
     this.cancel = null
+    this.cancelQuiet?.()
+    this.cancelQuiet = null
+    this.setFlooded(false)
     this.parts = []
     this.bytes = 0
     this.pendingStarts = []
