@@ -86,13 +86,7 @@ export class TerminalService {
     this.indexTimer = setInterval(() => {
       if (Date.now() - this.lastOutput < indexQuietMs) return
       try {
-        const db = this.ctx.requireCase()
-        if (db.readOnly !== null) return this.stopIndexing()
-        const end = performance.now() + indexBudgetMs
-        let waiting: number
-        do waiting = db.transcripts.indexPending(indexSliceChars)
-        while (waiting > 0 && performance.now() < end)
-        if (waiting === 0) this.stopIndexing()
+        if (this.indexSlices() === 0) this.stopIndexing()
       } catch (err) {
         this.stopIndexing()
         if (!(err instanceof AppError)) this.ctx.log.error('indexing terminal recordings', err)
@@ -106,16 +100,18 @@ export class TerminalService {
    * and every other request go on meanwhile (done in one go it held the backend 10 s on the lab).
    */
   private async indexEverything(): Promise<void> {
-    for (;;) {
-      const db = this.ctx.requireCase()
-      if (db.readOnly !== null) return
-      const end = performance.now() + indexBudgetMs
-      let waiting: number
-      do waiting = db.transcripts.indexPending(indexSliceChars)
-      while (waiting > 0 && performance.now() < end)
-      if (waiting === 0) return
-      await new Promise<void>((resolve) => setImmediate(resolve))
-    }
+    while (this.indexSlices() > 0) await new Promise<void>((resolve) => setImmediate(resolve))
+  }
+
+  /** Indexes slices for at most `indexBudgetMs`; returns how many chunks still wait (none in a read-only case). */
+  private indexSlices(): number {
+    const db = this.ctx.requireCase()
+    if (db.readOnly !== null) return 0
+    const end = performance.now() + indexBudgetMs
+    let waiting: number
+    do waiting = db.transcripts.indexPending(indexSliceChars)
+    while (waiting > 0 && performance.now() < end)
+    return waiting
   }
 
   private stopIndexing(): void {
