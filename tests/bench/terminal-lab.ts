@@ -164,7 +164,7 @@ try {
     times.push(r.tookMs)
     found = r.hits.reduce((n, h) => n + h.lines.length, 0)
   }
-  console.log(`transcript search over ${(lines / 1e6).toFixed(2)}M recorded lines: median ${pct(times, 50)} ms (${found} line found); the first, which indexed what was still waiting (the backend serving meanwhile), ${(times[0] ?? 0).toFixed(0)} ms`)
+  console.log(`transcript search over ${(lines / 1e6).toFixed(2)}M recorded lines: median ${pct(times, 50)} ms (${found} line found); the first, over text not indexed yet (read as it is, the backend serving meanwhile), ${(times[0] ?? 0).toFixed(0)} ms`)
 } finally {
   await page.close()
   await ui.close()

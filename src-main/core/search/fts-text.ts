@@ -97,6 +97,17 @@ function trailingSeparatorTokens(t: string): string[] {
   return body
 }
 
+/**
+ * Raw text that every line holding the term contains, in lower case: the term's longest letter/digit or address
+ * run as typed (a token equal to it, or starting with it for a prefix, is that run in the line, whatever its case).
+ * A cheap substring test before a line is tokenized.
+ */
+export function termNeedle(term: SearchTerm): string {
+  let best = ''
+  for (const m of term.text.replace(/\*+$/, '').matchAll(spanRun)) if (m[0].length > best.length) best = m[0]
+  return best.toLowerCase()
+}
+
 /** Where the phrase of a term occurs in the tokens: [first token, last token] index pairs. */
 function phraseHits(haystack: readonly TokenSpan[], term: SearchTerm): [number, number][] {
   const n = term.tokens.length

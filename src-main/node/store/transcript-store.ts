@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3'
 import type { TranscriptCommand, TranscriptEvents, TranscriptSearchHit, TranscriptSummary } from '../../contract'
-import { indexText, lineExcerpt, lineMatches, matchRanges, parseSearchQuery } from '../../core/search/fts-text'
+import { indexText, lineExcerpt, lineMatches, matchRanges, parseSearchQuery, termNeedle, type SearchQuery } from '../../core/search/fts-text'
 import { AppError } from './app-error'
 
 export interface NewTranscript {
@@ -40,6 +40,14 @@ interface SessionRow {
   rows: number
   term: string
   commands: number
+}
+
+/** A chunk of a recording's plain text, as stored. */
+export interface ChunkRow {
+  id: number
+  session_id: number
+  first_line: number
+  text: string
 }
 
 interface CommandRow {
@@ -212,26 +220,68 @@ export class TranscriptStore {
     if (!q) return { hits: [], tookMs: 0 }
     // What is stored but not indexed yet is indexed first: a search sees every recorded line.
     this.indexPending(Number.POSITIVE_INFINITY)
-    let rows: { id: number; session_id: number; first_line: number; text: string }[]
+    const { rows } = this.indexedMatches(q, query, maxLines)
+    return { hits: this.hits(q, rows, maxTranscripts, maxLines), tookMs: Math.round((performance.now() - started) * 10) / 10 }
+  }
+
+  /**
+   * The indexed chunks holding every term (at most enough of each recording for `maxLines` lines, counted in
+   * `perSession`), and the ids of the chunks not indexed yet — both read at one moment, so a chunk the indexer takes
+   * meanwhile is in one of them.
+   */
+  indexedMatches(q: SearchQuery, query: string, maxLines = 20): { rows: ChunkRow[]; waiting: number[]; perSession: Map<number, number> } {
     try {
-      const ids = this.db.prepare('SELECT rowid FROM terminal_fts WHERE terminal_fts MATCH ? ORDER BY rowid').pluck().all(q.fts) as number[]
-      const get = this.db.prepare('SELECT id, session_id, first_line, text FROM terminal_chunks WHERE id = ?')
-      rows = []
-      const perSession = new Map<number, number>()
-      for (const cid of ids) {
-        const r = get.get(cid) as { id: number; session_id: number; first_line: number; text: string } | undefined
-        if (!r) continue
-        // Enough lines of this recording already: its other chunks are not read.
-        const n = perSession.get(r.session_id) ?? 0
-        if (n >= maxLines) continue
-        rows.push(r)
-        perSession.set(r.session_id, n + r.text.split('\n').filter((l) => lineMatches(l, q.terms)).length)
-      }
+      return this.db.transaction(() => {
+        const ids = this.db.prepare('SELECT rowid FROM terminal_fts WHERE terminal_fts MATCH ? ORDER BY rowid').pluck().all(q.fts) as number[]
+        const get = this.db.prepare('SELECT id, session_id, first_line, text FROM terminal_chunks WHERE id = ?')
+        const rows: ChunkRow[] = []
+        const perSession = new Map<number, number>()
+        for (const cid of ids) {
+          const r = get.get(cid) as ChunkRow | undefined
+          if (!r) continue
+          // Enough lines of this recording already: its other chunks are not read.
+          const n = perSession.get(r.session_id) ?? 0
+          if (n >= maxLines) continue
+          rows.push(r)
+          perSession.set(r.session_id, n + r.text.split('\n').filter((l) => lineMatches(l, q.terms)).length)
+        }
+        const waiting = this.db.prepare('SELECT id FROM terminal_chunks WHERE indexed = 0 ORDER BY id').pluck().all() as number[]
+        return { rows, waiting, perSession }
+      })()
     } catch (err) {
       throw new AppError('invalid_input', `The search "${query}" could not be run: ${(err as Error).message}. Use words, "quoted phrases" and a trailing * for a prefix.`)
     }
+  }
+
+  /**
+   * Chunks not indexed yet, read as they are: those of `ids` holding a line with every term. Each term's needle
+   * (`termNeedle`) must occur in the chunk's lower-cased text, then in a line's, before that line is tokenized:
+   * text without the words costs a substring search.
+   */
+  scanChunks(q: SearchQuery, ids: readonly number[], perSession: Map<number, number>, maxLines = 20): ChunkRow[] {
+    const needles = q.terms.map(termNeedle)
+    const get = this.db.prepare('SELECT id, session_id, first_line, text FROM terminal_chunks WHERE id = ?')
+    const out: ChunkRow[] = []
+    for (const id of ids) {
+      const r = get.get(id) as ChunkRow | undefined
+      if (!r) continue
+      // Enough lines of this recording already (counted with the indexed ones): its other chunks are not kept.
+      const n = perSession.get(r.session_id) ?? 0
+      if (n >= maxLines) continue
+      const lower = r.text.toLowerCase()
+      if (!needles.every((x) => lower.includes(x))) continue
+      const found = r.text.split('\n').filter((l) => needles.every((x) => l.toLowerCase().includes(x)) && lineMatches(l, q.terms)).length
+      if (found === 0) continue
+      out.push(r)
+      perSession.set(r.session_id, n + found)
+    }
+    return out
+  }
+
+  /** The hits of matching chunks (in chunk order): each recording with its matching lines, newest recording first. */
+  hits(q: SearchQuery, rows: readonly ChunkRow[], maxTranscripts = 50, maxLines = 20): TranscriptSearchHit[] {
     const bySession = new Map<number, TranscriptSearchHit>()
-    for (const r of rows) {
+    for (const r of [...rows].sort((a, b) => a.id - b.id)) {
       let hit = bySession.get(r.session_id)
       if (!hit) {
         if (bySession.size >= maxTranscripts) continue
@@ -249,7 +299,6 @@ export class TranscriptStore {
         hit.lines.push({ line: r.first_line + i, ...lineExcerpt(l, matchRanges(l, q.terms)) })
       }
     }
-    const hits = [...bySession.values()].filter((h) => h.lines.length > 0).sort((a, b) => b.transcript.id - a.transcript.id)
-    return { hits, tookMs: Math.round((performance.now() - started) * 10) / 10 }
+    return [...bySession.values()].filter((h) => h.lines.length > 0).sort((a, b) => b.transcript.id - a.transcript.id)
   }
 }

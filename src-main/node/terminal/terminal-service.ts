@@ -43,6 +43,8 @@ const indexQuietMs = 300
 const indexSliceChars = 64 * 1024
 const indexTickMs = 25
 const indexBudgetMs = 10
+/** A search reads chunks not indexed yet this many at a time (~1 MB), within the same budget per tick. */
+const scanSliceChunks = 64
 
 interface Terminal {
   info: TerminalInfo
@@ -92,15 +94,6 @@ export class TerminalService {
         if (!(err instanceof AppError)) this.ctx.log.error('indexing terminal recordings', err)
       }
     }, indexTickMs)
-  }
-
-  /**
-   * A search sees every recorded line: what is not indexed yet (a 200 MB `cat` a moment ago: seconds of work) is
-   * indexed first, in the indexer's slices with the event loop let go between them, so terminals, acknowledgements
-   * and every other request go on meanwhile (done in one go it held the backend 10 s on the lab).
-   */
-  private async indexEverything(): Promise<void> {
-    while (this.indexSlices() > 0) await new Promise<void>((resolve) => setImmediate(resolve))
   }
 
   /** Indexes slices for at most `indexBudgetMs`; returns how many chunks still wait (none in a read-only case). */
@@ -238,12 +231,24 @@ export class TerminalService {
       },
       'transcripts.search': async ({ query, maxTranscripts }) => {
         this.flushRecordings()
-        if (!parseSearchQuery(query)) return { query, hits: [], tookMs: 0 }
+        const q = parseSearchQuery(query)
+        if (!q) return { query, hits: [], tookMs: 0 }
         const started = performance.now()
-        await this.indexEverything()
-        const r = this.ctx.requireCase().transcripts.search(query, maxTranscripts)
-        // What the person waited for: the indexing of what was still waiting, and the search.
-        return { query, hits: r.hits, tookMs: Math.round((performance.now() - started) * 10) / 10 }
+        const db = this.ctx.requireCase()
+        // Indexed text through the index; what is not indexed yet (a big `cat` a moment ago: indexing it takes
+        // seconds) read as it is, in slices with the event loop let go between them, so terminals,
+        // acknowledgements and other requests go on (indexing it all first held the backend 10-20 s on the lab).
+        const { rows, waiting, perSession } = db.transcripts.indexedMatches(q, query)
+        let sliceEnd = performance.now() + indexBudgetMs
+        for (let i = 0; i < waiting.length; i += scanSliceChunks) {
+          if (performance.now() > sliceEnd) {
+            await new Promise<void>((resolve) => setImmediate(resolve))
+            if (this.ctx.requireCase() !== db) throw new AppError('conflict', 'The case was closed during the search: search again in the open case.')
+            sliceEnd = performance.now() + indexBudgetMs
+          }
+          rows.push(...db.transcripts.scanChunks(q, waiting.slice(i, i + scanSliceChunks), perSession))
+        }
+        return { query, hits: db.transcripts.hits(q, rows, maxTranscripts), tookMs: Math.round((performance.now() - started) * 10) / 10 }
       },
       'transcripts.saveCapture': ({ transcriptId, commandId, selection, commandLine }) => this.saveCapture(transcriptId, commandId, selection, commandLine),
       'transcripts.delete': ({ transcriptId }) => {
