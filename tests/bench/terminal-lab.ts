@@ -5,7 +5,7 @@
 // directly, not through Playwright, whose Network instrumentation copies every WebSocket frame to the driver
 // (tests/helpers/cdp-page.ts): the figures are those of the browser a user has.
 import { createHash } from 'node:crypto'
-import { writeFileSync } from 'node:fs'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import type { TranscriptCommand } from '../../src-main/contract'
 import { CaseDb } from '../../src-main/node/store/case-db'
@@ -102,10 +102,20 @@ try {
   await page.insertText(`stty -onlcr; cat ${file}; stty onlcr`)
   const pressed = Date.now()
   await page.press('Enter')
+  // What a person sees: the terminal in the middle of the flood (10 frames a second) and once the prompt is back.
+  const shot = async (name: string) => {
+    const { data } = (await cdp.send('Page.captureScreenshot', { format: 'png' })) as { data: string }
+    mkdirSync('test-results/screenshots', { recursive: true })
+    writeFileSync(`test-results/screenshots/${name}.png`, Buffer.from(data, 'base64'))
+  }
+  await sleep(3000)
+  await shot('terminal-bench-during-cat')
   const cat = await waitCommand((c) => c.commandLine.startsWith('stty -onlcr; cat'), 600_000, 500)
   const wall = Date.now() - pressed
   sampling = false
   await sampler
+  await sleep(300)
+  await shot('terminal-bench-after-cat')
   if (values.profile) {
     const m1 = await metrics()
     const d = (k: string) => `${k.replace('Duration', '')} ${(((m1[k] ?? 0) - (m0[k] ?? 0)) * 1000).toFixed(0)} ms`

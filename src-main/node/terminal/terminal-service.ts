@@ -187,7 +187,7 @@ export class TerminalService {
       'terminal.ack': ({ terminalId, bytes, busyMs }, caller) => {
         const t = this.own(caller, terminalId)
         if (t.flow.acked(bytes, busyMs)) {
-          // What may arrive after the next pause follows the page's speed too: its low mark (~30 ms of its work).
+          // What may arrive after the next pause follows the page's speed too: its low mark (~60 ms of its work).
           t.shell?.holdWindow(t.flow.low)
           t.shell?.resume()
         }
