@@ -26,7 +26,7 @@ export const terminalFlow = {
   /**
    * The channel is read again once what waits is below this share of the high mark: the page still has ~60 ms of
    * work while the refill comes through the SSH hops. A quarter left the page idle ~40% of a 200 MB cat (the refill
-   * took longer than its 30 ms): 18.3 MB/s against 22.2 at a half (medians on the lab), Ctrl-C during yes the same.
+   * took longer than its 30 ms): 18.3 MB/s against ~22 at a half (medians on the lab), Ctrl-C during yes the same.
    */
   lowWaterRatio: 0.5,
   maxHighWaterBytes: 8 * 1024 * 1024,

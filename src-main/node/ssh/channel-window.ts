@@ -6,7 +6,7 @@
 // is ssh2's 2 MiB while the shell's output flows freely (the link is what limits it), and 256 KiB while the terminal
 // is holding it back (it was paused in the last second: the page is what limits it, and a bigger window only delays
 // Ctrl-C). How much the terminal lets arrive after a pause is its to say (`hold`: the terminal's low mark, about
-// 30 ms of the page's parsing, never under 256 KiB nor over 2 MiB): a page that parses 25 MB/s is not held to a
+// 60 ms of the page's parsing, never under 256 KiB nor over 2 MiB): a page that parses 25 MB/s is not held to a
 // window per round trip of 256 KiB. It takes the channel's window over: ssh2 is told the window never runs low (so
 // it never grants more), and the channel is granted up to the window, topped up while read and not at all while paused. It uses ssh2's channel
 // fields (incoming.window, outgoing.id) and its protocol's channelWindowAdjust; where a version of ssh2 lacks them,

@@ -8,11 +8,12 @@ import { terminalFlow } from '../../contract'
  * busy with those bytes (from when it began them — their write, or the end of the batch before — to their
  * callback, renders between included); the backend keeps a moving average of that speed and the high mark at it
  * times `drainTargetMs`, within [`minHighWaterBytes`, `maxHighWaterBytes`] (`highWaterBytes` until measured); the
- * low mark is `lowWaterRatio` (half) of it. A fast page gets a window that spans the acknowledgement round trip; a slow one
- * about `drainTargetMs` of its work, so Ctrl-C finds little in flight. (Timing the backend's own pauses instead
- * overstated the speed: a batch the page had begun before the pause is acknowledged at once, whole.) A new command (its shell-integration mark), or `quietMs` without output where
- * there is no shell integration, drops the measure: a `yes` typed right after a `cat` is another kind of text and
- * starts from `highWaterBytes` again (it got the cat's 2.8 MB window, and Ctrl-C took 0.6–1.4 s, before).
+ * low mark is `lowWaterRatio` (half) of it. A fast page gets a window that spans the acknowledgement round trip; a
+ * slow one about `drainTargetMs` of its work, so Ctrl-C finds little in flight. (Timing the backend's own pauses
+ * instead overstated the speed: a batch the page had begun before the pause is acknowledged at once, whole.) A new
+ * command (its shell-integration mark), or `quietMs` without output where there is no shell integration, drops the
+ * measure: a `yes` typed right after a `cat` is another kind of text and starts from `highWaterBytes` again (it got
+ * the cat's 2.8 MB window, and Ctrl-C took 0.6–1.4 s, before).
  */
 export class FlowWindow {
   /** Bytes sent and not yet acknowledged. */

@@ -4,8 +4,8 @@
  * flood each frame of xterm.js's DOM renderer rebuilds every row (twice when the screen scrolled: its selection
  * layer re-renders all rows on every scroll) and costs the same whatever was parsed before it, so at 60 frames a
  * second drawing takes the time parsing needs. Text flying by at ~10 frames a second reads the same to a person; on
- * the lab a 100 MB `cat` ran at 13 MB/s with frames ≥ 100 ms apart against 9 MB/s unlimited (same page, same run,
- * alternated; `tests/bench/terminal-lab.ts`).
+ * the lab 100 MB `cat`s ran at 12.7 MB/s (median of four) with frames ≥ 100 ms apart against 10.0 unlimited and 12.0
+ * at 66 ms (same page and session, alternated).
  *
  * xterm.js has no option for it: it asks for frames with its window's `requestAnimationFrame`. So the governor takes
  * the page's `requestAnimationFrame`/`cancelAnimationFrame` (installed once, before anything asks for a frame): while
