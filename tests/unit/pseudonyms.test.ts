@@ -72,6 +72,28 @@ describe('IPv4 pseudonyms', () => {
     fc.assert(fc.property(private10, private10, (a, b) => common(q.ipv4Number(a), q.ipv4Number(b)) === common(a, b)), { numRuns: 2000 })
   })
 
+  it('never map an address to itself, and stay a bijection (every /23 of 192.0/16 with 9 host bits, 300 keys)', () => {
+    // 7 pseudonymous bits: plain Crypto-PAn maps about one of the 128 /23s to itself for each key.
+    for (let k = 0; k < 300; k++) {
+      const prf = hmacPrf(new Uint8Array(32).map((_, i) => (k * 31 + i * 7) & 255))
+      const q = new Pseudonyms(prf, { hostBits: 9 })
+      const seen = new Set<number>()
+      for (let net = 0; net < 128; net++) {
+        const a = (0xc0000000 | (net << 9) | 5) >>> 0
+        const x = q.ipv4Number(a)
+        expect(x, `key ${k}: ${dotted(a)}`).not.toBe(a)
+        expect(x >>> 16, `key ${k}`).toBe(0xc000)
+        expect(x & 0x1ff, `key ${k}`).toBe(5)
+        seen.add(x)
+      }
+      expect(seen.size).toBe(128)
+    }
+    // And with every bit pseudonymous, for any address (fast-check prints the seed on failure).
+    fc.assert(fc.property(private10, (a) => p.ipv4Number(a) !== a), { numRuns: 5000 })
+    const v6 = new Pseudonyms(hmacPrf(key(9)))
+    expect(v6.ipv6('fd00::1')).not.toBe('fd00::1')
+  })
+
   it('CIDRs keep their length, and an address inside one stays inside its pseudonym', () => {
     const cluster = p.cidr4('10.128.0.0/14')!
     const subnet = p.cidr4('10.128.2.0/23')!

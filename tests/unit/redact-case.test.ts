@@ -55,8 +55,8 @@ describe('a redacted copy of the case', () => {
     expect(exportRedactedCase(c.db, out)).toEqual({ path: out, captures: 5, runs: 0, findings: 1 })
     const copy = CaseDb.open(out, { readOnly: true })
     try {
-      // Host addresses (15 pseudonymous bits each: a random key maps one to itself once in 32,768); the /14 cluster
-      // network has only 6 such bits, so it is left out of the scan.
+      // Host addresses (never their own pseudonym); the /14 cluster network has only 6 pseudonymous bits and a key
+      // maps it to itself once in 64, so it is left out of the scan.
       const originals = ['10.200.0.1', '10.200.0.2', '10.129.0.1', '10.129.0.2', 'node1', 'node2', 'master1', 'lab.example.com', 'alice']
       const caps = copy.captures.list()
       expect(caps).toHaveLength(5)

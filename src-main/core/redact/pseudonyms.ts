@@ -80,10 +80,21 @@ export class Pseudonyms {
     return out
   }
 
-  /** Bits keep..end of the address pseudonymous (each from the key and the bits before it), the others as they are. */
+  /**
+   * Bits keep..end of the address pseudonymous (each from the key and the bits before it), the others as they are.
+   * Never the address itself: where no keyed bit before the last pseudonymous one flipped, the last one flips (a
+   * function of the prefix, as the keyed bits are, so it stays a prefix-preserving bijection). Plain Crypto-PAn maps
+   * an address to itself once in 2^k for k pseudonymous bits — 1 in 128 for a public /23 of a case with 9 host bits,
+   * which would leave the customer's own address in a redacted report.
+   */
   private permute(family: 4 | 6, bits: number[], keep: number, end = bits.length): number[] {
     const out = bits.slice()
-    for (let i = keep; i < end; i++) out[i] = (bits[i] as number) ^ this.prefixBit(family, bits, i)
+    let flipped = false
+    for (let i = keep; i < end; i++) {
+      const flip = i === end - 1 && !flipped ? 1 : this.prefixBit(family, bits, i)
+      flipped ||= flip === 1
+      out[i] = (bits[i] as number) ^ flip
+    }
     return out
   }
 
