@@ -7,7 +7,7 @@ import type { CaseSummary } from '../../src-main/contract'
 import { Backend } from '../../src-main/node/backend/backend'
 import { silentLogger } from '../../src-main/node/log'
 import { openExtraConnection } from '../../src-main/node/store/open-db'
-import { TranscriptStore } from '../../src-main/node/store/transcript-store'
+import { TranscriptStore, type RecordedChunk, type RecordedEvent } from '../../src-main/node/store/transcript-store'
 import { tempDir } from '../helpers/tmp'
 
 let t: ReturnType<typeof tempDir>
@@ -34,9 +34,30 @@ describe('transcript search over a recording not yet indexed', () => {
     const db = openExtraConnection(casePath)
     const store = new TranscriptStore(db)
     const session = (title: string) => store.create({ hostId: null, hostName: 'node1', title, term: 'xterm-256color', cols: 111, rows: 53, shellIntegration: true, startedAt: new Date().toISOString() })
+    // Lines recorded as the PTY hands them over (CR LF), in output events of 128 KB and chunks of 160 lines, each
+    // chunk the bytes from just after a line's LF to just after a later one's, as the recorder cuts them.
+    const record = (sid: number, all: string[]) => {
+      const parts: Buffer[] = []
+      const chunks: RecordedChunk[] = []
+      let offset = 0
+      for (let i = 0; i < all.length; i += 160) {
+        const bytes = Buffer.from(all.slice(i, i + 160).map((l) => `${l}\r\n`).join(''), 'utf8')
+        chunks.push({ firstLine: i + 1, outStart: offset, outEnd: offset + bytes.length, cols: 111 })
+        parts.push(bytes)
+        offset += bytes.length
+      }
+      const out = Buffer.concat(parts)
+      const events: RecordedEvent[] = []
+      for (let o = 0; o < out.length; o += 128 * 1024) events.push({ t: 0, kind: 'o', outOffset: o, data: out.subarray(o, o + 128 * 1024) })
+      for (let i = 0; i < events.length; i += 20) {
+        const last = events[Math.min(events.length, i + 20) - 1]!
+        const upTo = last.outOffset + last.data.length
+        store.append(sid, { events: events.slice(i, i + 20), chunks: chunks.filter((c) => c.outEnd <= upTo && c.outEnd > events[i]!.outOffset), commands: [], outputBytes: upTo, lines: all.length })
+      }
+    }
     // An older recording, indexed, that holds the needle too.
     const old = session('ovs')
-    store.append(old, { events: [], chunks: [{ firstLine: 1, text: 'cookie=0x0 table=0 priority=200,ip,nw_dst=10.128.5.5 actions=goto_table:30\nneedle SDNWBNEEDLE elsewhere' }], commands: [], outputBytes: 0, lines: 2 })
+    record(old, ['cookie=0x0 table=0 priority=200,ip,nw_dst=10.128.5.5 actions=goto_table:30', 'needle SDNWBNEEDLE elsewhere'])
     store.indexPending(Number.POSITIVE_INFINITY)
     const id = session('cat')
     let seed = 7
@@ -49,15 +70,9 @@ describe('transcript search over a recording not yet indexed', () => {
       return s
     }
     const special: Record<number, string> = { 230_000: 'needle sdnwbneedle 10.128.5.5', 230_100: 'Needle: SdnwbNeedle at 10.128.77.1 (vxlan0)', 239_990: 'deepface 0a:58:0a:80:05:05' }
-    const chunks: { firstLine: number; text: string }[] = []
-    let lines = 0
-    while (lines < 240_000) {
-      const ls: string[] = []
-      for (let i = 0; i < 160; i++) ls.push(special[lines + i] ?? line())
-      chunks.push({ firstLine: lines + 1, text: ls.join('\n') })
-      lines += ls.length
-    }
-    for (let i = 0; i < chunks.length; i += 100) store.append(id, { events: [], chunks: chunks.slice(i, i + 100), commands: [], outputBytes: 0, lines })
+    const all: string[] = []
+    for (let i = 0; i < 240_000; i++) all.push(special[i] ?? line())
+    record(id, all)
 
     const search = async (query: string) => {
       const r = await backend.dispatch('transcripts.search', { query })
@@ -82,7 +97,7 @@ describe('transcript search over a recording not yet indexed', () => {
     const unindexed = new Map<string, unknown>()
     for (const q of queries) unindexed.set(q, (await search(q)).hits)
     // Nothing was indexed by the searches.
-    expect(db.prepare('SELECT count(*) FROM terminal_chunks WHERE indexed = 0').pluck().get()).toBe(chunks.length)
+    expect(db.prepare('SELECT count(*) FROM terminal_chunks WHERE indexed = 0').pluck().get()).toBe(Math.ceil(all.length / 160))
 
     // Indexed now: every query finds the same lines, with the same excerpts, through the index.
     store.indexPending(Number.POSITIVE_INFINITY)

@@ -91,7 +91,7 @@ export class Pseudonyms {
     const out = bits.slice()
     let flipped = false
     for (let i = keep; i < end; i++) {
-      const flip = i === end - 1 && !flipped ? 1 : this.prefixBit(family, bits, i)
+      const flip: number = i === end - 1 && !flipped ? 1 : this.prefixBit(family, bits, i)
       flipped ||= flip === 1
       out[i] = (bits[i] as number) ^ flip
     }

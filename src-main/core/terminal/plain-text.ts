@@ -21,11 +21,19 @@ export class PlainTextStream {
   }
   /** An escape sequence cut by a chunk boundary. */
   private pendingEscape = ''
+  /**
+   * Where in the text of the last `push` the last line it finished ended (just after its LF), or -1 when it
+   * finished none. There the stream is as new but for its width: a recording's text can be read again from the
+   * output bytes after that LF (every LF of the decoded text is an LF byte of the output, in order).
+   */
+  lastLineEnd = -1
 
   push(text: string): string[] {
     const out: string[] = []
+    const carried = this.pendingEscape.length
     let s = this.pendingEscape + text
     this.pendingEscape = ''
+    this.lastLineEnd = -1
     const special = /[\x00-\x1f\x7f]/g
     let i = 0
     while (i < s.length) {
@@ -37,6 +45,8 @@ export class PlainTextStream {
       const c = s.charCodeAt(stop)
       i = stop + 1
       if (c === 0x0a) {
+        // Never inside the escape carried from the last push: that one ends at or after its last character.
+        this.lastLineEnd = i - carried
         out.push(this.line)
         this.line = ''
         this.col = 0
@@ -125,7 +135,8 @@ function escapeLength(s: string, i: number): number | null {
       if (c === 0x07) return j - i + 1
       if (c === 0x1b) return s[j + 1] === undefined ? null : s[j + 1] === '\\' ? j - i + 2 : j - i
     }
-    return s.length - i > 64 * 1024 ? s.length - i : null
+    // Cut at a fixed length, not where this text ends: the result does not depend on how the output was split.
+    return s.length - i > 64 * 1024 ? 64 * 1024 + 1 : null
   }
   if (kind === '(' || kind === ')' || kind === '#' || kind === '%') return s[i + 2] === undefined ? null : 3
   return 2

@@ -1,8 +1,8 @@
 import { StringDecoder } from 'node:string_decoder'
 import { PlainTextStream } from '../../core/terminal/plain-text'
-import type { RecordedCommand, RecordedEvent, TranscriptStore } from '../store/transcript-store'
+import type { RecordedChunk, RecordedCommand, RecordedEvent, TranscriptStore } from '../store/transcript-store'
 
-/** Whole lines per indexed chunk, as captures have them (~16 KB). */
+/** Whole lines per indexed chunk, as captures have them (~16 KB of text, closed after the output that fills it). */
 const chunkChars = 16 * 1024
 /** Output chunks this close together are one event (asciicast players need no finer time). */
 const mergeWithinSeconds = 0.02
@@ -12,7 +12,10 @@ const recentBytes = 256 * 1024
 
 /**
  * Records one terminal session into the case as it happens: output bytes exactly as the channel gave them,
- * input the echo gate let through, resizes and marks, with times; the plain text in indexed chunks; the
+ * input the echo gate let through, resizes and marks, with times; the plain text's lines counted and cut into
+ * chunks for the full-text index — each chunk a range of the output bytes from just after a line's LF (where the
+ * plain text reads as from a new terminal of that width) to just after a later line's LF; its text is read again
+ * from those bytes when it is indexed or shown (TranscriptStore.chunkText), so the output is stored once; the
  * commands the shell integration delimited. Written in batches (a timer, or 1 MB waiting), one transaction
  * each, so a crash loses at most the last fraction of a second.
  */
@@ -21,9 +24,15 @@ export class TerminalRecorder {
   /** Events waiting for the next flush; an output event's bytes are kept as parts and joined once. */
   private events: (Omit<RecordedEvent, 'data'> & { parts: Buffer[]; bytes: number })[] = []
   private commands: RecordedCommand[] = []
-  private chunks: { firstLine: number; text: string }[] = []
-  private chunkText = ''
+  private chunks: RecordedChunk[] = []
+  /** Characters of the lines finished since the chunk began. */
+  private chunkChars = 0
   private chunkFirstLine = 1
+  private chunkStart = 0
+  private chunkCols: number
+  /** The last line finished: the output offset just after its LF, the line count and the width there. */
+  private lineEnd = { offset: 0, lines: 0, cols: 0 }
+  private cols: number
   private lines = 0
   private outOffset = 0
   private waitingBytes = 0
@@ -46,6 +55,9 @@ export class TerminalRecorder {
   ) {
     this.started = startedAt
     this.text = new PlainTextStream(cols)
+    this.cols = cols
+    this.chunkCols = cols
+    this.lineEnd.cols = cols
   }
 
   /** Output bytes recorded so far (the offset of the next byte). */
@@ -73,10 +85,18 @@ export class TerminalRecorder {
       last.parts.push(chunk)
       last.bytes += chunk.length
     } else this.events.push({ t, kind: 'o', outOffset: this.outOffset, parts: [chunk], bytes: chunk.length })
+    const start = this.outOffset
     this.outOffset += chunk.length
     this.waitingBytes += chunk.length
     this.keepRecent(chunk)
-    for (const line of this.text.push(this.decoder.write(chunk))) this.addLine(line)
+    const decoded = this.decoder.write(chunk)
+    const lines = this.text.push(decoded)
+    for (const line of lines) {
+      this.lines++
+      this.chunkChars += line.length + 1
+    }
+    if (this.text.lastLineEnd >= 0) this.lineEndAt(chunk, start, decoded)
+    if (this.chunkChars >= chunkChars) this.closeChunk()
     this.schedule()
   }
 
@@ -86,6 +106,7 @@ export class TerminalRecorder {
 
   resize(cols: number, rows: number, now: number): void {
     this.text.setCols(cols)
+    this.cols = cols
     this.push('r', `${cols}x${rows}`, now)
   }
 
@@ -126,7 +147,9 @@ export class TerminalRecorder {
   close(reason: string, now: number): void {
     if (this.closed) return
     const tail = this.text.flush()
-    if (tail !== null) this.addLine(tail)
+    if (tail !== null) this.lines++
+    // The last chunk runs to the end of the output (its text ends with the unfinished line, if any).
+    this.lineEnd = { offset: this.outOffset, lines: this.lines, cols: this.cols }
     this.closeChunk()
     this.closed = true
     this.flush()
@@ -144,16 +167,32 @@ export class TerminalRecorder {
     this.schedule()
   }
 
-  private addLine(line: string): void {
-    this.lines++
-    this.chunkText += (this.chunkText === '' && this.lines === this.chunkFirstLine ? '' : '\n') + line
-    if (this.chunkText.length >= chunkChars) this.closeChunk()
+  /**
+   * The output offset just after the last line's LF. Every LF of the decoded text is an LF byte of the output, in
+   * order (UTF-8 never holds one inside a character, and the decoder neither carries nor holds one back), so it is
+   * the (n+1)-th LF byte from the end of this chunk, n the LFs the text has after that line's end.
+   */
+  private lineEndAt(chunk: Buffer, start: number, decoded: string): void {
+    let after = 0
+    for (let i = decoded.indexOf('\n', this.text.lastLineEnd); i !== -1; i = decoded.indexOf('\n', i + 1)) after++
+    let pos = chunk.length
+    for (let k = 0; k <= after; k++) {
+      pos = pos === 0 ? -1 : chunk.lastIndexOf(0x0a, pos - 1)
+      // Cannot happen; were it to, the chunk goes on to the next line end found.
+      if (pos < 0) return
+    }
+    this.lineEnd = { offset: start + pos + 1, lines: this.lines, cols: this.cols }
   }
 
+  /** Ends the chunk at the last line finished: its lines and bytes are recorded, the next chunk begins there. */
   private closeChunk(): void {
-    if (this.lines >= this.chunkFirstLine && this.chunkText !== '') this.chunks.push({ firstLine: this.chunkFirstLine, text: this.chunkText })
-    this.chunkText = ''
-    this.chunkFirstLine = this.lines + 1
+    const end = this.lineEnd
+    if (end.lines < this.chunkFirstLine) return
+    this.chunks.push({ firstLine: this.chunkFirstLine, outStart: this.chunkStart, outEnd: end.offset, cols: this.chunkCols })
+    this.chunkFirstLine = end.lines + 1
+    this.chunkStart = end.offset
+    this.chunkCols = end.cols
+    this.chunkChars = 0
   }
 
   private keepRecent(chunk: Buffer): void {
