@@ -58,6 +58,19 @@ const session = fc.tuple(text, fc.array(fc.integer({ min: 1, max: 64 }), { minLe
 })
 
 describe('recorded chunks read again from the output bytes', () => {
+  it('and chunks recorded before schema 9, which hold their text, are still indexed, searched and shown', () => {
+    const id = db.transcripts.create({ hostId: null, hostName: 'node1', title: 'old', term: 'xterm-256color', cols: 80, rows: 24, shellIntegration: false, startedAt: new Date().toISOString() })
+    const w = new Database(join(t.dir, 'chunks.sdncase'))
+    w.prepare('INSERT INTO terminal_chunks (session_id, first_line, text) VALUES (?, 1, ?)').run(id, 'ovs-ofctl dump-flows br0\n table=0 oldchunkneedle')
+    w.close()
+    const [row] = raw.prepare('SELECT session_id, first_line, text, out_start, out_end, cols FROM terminal_chunks WHERE session_id = ?').all(id) as StoredChunk[]
+    expect(row?.out_start).toBeNull()
+    expect(db.transcripts.chunkText(row!)).toBe('ovs-ofctl dump-flows br0\n table=0 oldchunkneedle')
+    const found = db.transcripts.search('oldchunkneedle').hits
+    expect(found.map((h) => [h.transcript.title, h.lines.map((l) => l.line)])).toEqual([['old', [2]]])
+  })
+
+
   it('begin at the width the line had where they begin, not at the width of the flush that closed the one before', () => {
     const id = db.transcripts.create({ hostId: null, hostName: 'node1', title: 'resize', term: 'xterm-256color', cols: 4, rows: 24, shellIntegration: false, startedAt: new Date().toISOString() })
     const rec = new TerminalRecorder(db.transcripts, id, 0, (err) => {
