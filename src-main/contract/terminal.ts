@@ -193,5 +193,7 @@ export interface TerminalMethodOutputs {
 export interface TerminalEventPayloads {
   'terminal.data': TerminalData
   'terminal.state': TerminalInfo
+  /** A command of this terminal ended (its shell-integration marks): its recording's command list changed. */
+  'terminal.command': { terminalId: string }
 }
-export const addressedEvents = ['terminal.data', 'terminal.state'] as const
+export const addressedEvents = ['terminal.data', 'terminal.state', 'terminal.command'] as const

@@ -39,6 +39,16 @@ describe('terminals', () => {
     await cmd.waitFor({ timeout: 15_000 })
     expect(await cmd.locator('.exit').textContent()).toBe('exit 0')
     await page.screenshot({ path: 'test-results/screenshots/terminal-node1.png' })
+    // Find in the scrollback (xterm.js's search addon): Ctrl+Shift+F opens the bar, Enter selects the match, which
+    // the Selection block then offers to save; Escape closes the bar and gives the keys back to the terminal.
+    await page.keyboard.press('Control+Shift+F')
+    await page.getByTestId('terminal-find').locator('input').fill('table=253')
+    await page.getByTestId('terminal-find').locator('input').press('Enter')
+    await page.getByRole('button', { name: 'Save selection as capture' }).waitFor()
+    await page.screenshot({ path: 'test-results/screenshots/terminal-find.png' })
+    await page.getByTestId('terminal-find').locator('input').press('Escape')
+    await page.getByTestId('terminal-find-open').waitFor()
+    expect(await page.getByTestId('terminal-find').count()).toBe(0)
     await cmd.getByTestId('save-command').click()
     await page.getByTestId('terminal-note').filter({ hasText: 'read by ovs-ofctl.dump-flows' }).waitFor()
     await page.getByTestId('terminal-note').getByRole('button', { name: 'Open' }).click()

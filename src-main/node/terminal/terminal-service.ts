@@ -418,6 +418,7 @@ export class TerminalService {
         firstLine: t.outputLine ?? rec.lineCount + 1
       })
       t.outputLine = null
+      this.ctx.emitTo(t.clientId, 'terminal.command', { terminalId: t.info.terminalId })
     }
   }
 

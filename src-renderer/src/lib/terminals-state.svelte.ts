@@ -13,6 +13,8 @@ class TerminalsState {
   active = $state<string | null>(null)
   transcripts = $state<TranscriptSummary[]>([])
   error = $state<ContractError | null>(null)
+  /** Counts the commands that ended in each terminal (the backend's `terminal.command`): what reloads its list. */
+  commandsEnded = $state<Record<string, number>>({})
   private readonly sinks = new Map<string, DataSink>()
   /** Bytes that came before the tab's terminal was ready (the shell's first prompt). */
   private readonly early = new Map<string, TerminalData[]>()
@@ -25,6 +27,10 @@ class TerminalsState {
         if (sink) sink(d)
         else this.early.set(d.terminalId, [...(this.early.get(d.terminalId) ?? []), d])
       } else if (e.name === 'terminal.state') this.update(e.payload as TerminalInfo)
+      else if (e.name === 'terminal.command') {
+        const id = (e.payload as { terminalId: string }).terminalId
+        this.commandsEnded = { ...this.commandsEnded, [id]: (this.commandsEnded[id] ?? 0) + 1 }
+      }
       else if (e.name === 'transcripts.changed') void this.loadTranscripts()
       else if (e.name === 'case.changed') {
         this.tabs = []
