@@ -78,6 +78,8 @@ export class TerminalService {
   private readonly terminals = new Map<string, Terminal>()
   private next = 1
   private lastOutput = 0
+  /** Searches reading unindexed text now: the indexer waits for them (it took ~40% of the event loop from them). */
+  private searching = 0
   private indexTimer: NodeJS.Timeout | null = null
 
   constructor(private readonly ctx: TerminalContext) {}
@@ -86,7 +88,7 @@ export class TerminalService {
   private scheduleIndexing(): void {
     if (this.indexTimer) return
     this.indexTimer = setInterval(() => {
-      if (Date.now() - this.lastOutput < indexQuietMs) return
+      if (this.searching > 0 || Date.now() - this.lastOutput < indexQuietMs) return
       try {
         if (this.indexSlices() === 0) this.stopIndexing()
       } catch (err) {
@@ -240,13 +242,18 @@ export class TerminalService {
         // acknowledgements and other requests go on (indexing it all first held the backend 10-20 s on the lab).
         const { rows, waiting, perSession } = db.transcripts.indexedMatches(q, query)
         let sliceEnd = performance.now() + indexBudgetMs
-        for (let i = 0; i < waiting.length; i += scanSliceChunks) {
-          if (performance.now() > sliceEnd) {
-            await new Promise<void>((resolve) => setImmediate(resolve))
-            if (this.ctx.requireCase() !== db) throw new AppError('conflict', 'The case was closed during the search: search again in the open case.')
-            sliceEnd = performance.now() + indexBudgetMs
+        this.searching++
+        try {
+          for (let i = 0; i < waiting.length; i += scanSliceChunks) {
+            if (performance.now() > sliceEnd) {
+              await new Promise<void>((resolve) => setImmediate(resolve))
+              if (this.ctx.requireCase() !== db) throw new AppError('conflict', 'The case was closed during the search: search again in the open case.')
+              sliceEnd = performance.now() + indexBudgetMs
+            }
+            rows.push(...db.transcripts.scanChunks(q, waiting.slice(i, i + scanSliceChunks), perSession))
           }
-          rows.push(...db.transcripts.scanChunks(q, waiting.slice(i, i + scanSliceChunks), perSession))
+        } finally {
+          this.searching--
         }
         return { query, hits: db.transcripts.hits(q, rows, maxTranscripts), tookMs: Math.round((performance.now() - started) * 10) / 10 }
       },
