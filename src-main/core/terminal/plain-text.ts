@@ -15,6 +15,11 @@ export class PlainTextStream {
 
   constructor(private cols = Number.POSITIVE_INFINITY) {}
 
+  /** The width rows wrap at now. */
+  get width(): number {
+    return this.cols
+  }
+
   /** The terminal was resized: rows wrap at the new width from now on. */
   setCols(cols: number): void {
     this.cols = cols

@@ -32,7 +32,6 @@ export class TerminalRecorder {
   private chunkCols: number
   /** The last line finished: the output offset just after its LF, the line count and the width there. */
   private lineEnd = { offset: 0, lines: 0, cols: 0 }
-  private cols: number
   private lines = 0
   private outOffset = 0
   private waitingBytes = 0
@@ -55,7 +54,6 @@ export class TerminalRecorder {
   ) {
     this.started = startedAt
     this.text = new PlainTextStream(cols)
-    this.cols = cols
     this.chunkCols = cols
     this.lineEnd.cols = cols
   }
@@ -106,7 +104,6 @@ export class TerminalRecorder {
 
   resize(cols: number, rows: number, now: number): void {
     this.text.setCols(cols)
-    this.cols = cols
     this.push('r', `${cols}x${rows}`, now)
   }
 
@@ -149,7 +146,7 @@ export class TerminalRecorder {
     const tail = this.text.flush()
     if (tail !== null) this.lines++
     // The last chunk runs to the end of the output (its text ends with the unfinished line, if any).
-    this.lineEnd = { offset: this.outOffset, lines: this.lines, cols: this.cols }
+    this.lineEnd = { offset: this.outOffset, lines: this.lines, cols: this.text.width }
     this.closeChunk()
     this.closed = true
     this.flush()
@@ -181,7 +178,7 @@ export class TerminalRecorder {
       // Cannot happen; were it to, the chunk goes on to the next line end found.
       if (pos < 0) return
     }
-    this.lineEnd = { offset: start + pos + 1, lines: this.lines, cols: this.cols }
+    this.lineEnd = { offset: start + pos + 1, lines: this.lines, cols: this.text.width }
   }
 
   /** Ends the chunk at the last line finished: its lines and bytes are recorded, the next chunk begins there. */
