@@ -21,6 +21,8 @@ interface Pending {
   text: string
   printable: boolean
   at: number
+  /** The part of a text run already echoed, when its echo is split over chunks: recorded with the rest, as one run. */
+  shown?: string
 }
 
 /** A run of input: text, or keys and escape sequences. */
@@ -91,12 +93,12 @@ export class EchoGate {
         continue
       }
       if (rest.startsWith(head.text)) {
-        out.push({ kind: 'input', text: head.text, at: head.at })
+        out.push({ kind: 'input', text: (head.shown ?? '') + head.text, at: head.at })
         this.queue.shift()
         rest = rest.slice(head.text.length).replace(leadingEscapes, '')
       } else if (head.text.startsWith(rest)) {
-        // The echo is split over two chunks: the shown part is recorded, the rest waits for the next chunk.
-        out.push({ kind: 'input', text: rest, at: head.at })
+        // The echo is split over chunks: the shown part waits with the rest, so what was typed at once is one event.
+        head.shown = (head.shown ?? '') + rest
         head.text = head.text.slice(rest.length)
         rest = ''
       } else {
@@ -119,8 +121,10 @@ export class EchoGate {
     return [...out, ...this.release()]
   }
 
-  /** Drops every waiting text run (counting it); keys stay, in order. */
+  /** Drops every waiting text run (counting it); keys stay, in order. The part of the first already echoed is recorded. */
   private hideText(now: number): GateEvent[] {
+    const head = this.queue[0]
+    const shown: GateEvent[] = head?.printable && head.shown ? [{ kind: 'input', text: head.shown, at: head.at }] : []
     let chars = 0
     for (let i = this.queue.length - 1; i >= 0; i--) {
       const p = this.queue[i]
@@ -129,7 +133,7 @@ export class EchoGate {
         this.queue.splice(i, 1)
       }
     }
-    return chars > 0 ? [{ kind: 'hidden', chars, at: now }] : []
+    return chars > 0 ? [...shown, { kind: 'hidden', chars, at: now }] : shown
   }
 
   /** Keys at the head of the queue are recorded as soon as no text waits before them. */
