@@ -7,7 +7,9 @@
  * text (Enter, Ctrl-C, arrows) reveal nothing and are recorded, in order, once the text before them is decided.
  *
  * Text typed before the prompt is drawn (typing ahead) meets the prompt first: with shell integration the prompt's
- * end mark (OSC 133;B) says where the echo begins, and what comes before it is not taken for an answer.
+ * marks (OSC 133;A to OSC 133;B, in one chunk or several) say where it is, the echo begins after B, and the prompt
+ * is not taken for an answer. A stray A with no B after it (a file of marks printed by `cat`) makes the gate take
+ * nothing for an echo until the next prompt: the input is then left out, the side the rule errs on.
  *
  * The rule errs towards leaving input out: an echo that looks different (a program redrawing the line) loses
  * the input from the recording. What it cannot tell apart is unrelated output that happens to begin with the
@@ -49,20 +51,16 @@ const leadingEscapes = /^(?:\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x
  */
 const readlineWrap = /([^\r\n])\r\1/g
 
-/**
- * Output without the prompt shell integration marks (from OSC 133;A to OSC 133;B): what came before it (a command's
- * output, which may show typed text was not echoed) and what came after it (the echo of text typed ahead).
- */
-function withoutPrompt(text: string): string[] {
-  const b = text.lastIndexOf('\x1b]133;B')
-  const a = b < 0 ? -1 : text.lastIndexOf('\x1b]133;A', b)
-  if (a < 0 || b < 0) return [text]
-  const end = /^\x1b\]133;B(?:\x07|\x1b\\)/.exec(text.slice(b))
-  return [text.slice(0, a), text.slice(b + (end ? end[0].length : 0))]
-}
+/** Shell integration's prompt marks: OSC 133;A (the prompt begins) and OSC 133;B (it ends, the command line begins). */
+const promptMarks = /\x1b\]133;([AB])[^\x07\x1b]*(?:\x07|\x1b\\)/g
 
 export class EchoGate {
   private readonly queue: Pending[] = []
+  /**
+   * Between a prompt's A and B marks. The shell writes them apart (bash: PROMPT_COMMAND's printf, then readline's
+   * prompt), so they can come in different chunks, and text typed meanwhile is echoed after B.
+   */
+  private inPrompt = false
 
   constructor(private readonly holdMs = 2000) {}
 
@@ -74,10 +72,29 @@ export class EchoGate {
 
   /** The terminal's output (decoded text), in the order it arrived; returns the input it showed or hid. */
   output(text: string, now: number): GateEvent[] {
+    const parts = this.outsidePrompt(text)
     if (!this.queue.some((p) => p.printable)) return this.release()
     const out: GateEvent[] = []
-    for (const part of withoutPrompt(text)) this.match(part, now, out)
+    for (const part of parts) this.match(part, now, out)
     return [...out, ...this.release()]
+  }
+
+  /**
+   * The output outside prompts (from A to B, however the chunks cut them): what came before a prompt (a command's
+   * output, which may show typed text was not echoed) and what came after it (the echo of text typed ahead). A
+   * prompt is never taken for an echo nor for its absence.
+   */
+  private outsidePrompt(text: string): string[] {
+    if (!text.includes('\x1b]133;')) return this.inPrompt ? [] : [text]
+    const parts: string[] = []
+    let from = 0
+    for (const m of text.matchAll(promptMarks)) {
+      if (!this.inPrompt && m.index > from) parts.push(text.slice(from, m.index))
+      this.inPrompt = m[1] === 'A'
+      from = m.index + m[0].length
+    }
+    if (!this.inPrompt && from < text.length) parts.push(text.slice(from))
+    return parts
   }
 
   private match(text: string, now: number, out: GateEvent[]): void {
