@@ -53,6 +53,11 @@ describe('echo gate', () => {
     const typed = ' if [ -n "$BASH_VERSION" ]; then return $e; fi'
     const echo = ' if [ -n "$BASH_VE\rERSION" ]; then re\return $e; fi'
     expect(inputs([...g.input(typed, 0), ...g.output(echo, 1)])).toEqual([typed])
+    // However the chunks cut the echo, the wrap included ("E" then "\rE", "E\r" then "E").
+    for (let cut = 1; cut < echo.length; cut++) {
+      const h = new EchoGate()
+      expect(inputs([...h.input(typed, 0), ...h.output(echo.slice(0, cut), 1), ...h.output(echo.slice(cut), 2)])).toEqual([typed])
+    }
   })
 
   it('an echo split over chunks is still an echo, recorded as the one run that was typed', () => {
@@ -160,6 +165,15 @@ describe('the echo gate and typing ahead', () => {
       expect(j.input('echo visible-marker', 3)).toEqual([])
       for (const piece of pieces.slice(1)) expect(j.output(piece, 4)).toEqual([])
       expect(j.output('echo visible-marker', 5)).toEqual([{ kind: 'input', text: 'echo visible-marker', at: 3 }])
+    }
+    // Wherever the chunks cut the prompt and the echo after it, escape sequences and marks included (two cuts, every pair).
+    const all = `${prompt}ls -l`
+    for (let i = 1; i < all.length; i++) {
+      for (let j = i; j < all.length; j++) {
+        const c = new EchoGate()
+        const got = [...c.input('ls -l', 0), ...[all.slice(0, i), all.slice(i, j), all.slice(j)].flatMap((piece) => c.output(piece, 1))]
+        expect(got, `cut at ${i} and ${j}`).toEqual([{ kind: 'input', text: 'ls -l', at: 0 }])
+      }
     }
     // Without a prompt mark, output that is not the echo still hides the text (a password prompt).
     const k = new EchoGate()

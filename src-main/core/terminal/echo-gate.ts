@@ -51,6 +51,11 @@ const leadingEscapes = /^(?:\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x
  */
 const readlineWrap = /([^\r\n])\r\1/g
 
+/** The start of an escape sequence whose end has not come yet (CSI, OSC, charset designation, a lone ESC). */
+const unfinishedEscape = /^\x1b(?:\[[0-?]*[ -/]*|\][^\x07\x1b]*|[()])?$/
+/** How long an unfinished escape sequence may be to wait for its end (a longer one is taken as it is). */
+const maxCarry = 256
+
 /** Shell integration's prompt marks: OSC 133;A (the prompt begins) and OSC 133;B (it ends, the command line begins). */
 const promptMarks = /\x1b\]133;([AB])[^\x07\x1b]*(?:\x07|\x1b\\)/g
 
@@ -61,6 +66,10 @@ export class EchoGate {
    * prompt), so they can come in different chunks, and text typed meanwhile is echoed after B.
    */
   private inPrompt = false
+  /** What the next chunk begins with when the last one ended inside readline's wrap of an echo being matched. */
+  private wrapRest = ''
+  /** The unfinished escape sequence the last chunk ended with. */
+  private carry = ''
 
   constructor(private readonly holdMs = 2000) {}
 
@@ -71,7 +80,15 @@ export class EchoGate {
   }
 
   /** The terminal's output (decoded text), in the order it arrived; returns the input it showed or hid. */
-  output(text: string, now: number): GateEvent[] {
+  output(chunk: string, now: number): GateEvent[] {
+    // An escape sequence cut by the chunks waits for its end: half a mark or a "\x1b[" is neither prompt nor echo.
+    let text = this.carry + chunk
+    this.carry = ''
+    const esc = text.lastIndexOf('\x1b')
+    if (esc >= 0 && text.length - esc <= maxCarry && unfinishedEscape.test(text.slice(esc))) {
+      this.carry = text.slice(esc)
+      text = text.slice(0, esc)
+    }
     const parts = this.outsidePrompt(text)
     if (!this.queue.some((p) => p.printable)) return this.release()
     const out: GateEvent[] = []
@@ -98,7 +115,11 @@ export class EchoGate {
   }
 
   private match(text: string, now: number, out: GateEvent[]): void {
-    let rest = text.replace(readlineWrap, '$1').replace(leadingEscapes, '')
+    let rest = text.replace(readlineWrap, '$1')
+    // readline's wrap cut by the chunks ("E" then "\rE", or "E\r" then "E"): the rest of it, where the last chunk left it.
+    if (this.wrapRest && this.queue[0]?.shown && rest.startsWith(this.wrapRest)) rest = rest.slice(this.wrapRest.length)
+    this.wrapRest = ''
+    rest = rest.replace(leadingEscapes, '')
     while (rest.length > 0) {
       const head = this.queue[0]
       if (!head) break
@@ -113,10 +134,13 @@ export class EchoGate {
         out.push({ kind: 'input', text: (head.shown ?? '') + head.text, at: head.at })
         this.queue.shift()
         rest = rest.slice(head.text.length).replace(leadingEscapes, '')
-      } else if (head.text.startsWith(rest)) {
+      } else if (head.text.startsWith(rest) || (/[^\r\n]\r$/.test(rest) && head.text.startsWith(rest.slice(0, -1)))) {
         // The echo is split over chunks: the shown part waits with the rest, so what was typed at once is one event.
-        head.shown = (head.shown ?? '') + rest
-        head.text = head.text.slice(rest.length)
+        const cr = rest.endsWith('\r')
+        const shown = cr ? rest.slice(0, -1) : rest
+        head.shown = (head.shown ?? '') + shown
+        head.text = head.text.slice(shown.length)
+        this.wrapRest = cr ? shown.slice(-1) : `\r${shown.slice(-1)}`
         rest = ''
       } else {
         out.push(...this.hideText(now))
