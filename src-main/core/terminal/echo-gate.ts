@@ -117,7 +117,14 @@ export class EchoGate {
   private match(text: string, now: number, out: GateEvent[]): void {
     let rest = text.replace(readlineWrap, '$1')
     // readline's wrap cut by the chunks ("E" then "\rE", or "E\r" then "E"): the rest of it, where the last chunk left it.
-    if (this.wrapRest && this.queue[0]?.shown && rest.startsWith(this.wrapRest)) rest = rest.slice(this.wrapRest.length)
+    if (this.wrapRest && this.queue[0]?.shown) {
+      if (rest.startsWith(this.wrapRest)) rest = rest.slice(this.wrapRest.length)
+      else if (this.wrapRest.startsWith(rest)) {
+        // Cut again inside it ("E", "\r", "E"): the rest of the rest, in the next chunk.
+        this.wrapRest = this.wrapRest.slice(rest.length)
+        return
+      }
+    }
     this.wrapRest = ''
     rest = rest.replace(leadingEscapes, '')
     while (rest.length > 0) {
