@@ -60,6 +60,21 @@ describe('echo gate', () => {
     }
   })
 
+  it('a wrap at the last character of a run, cut by the chunks, does not hide the run typed after it', () => {
+    // The CI failure the property test found (seed -1909481421): '  ' typed twice, the wrap at the second space.
+    const typed = ['ab', 'cd']
+    const echo = 'ab\rbcd'
+    for (let cut = 1; cut < echo.length; cut++) {
+      for (let cut2 = cut + 1; cut2 <= echo.length; cut2++) {
+        const g = new EchoGate()
+        const got = [...g.input('ab', 0), ...g.input('cd', 1), ...g.input('\r', 2)]
+        for (const piece of [echo.slice(0, cut), echo.slice(cut, cut2), echo.slice(cut2)]) if (piece) got.push(...g.output(piece, 3))
+        got.push(...g.output('\r\n', 4))
+        expect(inputs(got), JSON.stringify([cut, cut2])).toEqual([...typed, '\r'])
+      }
+    }
+  })
+
   it('an echo split over chunks is still an echo, recorded as the one run that was typed', () => {
     const g = new EchoGate()
     expect([...g.input('hostname', 0), ...g.output('host', 1), ...g.output('na', 2)]).toEqual([])

@@ -90,9 +90,14 @@ export class EchoGate {
       text = text.slice(0, esc)
     }
     const parts = this.outsidePrompt(text)
-    if (!this.queue.some((p) => p.printable)) return this.release()
+    if (!this.queue.some((p) => p.printable)) {
+      this.wrapRest = ''
+      return this.release()
+    }
     const out: GateEvent[] = []
-    for (const part of parts) this.match(part, now, out)
+    // Only the last part can end where the chunk ends (and so leave a wrap cut for the next chunk to finish).
+    const tailOpen = !this.inPrompt && this.carry === '' && text.length > 0
+    parts.forEach((part, i) => this.match(part, now, out, tailOpen && i === parts.length - 1))
     return [...out, ...this.release()]
   }
 
@@ -114,10 +119,11 @@ export class EchoGate {
     return parts
   }
 
-  private match(text: string, now: number, out: GateEvent[]): void {
+  private match(text: string, now: number, out: GateEvent[], endsChunk: boolean): void {
     let rest = text.replace(readlineWrap, '$1')
     // readline's wrap cut by the chunks ("E" then "\rE", or "E\r" then "E"): the rest of it, where the last chunk left it.
-    if (this.wrapRest && this.queue[0]?.shown) {
+    // The wrapped character may end a run already recorded (the next run's echo follows the wrap) or be inside one.
+    if (this.wrapRest && this.queue[0]?.printable) {
       if (rest.startsWith(this.wrapRest)) rest = rest.slice(this.wrapRest.length)
       else if (this.wrapRest.startsWith(rest)) {
         // Cut again inside it ("E", "\r", "E"): the rest of the rest, in the next chunk.
@@ -140,7 +146,13 @@ export class EchoGate {
       if (rest.startsWith(head.text)) {
         out.push({ kind: 'input', text: (head.shown ?? '') + head.text, at: head.at })
         this.queue.shift()
+        const last = head.text.slice(-1)
         rest = rest.slice(head.text.length).replace(leadingEscapes, '')
+        // The chunk ends at the run's last character, or just after the CR of a wrap there: the wrap's rest is next.
+        if (endsChunk && (rest === '' || rest === '\r')) {
+          this.wrapRest = rest === '' ? `\r${last}` : last
+          rest = ''
+        }
       } else if (head.text.startsWith(rest) || (/[^\r\n]\r$/.test(rest) && head.text.startsWith(rest.slice(0, -1)))) {
         // The echo is split over chunks: the shown part waits with the rest, so what was typed at once is one event.
         const cr = rest.endsWith('\r')
