@@ -60,6 +60,27 @@ describe('echo gate', () => {
     }
   })
 
+  it('a prompt mark printed by a running command is its output, not a prompt', () => {
+    const prompt = '\x1b]133;D;0\x07\x1b]133;A\x07root@node1:~# \x1b]133;B\x07'
+    const g = new EchoGate(1000)
+    const got = [...g.output(prompt, 0), ...g.input('cat s.cast', 1), ...g.output('cat s.cast', 2), ...g.input('\r', 3)]
+    // bash 4.4+ gives C: the recorded session cat prints has a prompt's A and no B (cut off), then the user types ahead.
+    got.push(...g.output('\r\n\x1b]133;C;cat s.cast\x07old output\x1b]133;A\x07old$ ', 4))
+    got.push(...g.input('q', 5), ...g.output('q', 6))
+    expect(inputs(got)).toEqual(['cat s.cast', '\r', 'q'])
+    // Without C (bash 4.2, sh) the stray A hides what is echoed until the command ends; the next prompt is read again.
+    const h = new EchoGate(1000)
+    const lost = [...h.output('old output\x1b]133;A\x07old$ ', 0), ...h.input('q', 1), ...h.output('q', 2), ...h.tick(1001)]
+    expect(lost).toEqual([{ kind: 'hidden', chars: 1, at: 1001 }])
+    const back = [...h.output(prompt, 1100), ...h.input('ls', 1101), ...h.output('ls', 1102)]
+    expect(inputs(back)).toEqual(['ls'])
+    // A stray A with no B, then the command's end: the next prompt is found even though it comes in another chunk.
+    const k = new EchoGate(1000)
+    const ended = [...k.output('x\x1b]133;A\x07y', 0), ...k.output('\x1b]133;D;0\x07', 1), ...k.output('\x1b]133;A\x07$ \x1b]133;B\x07', 2)]
+    ended.push(...k.input('pwd', 3), ...k.output('pwd', 4))
+    expect(inputs(ended)).toEqual(['pwd'])
+  })
+
   it('a wrap at the last character of a run, cut by the chunks, does not hide the run typed after it', () => {
     // The CI failure the property test found (seed -1909481421): '  ' typed twice, the wrap at the second space.
     const typed = ['ab', 'cd']

@@ -8,8 +8,9 @@
  *
  * Text typed before the prompt is drawn (typing ahead) meets the prompt first: with shell integration the prompt's
  * marks (OSC 133;A to OSC 133;B, in one chunk or several) say where it is, the echo begins after B, and the prompt
- * is not taken for an answer. A stray A with no B after it (a file of marks printed by `cat`) makes the gate take
- * nothing for an echo until the next prompt: the input is then left out, the side the rule errs on.
+ * is not taken for an answer. An A printed by a running command (between its C and D marks) is not a prompt. A
+ * stray A with no B after it where the shell gives no C (bash before 4.4, sh) makes the gate take nothing for an
+ * echo until the command's end (D): the input is then left out, the side the rule errs on.
  *
  * The rule errs towards leaving input out: an echo that looks different (a program redrawing the line) loses
  * the input from the recording. What it cannot tell apart is unrelated output that happens to begin with the
@@ -56,8 +57,11 @@ const unfinishedEscape = /^\x1b(?:\[[0-?]*[ -/]*|\][^\x07\x1b]*|[()])?$/
 /** How long an unfinished escape sequence may be to wait for its end (a longer one is taken as it is). */
 const maxCarry = 256
 
-/** Shell integration's prompt marks: OSC 133;A (the prompt begins) and OSC 133;B (it ends, the command line begins). */
-const promptMarks = /\x1b\]133;([AB])[^\x07\x1b]*(?:\x07|\x1b\\)/g
+/**
+ * Shell integration's marks: OSC 133;A (the prompt begins), B (it ends, the command line begins), C (the command
+ * runs: what follows is its output) and D (it ended; the next prompt's A comes right after).
+ */
+const shellMarks = /\x1b\]133;([ABCD])[^\x07\x1b]*(?:\x07|\x1b\\)/g
 
 export class EchoGate {
   private readonly queue: Pending[] = []
@@ -66,6 +70,11 @@ export class EchoGate {
    * prompt), so they can come in different chunks, and text typed meanwhile is echoed after B.
    */
   private inPrompt = false
+  /**
+   * Between a command's C and D marks: an A there is the command's output (`cat` of a recorded session), not a
+   * prompt. A shell without C (bash before 4.4, sh) never sets it.
+   */
+  private inCommand = false
   /** What the next chunk begins with when the last one ended inside readline's wrap of an echo being matched. */
   private wrapRest = ''
   /** The unfinished escape sequence the last chunk ended with. */
@@ -110,9 +119,15 @@ export class EchoGate {
     if (!text.includes('\x1b]133;')) return this.inPrompt ? [] : [text]
     const parts: string[] = []
     let from = 0
-    for (const m of text.matchAll(promptMarks)) {
+    for (const m of text.matchAll(shellMarks)) {
       if (!this.inPrompt && m.index > from) parts.push(text.slice(from, m.index))
-      this.inPrompt = m[1] === 'A'
+      if (m[1] === 'C') this.inCommand = true
+      else if (m[1] === 'D') {
+        // A command ended; a prompt still open here had no B (a stray A): whatever follows is not inside it.
+        this.inCommand = false
+        this.inPrompt = false
+      } else if (m[1] === 'B') this.inPrompt = false
+      else if (!this.inCommand) this.inPrompt = true
       from = m.index + m[0].length
     }
     if (!this.inPrompt && from < text.length) parts.push(text.slice(from))
