@@ -75,7 +75,7 @@ export class EchoGate {
    * prompt. A shell without C (bash before 4.4, sh) never sets it.
    */
   private inCommand = false
-  /** What the next chunk begins with when the last one ended inside readline's wrap of an echo being matched. */
+  /** What the next chunk may begin with when the last one ended inside readline's wrap, or at a run's last character. */
   private wrapRest = ''
   /** The unfinished escape sequence the last chunk ended with. */
   private carry = ''
@@ -98,25 +98,25 @@ export class EchoGate {
       this.carry = text.slice(esc)
       text = text.slice(0, esc)
     }
-    const parts = this.outsidePrompt(text)
+    const { parts, tailOpen } = this.outsidePrompt(text)
     if (!this.queue.some((p) => p.printable)) {
       this.wrapRest = ''
       return this.release()
     }
     const out: GateEvent[] = []
-    // Only the last part can end where the chunk ends (and so leave a wrap cut for the next chunk to finish).
-    const tailOpen = !this.inPrompt && this.carry === '' && text.length > 0
-    parts.forEach((part, i) => this.match(part, now, out, tailOpen && i === parts.length - 1))
+    // Only a last part that reaches the chunk's end can leave a wrap cut for the next chunk to finish.
+    const endsChunk = tailOpen && this.carry === ''
+    parts.forEach((part, i) => this.match(part, now, out, endsChunk && i === parts.length - 1))
     return [...out, ...this.release()]
   }
 
   /**
    * The output outside prompts (from A to B, however the chunks cut them): what came before a prompt (a command's
    * output, which may show typed text was not echoed) and what came after it (the echo of text typed ahead). A
-   * prompt is never taken for an echo nor for its absence.
+   * prompt is never taken for an echo nor for its absence. `tailOpen`: the last part runs to the end of the text.
    */
-  private outsidePrompt(text: string): string[] {
-    if (!text.includes('\x1b]133;')) return this.inPrompt ? [] : [text]
+  private outsidePrompt(text: string): { parts: string[]; tailOpen: boolean } {
+    if (!text.includes('\x1b]133;')) return this.inPrompt ? { parts: [], tailOpen: false } : { parts: [text], tailOpen: text.length > 0 }
     const parts: string[] = []
     let from = 0
     for (const m of text.matchAll(shellMarks)) {
@@ -130,8 +130,9 @@ export class EchoGate {
       else if (!this.inCommand) this.inPrompt = true
       from = m.index + m[0].length
     }
-    if (!this.inPrompt && from < text.length) parts.push(text.slice(from))
-    return parts
+    const tailOpen = !this.inPrompt && from < text.length
+    if (tailOpen) parts.push(text.slice(from))
+    return { parts, tailOpen }
   }
 
   private match(text: string, now: number, out: GateEvent[], endsChunk: boolean): void {
